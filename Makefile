@@ -1,0 +1,54 @@
+# Two commands for a new user on a fresh Debian 12 machine:
+#   make demo   installs what is missing, builds a release build, runs `recur demo`
+#   make test   installs what is missing, runs the Criterion suite plainly and under ASan+UBSan
+# Everything else is meson: see README.md.
+
+DEBIAN_PACKAGES := gcc make meson ninja-build pkg-config libdnnl-dev libcriterion-dev \
+                   libjansson-dev graphviz
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+MESON_TEST := meson test --print-errorlogs -v --num-processes 1
+
+# Data sets for the tests that use them (they skip with a message when this is unset).
+ifeq ($(origin RECUR_DATA), undefined)
+ifneq ($(wildcard ../shared/data/README.md),)
+export RECUR_DATA := $(abspath ../shared/data)
+endif
+endif
+
+.PHONY: deps demo test test-plain test-sanitize bench clean
+
+deps:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:" $$missing; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+build-release/build.ninja:
+	meson setup build-release --buildtype=release
+
+build-test/build.ninja:
+	meson setup build-test --buildtype=debugoptimized -Dwerror=true
+
+build-san/build.ninja:
+	meson setup build-san --buildtype=debug -Dwerror=true \
+	  -Db_sanitize=address,undefined -Db_lundef=false
+
+demo: deps build-release/build.ninja
+	ninja -C build-release
+	mkdir -p demo-out
+	./build-release/tools/recur demo --out demo-out
+
+test: deps test-plain test-sanitize
+
+test-plain: build-test/build.ninja
+	ninja -C build-test
+	$(MESON_TEST) -C build-test
+
+test-sanitize: build-san/build.ninja
+	ninja -C build-san
+	$(MESON_TEST) -C build-san
+
+clean:
+	rm -rf build-release build-test build-san demo-out

@@ -1,0 +1,112 @@
+// rc_apply: the one path by which every op, built-in or custom, enters a graph.
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "graph_impl.h"
+
+#define APPLY_STACK_INPUTS 8
+
+static void shapes_str(const rc_tensor *in, int n_in, char *buf, size_t len) {
+    size_t at = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < n_in && at + 1 < len; i++) {
+        char s[96];
+        at += (size_t)snprintf(buf + at, len - at, "%s%s", i ? " " : "",
+                               rc_shape_str(in[i].shape, s, sizeof s));
+    }
+}
+
+static bool check_finite(rc_graph *g, const rc_op_def *op, uint32_t idx, const rc_tensor *out) {
+    for (int64_t i = 0; i < out->n; i++) {
+        if (!isfinite(out->data[i])) {
+            char s[96];
+            rc_graph_fail(g, RC_ERR_NONFINITE, op->name, idx,
+                          "output %s has %s at flat index %lld", rc_shape_str(out->shape, s, 96),
+                          isnan(out->data[i]) ? "NaN" : "Inf", (long long)i);
+            return false;
+        }
+    }
+    return true;
+}
+
+// Validates the handles; fills ins[] and sets *needs_grad. False on any bad handle.
+static bool gather_inputs(rc_graph *g, const rc_op_def *op, const rc_var *in, int n_in,
+                          rc_tensor *ins, bool *needs_grad) {
+    *needs_grad = false;
+    for (int i = 0; i < n_in; i++) {
+        if (!rc_graph_check_var(g, in[i], op->name, i))
+            return false;
+        const rc_node *n = rc_node_at(g, in[i].idx);
+        ins[i] = n->value;
+        if (n->needs_grad && !(op->nondiff & (1u << (i < 31 ? i : 31))))
+            *needs_grad = true;
+    }
+    return true;
+}
+
+static rc_var apply_checked(rc_graph *g, const rc_op_def *op, const rc_var *in, int n_in,
+                            const void *attr, size_t attr_size, rc_tensor *ins) {
+    bool needs_grad;
+    if (!gather_inputs(g, op, in, n_in, ins, &needs_grad) || g->status != RC_OK)
+        return rc_graph_poison(g);
+    rc_shape shape;
+    char why[384] = "";
+    rc_status st = op->shape(ins, n_in, attr, &shape, why, sizeof why);
+    if (st != RC_OK) {
+        if (!why[0]) {
+            char shapes[320];
+            shapes_str(ins, n_in, shapes, sizeof shapes);
+            snprintf(why, sizeof why, "inputs %s do not fit", shapes);
+        }
+        rc_graph_fail(g, st, op->name, g->n_nodes, "%s", why);
+        return rc_graph_poison(g);
+    }
+    int64_t numel = rc_shape_numel(shape);
+    float *data = rc_arena_alloc(&g->values, (size_t)numel * sizeof(float));
+    uint32_t *idx_copy = rc_arena_alloc(&g->values, (size_t)n_in * sizeof(uint32_t));
+    void *attr_copy = attr_size ? rc_arena_alloc(&g->values, attr_size) : NULL;
+    if (!data || !idx_copy || (attr_size && !attr_copy)) {
+        rc_graph_fail(g, RC_ERR_NOMEM, op->name, g->n_nodes, "out of memory");
+        return rc_graph_poison(g);
+    }
+    for (int i = 0; i < n_in; i++)
+        idx_copy[i] = in[i].idx;
+    if (attr_size)
+        memcpy(attr_copy, attr, attr_size);
+    uint32_t idx;
+    rc_node *node = rc_graph_push_node(g, &idx);
+    if (!node)
+        return rc_graph_poison(g);
+    node->kind = RC_NODE_OP;
+    node->op = op;
+    node->in = idx_copy;
+    node->n_in = n_in;
+    node->attr = attr_copy;
+    node->value = (rc_tensor){data, shape, numel};
+    node->needs_grad = needs_grad && g->grad_enabled;
+    op->forward(ins, n_in, attr_copy, &node->value, &node->ctx);
+    if (g->status != RC_OK) // forward ran out of memory for saved state
+        return rc_graph_poison(g);
+    if (g->check_finite && !check_finite(g, op, idx, &node->value))
+        return rc_graph_poison(g);
+    return rc_graph_handle(g, idx);
+}
+
+rc_var rc_apply(const rc_op_def *op, const rc_var *in, int n_in, const void *attr,
+                size_t attr_size) {
+    RC_ASSERT(op && in && n_in >= 1);
+    RC_ASSERT(op->n_in < 0 || op->n_in == n_in);
+    rc_graph *g = in[0].g;
+    RC_ASSERT(g); // an uninitialised handle or RC_NONE as first input: a bug in the caller
+    if (n_in <= APPLY_STACK_INPUTS) {
+        rc_tensor ins[APPLY_STACK_INPUTS];
+        return apply_checked(g, op, in, n_in, attr, attr_size, ins);
+    }
+    rc_tensor *ins = rc_arena_alloc(&g->values, (size_t)n_in * sizeof *ins);
+    if (!ins) {
+        rc_graph_fail(g, RC_ERR_NOMEM, op->name, g->n_nodes, "out of memory");
+        return rc_graph_poison(g);
+    }
+    return apply_checked(g, op, in, n_in, attr, attr_size, ins);
+}

@@ -1,0 +1,79 @@
+// recur: status codes, shapes, tensors, the random number generator and the thread setting.
+// Every other public header builds on this one. Only C standard headers are included.
+#ifndef RECUR_BASE_H
+#define RECUR_BASE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(_WIN32)
+#define RC_API
+#else
+#define RC_API __attribute__((visibility("default")))
+#endif
+
+#define RC_MAX_DIMS 4
+
+typedef enum rc_status {
+    RC_OK = 0,
+    RC_ERR_SHAPE,     // shapes do not fit the op
+    RC_ERR_RANGE,     // an index, id, axis or probability out of range
+    RC_ERR_ARG,       // an argument that makes no sense (count <= 0, NULL data where needed)
+    RC_ERR_STALE,     // a handle from before rc_graph_reset
+    RC_ERR_FOREIGN,   // a handle from another graph
+    RC_ERR_NONFINITE, // NaN or Inf under the opt-in finite check
+    RC_ERR_STATE,     // call out of order (second backward, backward on a non-scalar)
+    RC_ERR_NOMEM,
+    RC_ERR_IO,       // a file could not be opened, read or written
+    RC_ERR_FORMAT,   // a file's contents are malformed
+    RC_ERR_NOTFOUND, // a name that does not exist
+} rc_status;
+
+// A short constant name for a status ("shape error", "stale handle", ...).
+RC_API const char *rc_status_str(rc_status st);
+
+// Shape in numpy order: dim[ndim-1] is contiguous. ndim 0 is a scalar with one element.
+typedef struct rc_shape {
+    int32_t ndim;
+    int64_t dim[RC_MAX_DIMS];
+} rc_shape;
+
+// A contiguous f32 tensor view. `n` is the number of elements. Who owns `data` is said by the
+// function that returns the view.
+typedef struct rc_tensor {
+    float *data;
+    rc_shape shape;
+    int64_t n;
+} rc_tensor;
+
+// rc_shape_make(2, (int64_t[]){B, H}); the macro RC_SHAPE(B, H) counts the dimensions for you.
+RC_API rc_shape rc_shape_make(int ndim, const int64_t *dims);
+#define RC_SHAPE(...)                                                                              \
+    rc_shape_make((int)(sizeof((int64_t[]){__VA_ARGS__}) / sizeof(int64_t)),                     \
+                  (int64_t[]){__VA_ARGS__})
+#define RC_SCALAR_SHAPE ((rc_shape){0, {0}})
+RC_API int64_t rc_shape_numel(rc_shape s);
+RC_API bool rc_shape_eq(rc_shape a, rc_shape b);
+// Writes "[32,128]" into buf (always NUL-terminated); returns buf.
+RC_API char *rc_shape_str(rc_shape s, char *buf, size_t len);
+
+// A small, fast, seedable generator (xoshiro256**, seeded through splitmix64): the same seed gives
+// the same numbers on every machine. Each user of randomness owns its rc_rng; there is no global.
+typedef struct rc_rng {
+    uint64_t s[4];
+} rc_rng;
+
+RC_API void rc_rng_seed(rc_rng *r, uint64_t seed);
+RC_API uint64_t rc_rng_u64(rc_rng *r);
+RC_API uint32_t rc_rng_below(rc_rng *r, uint32_t n); // uniform integer in [0, n), unbiased
+RC_API double rc_rng_uniform(rc_rng *r);             // uniform in [0, 1), 53 bits
+RC_API double rc_rng_normal(rc_rng *r);              // standard normal (Box-Muller)
+// A generator derived from r for a sub-stream (for example one per thread), r advances once.
+RC_API rc_rng rc_rng_split(rc_rng *r);
+
+// Threads used inside kernels (OpenMP and oneDNN). Default: what OpenMP reports at start.
+RC_API void rc_set_num_threads(int n);
+RC_API int rc_get_num_threads(void);
+
+#endif

@@ -1,0 +1,98 @@
+// recur: the primitive differentiable ops. Each builder runs its op at once and records a node.
+// Shapes are in numpy order; `[B,H]` is B rows of H. Any mistake (shapes, axes, ids) sets the
+// graph's sticky error and returns a poisoned handle that later ops pass through.
+#ifndef RECUR_OPS_H
+#define RECUR_OPS_H
+
+#include "op.h"
+
+// ---- elementwise unary: y = f(x), same shape ------------------------------------------------
+RC_API rc_var rc_neg(rc_var x);
+RC_API rc_var rc_exp(rc_var x);
+RC_API rc_var rc_log(rc_var x);
+RC_API rc_var rc_sqrt(rc_var x);
+RC_API rc_var rc_square(rc_var x);
+RC_API rc_var rc_abs(rc_var x);
+RC_API rc_var rc_tanh(rc_var x);
+RC_API rc_var rc_sigmoid(rc_var x);
+RC_API rc_var rc_relu(rc_var x);
+RC_API rc_var rc_softsign(rc_var x);      // x / (1 + |x|)
+RC_API rc_var rc_hard_sigmoid(rc_var x);  // clamp(x/6 + 1/2, 0, 1), PyTorch's hardsigmoid
+RC_API rc_var rc_log_sigmoid(rc_var x);   // log(sigmoid(x)), stable
+RC_API rc_var rc_softplus(rc_var x);      // log(1 + exp(x)), stable
+RC_API rc_var rc_affine(rc_var x, float a, float b); // a*x + b
+RC_API rc_var rc_scale(rc_var x, float a);           // a*x
+RC_API rc_var rc_shift(rc_var x, float b);           // x + b
+RC_API rc_var rc_pow(rc_var x, float p);             // x^p (x > 0 unless p is an integer)
+
+// ---- elementwise binary with numpy broadcasting ---------------------------------------------
+RC_API rc_var rc_add(rc_var a, rc_var b);
+RC_API rc_var rc_sub(rc_var a, rc_var b);
+RC_API rc_var rc_mul(rc_var a, rc_var b);
+RC_API rc_var rc_div(rc_var a, rc_var b);
+RC_API rc_var rc_minimum(rc_var a, rc_var b);
+RC_API rc_var rc_maximum(rc_var a, rc_var b);
+// t*a + (1-t)*b, all three broadcast together (a GRU's update, a highway gate).
+RC_API rc_var rc_lerp(rc_var t, rc_var a, rc_var b);
+
+// ---- matrix products ------------------------------------------------------------------------
+RC_API rc_var rc_matmul(rc_var a, rc_var b);    // [M,K] x [K,N] -> [M,N]
+RC_API rc_var rc_matmul_nt(rc_var a, rc_var b); // [M,K] x [N,K]^T -> [M,N]
+RC_API rc_var rc_bmm(rc_var a, rc_var b);       // [B,M,K] x [B,K,N] -> [B,M,N]
+RC_API rc_var rc_bmm_nt(rc_var a, rc_var b);    // [B,M,K] x [B,N,K]^T -> [B,M,N]
+// x W^T + b: x [N,I], W [O,I], b [O] or RC_NONE -> [N,O]. Also [B,T,I] -> [B,T,O].
+RC_API rc_var rc_linear(rc_var x, rc_var w, rc_var b);
+
+// ---- reductions (axis may be negative, counted from the end) ---------------------------------
+RC_API rc_var rc_sum_all(rc_var x);  // -> scalar
+RC_API rc_var rc_mean_all(rc_var x); // -> scalar
+RC_API rc_var rc_sum(rc_var x, int axis, bool keepdims);
+RC_API rc_var rc_mean(rc_var x, int axis, bool keepdims);
+RC_API rc_var rc_max(rc_var x, int axis, bool keepdims); // gradient to the first maximum
+RC_API rc_var rc_logsumexp(rc_var x, int axis, bool keepdims);
+RC_API rc_var rc_l2norm(rc_var x, int axis, bool keepdims); // sqrt(sum x^2)
+RC_API rc_var rc_l2norm_all(rc_var x);
+
+// ---- shape ------------------------------------------------------------------------------------
+RC_API rc_var rc_reshape(rc_var x, rc_shape shape); // one dim may be -1
+RC_API rc_var rc_slice(rc_var x, int axis, int64_t start, int64_t end); // [start, end)
+RC_API rc_var rc_concat(const rc_var *xs, int n, int axis);
+RC_API rc_var rc_stack(const rc_var *xs, int n, int axis); // new axis
+// Splits x along axis into n equal chunks written to out[n] (n slices).
+RC_API void rc_split(rc_var x, int axis, int n, rc_var *out);
+RC_API rc_var rc_transpose(rc_var x); // 2-D: [M,N] -> [N,M]
+
+// ---- indexing -------------------------------------------------------------------------------
+// Rows of table [V,D] picked by ids (any shape S, copied) -> S + [D]. Backward scatter-adds into
+// the picked rows only. An id outside [0,V) is an RC_ERR_RANGE error.
+RC_API rc_var rc_embedding(rc_var table, const int32_t *ids, rc_shape ids_shape);
+// Entries of x picked along axis by idx[n] -> x's shape with dim[axis] = n.
+RC_API rc_var rc_index_select(rc_var x, int axis, const int32_t *idx, int64_t n);
+// where(mask, a, b): mask != 0 picks a, else b; mask, a and b broadcast; mask gets no gradient.
+RC_API rc_var rc_where(rc_var mask, rc_var a, rc_var b);
+// x where mask == 0, value where mask != 0 (mask broadcasts to x).
+RC_API rc_var rc_masked_fill(rc_var x, rc_var mask, float value);
+
+// ---- softmax and losses ---------------------------------------------------------------------
+typedef enum rc_reduction { RC_REDUCE_MEAN = 0, RC_REDUCE_SUM, RC_REDUCE_NONE } rc_reduction;
+RC_API rc_var rc_softmax(rc_var x, int axis);
+RC_API rc_var rc_log_softmax(rc_var x, int axis);
+// Cross-entropy from logits [N,C] and targets[N] in [0,C) or == ignore_index (use -100 for
+// PyTorch's default); mean is over the targets that are not ignored. NONE gives [N].
+RC_API rc_var rc_cross_entropy(rc_var logits, const int32_t *targets, rc_reduction red,
+                               int32_t ignore_index);
+// Negative log-likelihood from log-probabilities [N,C]; same targets and reduction rules.
+RC_API rc_var rc_nll(rc_var logp, const int32_t *targets, rc_reduction red, int32_t ignore_index);
+// Binary cross-entropy with logits; targets in [0,1], same shape as logits, no gradient.
+RC_API rc_var rc_bce_with_logits(rc_var logits, rc_var targets, rc_reduction red);
+RC_API rc_var rc_mse(rc_var pred, rc_var target, rc_reduction red);
+
+// ---- dropout --------------------------------------------------------------------------------
+// A mask of shape `shape` with entries 0 (probability p) or 1/(1-p), drawn from rng; a leaf with
+// no gradient. p in [0,1); p == 0 gives all ones.
+RC_API rc_var rc_dropout_mask(rc_graph *g, rc_shape shape, float p, rc_rng *rng);
+// Inverted dropout: x * mask with a fresh mask; *mask_out (optional) receives the mask so the
+// same mask can be reused across time steps with rc_mul. p == 0 returns x itself.
+RC_API rc_var rc_dropout(rc_var x, float p, rc_rng *rng, rc_var *mask_out);
+
+#endif

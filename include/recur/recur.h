@@ -1,0 +1,12 @@
+// recur: reverse-mode automatic differentiation over dynamic graphs, for sequence and text
+// models. Include this one header to get the whole public API.
+#ifndef RECUR_H
+#define RECUR_H
+
+#include "base.h"
+#include "graph.h"
+#include "op.h"
+#include "ops.h"
+#include "autograd.h"
+
+#endif

@@ -1,0 +1,66 @@
+// Walks the op registry: every op is gradient-checked by central differences, and every op with
+// more than one input gets the accumulation check. Parameters are registry indices.
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include "test_util.h"
+
+#define MAX_OPS 256
+
+static int *registry_indices(size_t *count, bool multi_input_only) {
+    int n = rc_op_count();
+    cr_assert_leq(n, MAX_OPS);
+    int *idx = cr_malloc(sizeof(int) * (size_t)n);
+    size_t k = 0;
+    for (int i = 0; i < n; i++)
+        if (!multi_input_only || rc_op_at(i)->test.n_in > 1)
+            idx[k++] = i;
+    *count = k;
+    return idx;
+}
+
+static void free_params(struct criterion_test_params *p) {
+    cr_free(p->params);
+}
+
+ParameterizedTestParameters(ops, gradcheck) {
+    size_t n;
+    int *idx = registry_indices(&n, false);
+    return cr_make_param_array(int, idx, n, free_params);
+}
+
+ParameterizedTest(int *i, ops, gradcheck) {
+    const rc_op_def *op = rc_op_at(*i);
+    rc_gradcheck_report rep;
+    rc_status st = rc_gradcheck_op(op, 1234 + (uint64_t)*i, &rep);
+    cr_assert_eq(st, RC_OK, "%s: check could not run: %s", op->name, rep.worst);
+    cr_assert_gt(rep.checked, 0, "%s: nothing was checked", op->name);
+    cr_log_info("gradcheck %-14s %4lld entries, max abs err %.2e, max rel err %.2e", op->name,
+                (long long)rep.checked, rep.max_abs_err, rep.max_rel_err);
+    cr_assert_eq(rep.failed, 0, "%s: %lld of %lld entries wrong; first: %s", op->name,
+                 (long long)rep.failed, (long long)rep.checked, rep.worst);
+}
+
+ParameterizedTestParameters(ops, accumulation) {
+    size_t n;
+    int *idx = registry_indices(&n, true);
+    return cr_make_param_array(int, idx, n, free_params);
+}
+
+ParameterizedTest(int *i, ops, accumulation) {
+    const rc_op_def *op = rc_op_at(*i);
+    rc_gradcheck_report rep;
+    rc_status st = rc_gradcheck_op_accumulation(op, 99 + (uint64_t)*i, &rep);
+    cr_assert_eq(st, RC_OK, "%s: check could not run: %s", op->name, rep.worst);
+    cr_log_info("accumulation %-14s %4lld entries", op->name, (long long)rep.checked);
+    cr_assert_eq(rep.failed, 0, "%s: %s", op->name, rep.worst);
+}
+
+Test(ops, registry_names_unique_and_complete) {
+    for (int i = 0; i < rc_op_count(); i++) {
+        const rc_op_def *op = rc_op_at(i);
+        cr_assert(op->name && op->shape && op->forward && op->backward, "op %d incomplete", i);
+        cr_assert_eq(rc_op_find(op->name), op, "%s registered twice", op->name);
+        cr_assert(op->test.n_in >= 1, "%s has no gradient-check spec", op->name);
+    }
+}
