@@ -8,5 +8,12 @@
 #include "op.h"
 #include "ops.h"
 #include "autograd.h"
+#include "nn.h"
+#include "optim.h"
+#include "checkpoint.h"
+#include "rnn.h"
+#include "cells.h"
+#include "text.h"
+#include "embed.h"
 
 #endif
