@@ -1,8 +1,127 @@
 // recur: word2vec (skip-gram, CBOW), fastText subword embeddings and fastText-style
 // classification, with the word-vector evaluations.
+//
+// Functions that read files return rc_status and write a message naming the file and line into
+// `err` (err_len bytes, always NUL-terminated; err may be NULL): "vecs.vec:17: expected 100
+// values after the word, found 99".
 #ifndef RECUR_EMBED_H
 #define RECUR_EMBED_H
 
 #include "text.h"
+
+// ---- Huffman tree (hierarchical softmax) ------------------------------------------------------
+
+// The binary Huffman tree over n leaves built as word2vec.c (and fastText's hierarchical softmax)
+// builds it: the leaves sorted by count, descending (ties keep id order), the two smallest nodes
+// merged repeatedly, an inner node preferred over a leaf of equal count. Leaf i's path runs from
+// the root: at depth d it passes inner node point[start[i] + d] (ids 0..n-2, the root is n-2) and
+// takes branch code[start[i] + d] (0 or 1), for len(i) = start[i+1] - start[i] steps.
+typedef struct rc_huffman {
+    int32_t n;       // leaves
+    int32_t max_len; // longest path
+    int64_t *start;  // [n+1]
+    uint8_t *code;   // [start[n]]
+    int32_t *point;  // [start[n]]
+} rc_huffman;
+
+// counts[n] >= 0; n >= 2 (RC_ERR_ARG otherwise: a tree needs two leaves).
+RC_API rc_status rc_huffman_new(rc_huffman **h, const int64_t *counts, int32_t n);
+RC_API void rc_huffman_free(rc_huffman **h);
+
+// ---- sampling -----------------------------------------------------------------------------------
+
+// Negative-sampling distribution P(i) = counts[i]^power / sum_j counts[j]^power (word2vec and
+// gensim: power 0.75; fastText: 0.5). word2vec.c draws from a 1e8-entry table that approximates
+// P; this draws from P exactly with Walker's alias method (n entries, one random number a draw).
+typedef struct rc_unigram_table rc_unigram_table;
+
+// RC_ERR_ARG when n < 1, a count is negative, or every count is zero.
+RC_API rc_status rc_unigram_table_new(rc_unigram_table **t, const int64_t *counts, int32_t n,
+                                      double power);
+RC_API void rc_unigram_table_free(rc_unigram_table **t);
+RC_API int32_t rc_unigram_table_sample(const rc_unigram_table *t, rc_rng *rng);
+RC_API double rc_unigram_table_prob(const rc_unigram_table *t, int32_t i); // P(i); 0 out of range
+RC_API int32_t rc_unigram_table_size(const rc_unigram_table *t);
+
+// Frequent-word subsampling: the probability of keeping one occurrence of a word seen `count`
+// times among `total` tokens, with threshold t, as word2vec.c defines it:
+// (sqrt(count / (t*total)) + 1) * (t*total) / count, capped at 1. This equals fastText's
+// sqrt(t/f) + t/f with f = count/total, and gensim's. t <= 0 keeps every word.
+RC_API double rc_subsample_keep_prob(int64_t count, int64_t total, double t);
+
+// The learning rate after a fraction `progress` (0..1) of all training words: lr0 * (1 - progress),
+// never below lr0 * 1e-4 (word2vec.c's floor, gensim's default min_alpha 1e-4 * alpha).
+RC_API float rc_linear_lr(float lr0, double progress);
+
+// ---- fastText hashing ---------------------------------------------------------------------------
+
+// fastText's 32-bit FNV-1a over the bytes of s, each byte taken as a signed char (as fastText
+// does on every platform, so bucket ids agree with its released models): h = 2166136261; for each
+// byte b: h = (h ^ (uint32_t)(int32_t)(int8_t)b) * 16777619.
+RC_API uint32_t rc_fasttext_hash(const char *s, size_t len);
+
+// Calls fn for every character n-gram of "<" word ">" with minn <= n <= maxn code points, in
+// fastText's order (by start, then by length), skipping the one-character n-grams "<" and ">".
+// A multi-byte UTF-8 character is never split; invalid UTF-8 bytes count as one character each.
+// fn receives the n-gram's bytes and its rc_fasttext_hash. Returns the number of n-grams.
+typedef void (*rc_ngram_fn)(const char *ngram, size_t len, uint32_t hash, void *user);
+RC_API int64_t rc_fasttext_ngrams(const char *word, size_t len, int minn, int maxn,
+                                  rc_ngram_fn fn, void *user);
+
+// The bucket ids (hash % bucket, in [0, bucket)) of word's n-grams as above, written to
+// ids[0..cap); returns how many there are (may exceed cap: then only cap were written).
+// fastText's input-matrix row of a subword is nwords + bucket id. bucket must be > 0.
+RC_API int64_t rc_fasttext_subwords(const char *word, size_t len, int minn, int maxn,
+                                    uint32_t bucket, int32_t *ids, int64_t cap);
+
+// Word n-grams of a sentence for supervised models, as fastText's addWordNgrams computes them
+// from the tokens' rc_fasttext_hash values: for each i and each j in (i, i+n), the hash chain
+// h = h * 116049371 + hashes[j] over 64-bit integers, the 32-bit hashes sign-extended, then
+// h % bucket. Writes up to cap bucket ids; returns how many there are. n <= 1 gives none.
+RC_API int64_t rc_fasttext_word_ngrams(const uint32_t *hashes, int64_t n_tokens, int n,
+                                       uint32_t bucket, int32_t *ids, int64_t cap);
+
+// ---- word vectors and the .vec format ----------------------------------------------------------
+
+// A table of named vectors: V words (distinct, UTF-8) with D floats each, in row order (for files
+// from word2vec, fastText and gensim: most frequent first). Owns its memory.
+typedef struct rc_wordvecs rc_wordvecs;
+
+// An empty table with room for `cap` rows of D floats.
+RC_API rc_status rc_wordvecs_new(rc_wordvecs **wv, int64_t cap, int32_t D);
+RC_API void rc_wordvecs_free(rc_wordvecs **wv);
+// Appends a row (word and D floats copied). RC_ERR_ARG for an empty word, one with whitespace,
+// a duplicate or a full table; RC_ERR_FORMAT for invalid UTF-8.
+RC_API rc_status rc_wordvecs_add(rc_wordvecs *wv, const char *word, size_t len, const float *vec);
+RC_API int64_t rc_wordvecs_count(const rc_wordvecs *wv);
+RC_API int32_t rc_wordvecs_dim(const rc_wordvecs *wv);
+RC_API int64_t rc_wordvecs_find(const rc_wordvecs *wv, const char *word, size_t len); // -1: absent
+RC_API const char *rc_wordvecs_word(const rc_wordvecs *wv, int64_t i); // NULL out of range
+RC_API const float *rc_wordvecs_vec(const rc_wordvecs *wv, int64_t i);  // NULL out of range
+RC_API float *rc_wordvecs_data(rc_wordvecs *wv); // [V,D] row-major, writable
+
+// How rc_wordvecs_load_vec treats a repeated word: an error (default) or gensim's way, keep the
+// first and skip the others (counted in the stats).
+typedef struct rc_vec_load_opts {
+    bool skip_duplicates;
+    int64_t limit; // read at most this many vectors (0: all), like gensim's `limit`
+} rc_vec_load_opts;
+
+typedef struct rc_vec_load_stats {
+    int64_t duplicates_skipped;
+} rc_vec_load_stats;
+
+// Reads the word2vec text format that word2vec.c, fastText (.vec) and gensim write: a header
+// line "V D", then V lines "word v1 ... vD" (spaces or tabs, trailing spaces and CR allowed).
+// Errors (RC_ERR_FORMAT, message "path:line: ..."): a bad header, a wrong number of values, a
+// value that is not a finite number, invalid UTF-8, a duplicate word, fewer lines than the header
+// promises, extra non-empty lines after them. opts and stats may be NULL.
+RC_API rc_status rc_wordvecs_load_vec(rc_wordvecs **wv, const char *path,
+                                      const rc_vec_load_opts *opts, rc_vec_load_stats *stats,
+                                      char *err, size_t err_len);
+// Writes the same format (values with 9 significant digits, enough to read back the same
+// floats) to a temporary file, fsyncs and renames it over path.
+RC_API rc_status rc_wordvecs_save_vec(const rc_wordvecs *wv, const char *path, char *err,
+                                      size_t err_len);
 
 #endif
