@@ -124,4 +124,66 @@ RC_API rc_status rc_wordvecs_load_vec(rc_wordvecs **wv, const char *path,
 RC_API rc_status rc_wordvecs_save_vec(const rc_wordvecs *wv, const char *path, char *err,
                                       size_t err_len);
 
+
+// ---- evaluation ---------------------------------------------------------------------------------
+
+// The k rows most similar to q[D] by cosine, best first, skipping the rows in exclude[n_exclude]
+// and rows of norm zero. Writes ids[k] and sims[k] (either may be NULL); returns how many were
+// written (fewer than k when the table is small).
+RC_API int64_t rc_wordvecs_nearest(const rc_wordvecs *wv, const float *q, int64_t k,
+                                   const int64_t *exclude, int64_t n_exclude, int64_t *ids,
+                                   float *sims);
+
+// Options shared by the analogy and word-similarity evaluations, with gensim's defaults
+// (rc_eval_defaults): only the first restrict_vocab rows take part (files list the most frequent
+// words first), and words are matched case-insensitively (a folded word maps to its most
+// frequent row). Case folding is Unicode simple lower-casing.
+typedef struct rc_eval_opts {
+    int64_t restrict_vocab; // 0: all rows
+    bool case_insensitive;
+} rc_eval_opts;
+RC_API rc_eval_opts rc_eval_defaults(void); // {300000, true}
+
+typedef struct rc_analogy_section {
+    char name[64];
+    int64_t correct, answered; // answered: questions with all four words known
+    int64_t skipped;           // questions with a word outside the restricted vocabulary
+} rc_analogy_section;
+
+typedef struct rc_analogy_result {
+    int n_sections;
+    rc_analogy_section *sections; // owned; free with rc_analogy_result_free
+    rc_analogy_section total;     // named "total"
+    double accuracy;              // total.correct / total.answered (0 when none answered)
+    double coverage;              // answered / (answered + skipped)
+} rc_analogy_result;
+
+// Analogies a:b::c:d from a questions-words.txt file (": section" headers, then lines of four
+// words), answered by 3CosAdd as gensim's evaluate_word_analogies does: the row closest by cosine
+// to unit(b) - unit(a) + unit(c) among the restricted rows, skipping a, b and c themselves (and,
+// case-insensitively, any spelling of them); correct when it is d. Questions with a word outside
+// the restricted vocabulary are skipped and counted, as gensim does. Errors name file and line
+// (a question line without four words, invalid UTF-8).
+RC_API rc_status rc_eval_analogies(const rc_wordvecs *wv, const char *path, const rc_eval_opts *o,
+                                   rc_analogy_result *res, char *err, size_t err_len);
+RC_API void rc_analogy_result_free(rc_analogy_result *r);
+
+typedef struct rc_wordsim_result {
+    int64_t pairs;   // pairs with both words known
+    int64_t skipped; // pairs with an unknown word
+    double spearman, pearson;
+} rc_wordsim_result;
+
+// Word similarity from a file of "word1<TAB>word2<TAB>score" lines ('#' lines are comments, as in
+// wordsim353.tsv): Spearman's rank correlation (average ranks for ties) and Pearson's correlation
+// between the human scores and the cosine similarities, over the pairs with both words known.
+// Errors name file and line (too few fields, a score that is not a number, invalid UTF-8).
+RC_API rc_status rc_eval_wordsim(const rc_wordvecs *wv, const char *path, const rc_eval_opts *o,
+                                 rc_wordsim_result *res, char *err, size_t err_len);
+
+// Spearman's rho of x[n] and y[n]: Pearson's correlation of their ranks, ties given the average
+// of the ranks they span. NaN when n < 2 or either side is constant.
+RC_API double rc_spearman(const double *x, const double *y, int64_t n);
+RC_API double rc_pearson(const double *x, const double *y, int64_t n);
+
 #endif

@@ -8,55 +8,6 @@
 
 #include "embed_impl.h"
 
-// Longest line accepted: far above any real vector line (300 values are ~4 KB).
-#define VEC_MAX_LINE ((size_t)64 << 20)
-
-typedef struct line_in {
-    FILE *f;
-    char *buf;
-    size_t cap, len;
-    int64_t lineno;
-} line_in;
-
-// Reads the next line without its '\n' (and a '\r' before it). 1: a line, 0: end of file,
-// -1: longer than VEC_MAX_LINE, -2: out of memory, -3: read error.
-static int next_line(line_in *in) {
-    in->len = 0;
-    int c;
-    bool any = false;
-    while ((c = getc_unlocked(in->f)) != EOF) {
-        any = true;
-        if (c == '\n')
-            break;
-        if (in->len + 2 > in->cap) {
-            if (in->cap >= VEC_MAX_LINE)
-                return -1;
-            size_t n = in->cap ? in->cap * 2 : 4096;
-            char *b = realloc(in->buf, n);
-            if (!b)
-                return -2;
-            in->buf = b;
-            in->cap = n;
-        }
-        in->buf[in->len++] = (char)c;
-    }
-    if (ferror(in->f))
-        return -3;
-    if (!any)
-        return 0;
-    in->lineno++;
-    if (in->len && in->buf[in->len - 1] == '\r')
-        in->len--;
-    if (!in->buf) {
-        in->buf = malloc(1);
-        if (!in->buf)
-            return -2;
-        in->cap = 1;
-    }
-    in->buf[in->len] = '\0';
-    return 1;
-}
-
 static bool is_sep(char c) {
     return c == ' ' || c == '\t';
 }
@@ -68,25 +19,15 @@ static bool blank(const char *s, size_t len) {
     return true;
 }
 
-static rc_status line_error(const char *path, const line_in *in, int r, char *err, size_t len) {
-    if (r == -1)
-        return rc_embed_fail(err, len, RC_ERR_FORMAT, "%s:%lld: line longer than %zu bytes",
-                             path, (long long)in->lineno + 1, VEC_MAX_LINE);
-    if (r == -2)
-        return rc_embed_fail(err, len, RC_ERR_NOMEM, "%s:%lld: out of memory", path,
-                             (long long)in->lineno + 1);
-    return rc_embed_fail(err, len, RC_ERR_IO, "%s: read error: %s", path, strerror(errno));
-}
-
 // Parses "V D".
-static rc_status parse_header(const char *path, line_in *in, int64_t *V, int32_t *D, char *err,
+static rc_status parse_header(const char *path, rc_lines *in, int64_t *V, int32_t *D, char *err,
                               size_t err_len) {
-    int r = next_line(in);
+    int r = rc_lines_next(in);
     if (r == 0)
         return rc_embed_fail(err, err_len, RC_ERR_FORMAT,
                              "%s:1: empty file, expected a header line \"count dim\"", path);
     if (r < 0)
-        return line_error(path, in, r, err, err_len);
+        return rc_lines_error(path, in, r, err, err_len);
     char *end;
     errno = 0;
     long long v = strtoll(in->buf, &end, 10);
@@ -108,7 +49,7 @@ static rc_status parse_header(const char *path, line_in *in, int64_t *V, int32_t
 }
 
 // Splits one vector line into the word and D values.
-static rc_status parse_vector(const char *path, line_in *in, int32_t D, float *vec,
+static rc_status parse_vector(const char *path, rc_lines *in, int32_t D, float *vec,
                               const char **word, size_t *wlen, char *err, size_t err_len) {
     char *s = in->buf;
     const long long ln = (long long)in->lineno;
@@ -149,13 +90,13 @@ static rc_status parse_vector(const char *path, line_in *in, int32_t D, float *v
 }
 
 // Reads the body: up to `want` vectors, then checks that nothing but blank lines follows.
-static rc_status read_body(const char *path, line_in *in, rc_wordvecs *wv, int64_t V,
+static rc_status read_body(const char *path, rc_lines *in, rc_wordvecs *wv, int64_t V,
                            int64_t want, bool skip_dup, rc_vec_load_stats *stats, float *vec,
                            char *err, size_t err_len) {
     const int32_t D = rc_wordvecs_dim(wv);
     int64_t seen = 0;
     int r;
-    while (seen < want && (r = next_line(in)) == 1) {
+    while (seen < want && (r = rc_lines_next(in)) == 1) {
         if (blank(in->buf, in->len))
             continue; // documented: blank lines are skipped
         const char *word;
@@ -180,7 +121,7 @@ static rc_status read_body(const char *path, line_in *in, rc_wordvecs *wv, int64
     }
     if (seen < want) {
         if (r < 0)
-            return line_error(path, in, r, err, err_len);
+            return rc_lines_error(path, in, r, err, err_len);
         return rc_embed_fail(err, err_len, RC_ERR_FORMAT,
                              "%s:%lld: file ends after %lld of the %lld vectors the header "
                              "announces",
@@ -188,12 +129,12 @@ static rc_status read_body(const char *path, line_in *in, rc_wordvecs *wv, int64
     }
     if (want < V)
         return RC_OK; // a limit was asked for: the rest is not read
-    while ((r = next_line(in)) == 1)
+    while ((r = rc_lines_next(in)) == 1)
         if (!blank(in->buf, in->len))
             return rc_embed_fail(err, err_len, RC_ERR_FORMAT,
                                  "%s:%lld: more vectors than the header's count %lld", path,
                                  (long long)in->lineno, (long long)V);
-    return r < 0 ? line_error(path, in, r, err, err_len) : RC_OK;
+    return r < 0 ? rc_lines_error(path, in, r, err, err_len) : RC_OK;
 }
 
 rc_status rc_wordvecs_load_vec(rc_wordvecs **out, const char *path, const rc_vec_load_opts *opts,
@@ -203,7 +144,7 @@ rc_status rc_wordvecs_load_vec(rc_wordvecs **out, const char *path, const rc_vec
     *out = NULL;
     if (stats)
         memset(stats, 0, sizeof *stats);
-    line_in in = {0};
+    rc_lines in = {0};
     in.f = fopen(path, "rb");
     if (!in.f)
         return rc_embed_fail(err, err_len, RC_ERR_IO, "%s: %s", path, strerror(errno));

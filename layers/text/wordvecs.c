@@ -1,9 +1,7 @@
-// A table of named word vectors: rows in insertion order, words in one string pool, and an
-// open-addressing index from word to row.
+// A table of named word vectors: rows in insertion order, words in one string pool, and a map
+// from word to row.
 #include <stdlib.h>
 #include <string.h>
-
-#include <recur/recur.h>
 
 #include "embed_impl.h"
 
@@ -14,8 +12,7 @@ struct rc_wordvecs {
     int64_t *word_off; // [cap] offsets into pool
     char *pool;
     size_t pool_len, pool_cap;
-    int64_t *index; // [index_cap] row or -1
-    size_t index_cap;
+    rc_strmap index;
 };
 
 void rc_wordvecs_free(rc_wordvecs **wv) {
@@ -24,7 +21,7 @@ void rc_wordvecs_free(rc_wordvecs **wv) {
     free((*wv)->data);
     free((*wv)->word_off);
     free((*wv)->pool);
-    free((*wv)->index);
+    rc_strmap_free(&(*wv)->index);
     free(*wv);
     *wv = NULL;
 }
@@ -40,53 +37,36 @@ rc_status rc_wordvecs_new(rc_wordvecs **out, int64_t cap, int32_t D) {
         return RC_ERR_NOMEM;
     wv->cap = cap;
     wv->D = D;
-    wv->index_cap = 16;
-    while (wv->index_cap < (size_t)cap * 2)
-        wv->index_cap *= 2;
     wv->data = malloc((size_t)(cap ? cap : 1) * (size_t)D * sizeof(float));
     wv->word_off = malloc((size_t)(cap ? cap : 1) * sizeof *wv->word_off);
-    wv->index = malloc(wv->index_cap * sizeof *wv->index);
-    if (!wv->data || !wv->word_off || !wv->index) {
+    if (!wv->data || !wv->word_off || rc_strmap_init(&wv->index, (size_t)cap) != RC_OK) {
         rc_wordvecs_free(&wv);
         return RC_ERR_NOMEM;
     }
-    for (size_t i = 0; i < wv->index_cap; i++)
-        wv->index[i] = -1;
     *out = wv;
     return RC_OK;
-}
-
-// The index slot holding word, or the empty slot where it would go.
-static size_t slot_of(const rc_wordvecs *wv, const char *w, size_t len) {
-    size_t mask = wv->index_cap - 1, s = rc_fasttext_hash(w, len) & mask;
-    for (;;) {
-        int64_t r = wv->index[s];
-        if (r < 0)
-            return s;
-        const char *x = wv->pool + wv->word_off[r];
-        if (strlen(x) == len && !memcmp(x, w, len))
-            return s;
-        s = (s + 1) & mask;
-    }
 }
 
 int64_t rc_wordvecs_find(const rc_wordvecs *wv, const char *word, size_t len) {
     if (!wv || !word)
         return -1;
-    return wv->index[slot_of(wv, word, len)];
+    return rc_strmap_get(&wv->index, word, len);
+}
+
+static bool has_space(const char *w, size_t len) {
+    for (size_t i = 0; i < len; i++)
+        if (w[i] == ' ' || w[i] == '\t' || w[i] == '\n' || w[i] == '\r' || w[i] == '\0' ||
+            w[i] == '\v' || w[i] == '\f')
+            return true;
+    return false;
 }
 
 rc_status rc_wordvecs_add(rc_wordvecs *wv, const char *word, size_t len, const float *vec) {
-    if (!wv || !word || !vec || len == 0 || wv->n >= wv->cap)
+    if (!wv || !word || !vec || len == 0 || wv->n >= wv->cap || has_space(word, len))
         return RC_ERR_ARG;
-    for (size_t i = 0; i < len; i++)
-        if (word[i] == ' ' || word[i] == '\t' || word[i] == '\n' || word[i] == '\r' ||
-            word[i] == '\0' || word[i] == '\v' || word[i] == '\f')
-            return RC_ERR_ARG;
     if (!rc_embed_utf8_ok(word, len, NULL))
         return RC_ERR_FORMAT;
-    size_t s = slot_of(wv, word, len);
-    if (wv->index[s] >= 0)
+    if (rc_strmap_get(&wv->index, word, len) >= 0)
         return RC_ERR_ARG;
     if (wv->pool_len + len + 1 > wv->pool_cap) {
         size_t c = wv->pool_cap ? wv->pool_cap : 1024;
@@ -98,12 +78,15 @@ rc_status rc_wordvecs_add(rc_wordvecs *wv, const char *word, size_t len, const f
         wv->pool = p;
         wv->pool_cap = c;
     }
+    bool added;
+    if (rc_strmap_put(&wv->index, word, len, wv->n, &added) != RC_OK)
+        return RC_ERR_NOMEM;
     memcpy(wv->pool + wv->pool_len, word, len);
     wv->pool[wv->pool_len + len] = '\0';
     wv->word_off[wv->n] = (int64_t)wv->pool_len;
     wv->pool_len += len + 1;
     memcpy(wv->data + wv->n * wv->D, vec, (size_t)wv->D * sizeof(float));
-    wv->index[s] = wv->n++;
+    wv->n++;
     return RC_OK;
 }
 

@@ -154,3 +154,113 @@ Test(embed, wordvecs_add_rejects_bad_words) {
     cr_assert_eq(rc_wordvecs_add(wv, "c", 1, &x), RC_ERR_ARG, "full");
     rc_wordvecs_free(&wv);
 }
+
+// ---- evaluation -------------------------------------------------------------------------------
+
+Test(embed, spearman_with_ties_by_hand) {
+    // ranks x: 1 2.5 2.5 4, y: 1 3 2 4; Pearson of the ranks = 4.5 / sqrt(4.5 * 5).
+    const double x[4] = {1, 2, 2, 3}, y[4] = {1, 3, 2, 4};
+    cr_assert(fabs(rc_spearman(x, y, 4) - 4.5 / sqrt(22.5)) < 1e-12);
+    const double z[4] = {10, 20, 30, 40}, w[4] = {4, 3, 2, 1};
+    cr_assert(fabs(rc_spearman(z, w, 4) + 1.0) < 1e-12, "reversed order: -1");
+    cr_assert(fabs(rc_pearson(x, x, 4) - 1.0) < 1e-12);
+    cr_assert(isnan(rc_spearman(x, y, 1)));
+    const double c[3] = {1, 1, 1};
+    cr_assert(isnan(rc_pearson(c, x, 3)), "a constant side has no correlation");
+}
+
+// man (1,0,0) woman (1,1,0) king (1,0,1) queen (1,1,1) apple (0,0,1), and "WOMAN", a second
+// spelling of woman placed before queen with queen's vector: case-insensitively it is woman, so
+// it must never be the answer to a question that contains woman.
+static rc_wordvecs *toy_vectors(void) {
+    rc_wordvecs *wv = NULL;
+    cr_assert_eq(rc_wordvecs_new(&wv, 6, 3), RC_OK);
+    const char *w[6] = {"man", "woman", "king", "WOMAN", "queen", "apple"};
+    const float v[6][3] = {{1, 0, 0}, {1, 1, 0}, {1, 0, 1}, {1, 1, 1}, {1, 1, 1}, {0, 0, 1}};
+    for (int i = 0; i < 6; i++)
+        cr_assert_eq(rc_wordvecs_add(wv, w[i], strlen(w[i]), v[i]), RC_OK);
+    return wv;
+}
+
+Test(embed, nearest_by_cosine) {
+    rc_wordvecs *wv = toy_vectors();
+    const float q[3] = {2, 2, 1.9f};
+    int64_t ids[3];
+    float sims[3];
+    const int64_t ex[1] = {3};
+    cr_assert_eq(rc_wordvecs_nearest(wv, q, 3, ex, 1, ids, sims), 3);
+    cr_assert_eq(ids[0], 4, "queen (WOMAN excluded)");
+    cr_assert_eq(ids[1], 1, "then woman");
+    cr_assert_eq(ids[2], 2, "then king");
+    cr_assert_float_eq(sims[0], (float)(5.9 / (sqrt(3) * sqrt(11.61))), 1e-6);
+    cr_assert_geq(sims[0], sims[1]);
+    rc_wordvecs_free(&wv);
+}
+
+Test(embed, analogies_3cosadd_sections_oov_and_case) {
+    rc_wordvecs *wv = toy_vectors();
+    const char *p = write_file("q.txt", ": royal\nman woman king queen\nMan Woman King Queen\n"
+                                        "man woman king zebra\n: other\n\n"
+                                        "woman man queen king\nman king woman apple\n");
+    rc_analogy_result r;
+    char err[256] = "";
+    rc_eval_opts o = rc_eval_defaults();
+    cr_assert_eq(rc_eval_analogies(wv, p, &o, &r, err, sizeof err), RC_OK, "%s", err);
+    cr_assert_eq(r.n_sections, 2);
+    cr_assert_str_eq(r.sections[0].name, "royal");
+    cr_assert_eq(r.sections[0].answered, 2);
+    cr_assert_eq(r.sections[0].correct, 2, "woman - man + king = queen, not WOMAN");
+    cr_assert_eq(r.sections[0].skipped, 1, "zebra is unknown");
+    cr_assert_str_eq(r.sections[1].name, "other");
+    cr_assert_eq(r.sections[1].answered, 2);
+    // man:king::woman:? -> u(king) - u(man) + u(woman) is nearest queen, not apple: 1 of 2.
+    cr_assert_eq(r.sections[1].correct, 1);
+    cr_assert_eq(r.total.correct, 3);
+    cr_assert_eq(r.total.answered, 4);
+    cr_assert_float_eq(r.accuracy, 0.75, 1e-12);
+    cr_assert_float_eq(r.coverage, 0.8, 1e-12);
+    rc_analogy_result_free(&r);
+    // Case-sensitive: "Man Woman King Queen" is unknown; restricted to 4 rows: queen is unknown.
+    o.case_insensitive = false;
+    cr_assert_eq(rc_eval_analogies(wv, p, &o, &r, err, sizeof err), RC_OK, "%s", err);
+    cr_assert_eq(r.sections[0].skipped, 2);
+    rc_analogy_result_free(&r);
+    o = rc_eval_defaults();
+    o.restrict_vocab = 4;
+    cr_assert_eq(rc_eval_analogies(wv, p, &o, &r, err, sizeof err), RC_OK, "%s", err);
+    cr_assert_eq(r.total.answered, 0);
+    cr_assert_eq(r.total.skipped, 5);
+    rc_analogy_result_free(&r);
+    p = write_file("bad.txt", ": s\nman woman king\n");
+    cr_assert_eq(rc_eval_analogies(wv, p, NULL, &r, err, sizeof err), RC_ERR_FORMAT);
+    char want[512];
+    snprintf(want, sizeof want, "%s/bad.txt:2: expected 4 words (a b c d), found 3", dir);
+    cr_assert_str_eq(err, want);
+    rc_wordvecs_free(&wv);
+}
+
+Test(embed, wordsim_spearman_and_errors) {
+    rc_wordvecs *wv = toy_vectors();
+    // cosines: man-woman 0.707, king-queen 0.816, man-apple 0, King-man 0.707 (a tie).
+    const char *p = write_file("ws.tsv", "# comment\n# w1\tw2\tscore\nman\twoman\t3\n"
+                                         "king\tqueen\t4.0\nman\tapple\t1\nKing\tman\t2\n"
+                                         "man\tzebra\t5\n");
+    rc_wordsim_result r;
+    char err[256] = "";
+    cr_assert_eq(rc_eval_wordsim(wv, p, NULL, &r, err, sizeof err), RC_OK, "%s", err);
+    cr_assert_eq(r.pairs, 4);
+    cr_assert_eq(r.skipped, 1);
+    // model ranks 2.5 4 1 2.5 against gold ranks 3 4 1 2: 4.5 / sqrt(4.5 * 5).
+    cr_assert(fabs(r.spearman - 4.5 / sqrt(22.5)) < 1e-9, "spearman %g", r.spearman);
+    p = write_file("ws2.tsv", "man\twoman\tx3\n");
+    cr_assert_eq(rc_eval_wordsim(wv, p, NULL, &r, err, sizeof err), RC_ERR_FORMAT);
+    char want[512];
+    snprintf(want, sizeof want, "%s/ws2.tsv:1: score \"x3\" is not a number", dir);
+    cr_assert_str_eq(err, want);
+    p = write_file("ws3.tsv", "man woman 3\n");
+    cr_assert_eq(rc_eval_wordsim(wv, p, NULL, &r, err, sizeof err), RC_ERR_FORMAT);
+    snprintf(want, sizeof want, "%s/ws3.tsv:1: expected \"word1<TAB>word2<TAB>score\"", dir);
+    cr_assert_str_eq(err, want);
+    cr_assert_eq(rc_eval_wordsim(wv, "/nonexistent.tsv", NULL, &r, err, sizeof err), RC_ERR_IO);
+    rc_wordvecs_free(&wv);
+}
