@@ -42,6 +42,9 @@ RC_API rc_var rc_bmm(rc_var a, rc_var b);       // [B,M,K] x [B,K,N] -> [B,M,N]
 RC_API rc_var rc_bmm_nt(rc_var a, rc_var b);    // [B,M,K] x [B,N,K]^T -> [B,M,N]
 // x W^T + b: x [N,I], W [O,I], b [O] or RC_NONE -> [N,O]. Also [B,T,I] -> [B,T,O].
 RC_API rc_var rc_linear(rc_var x, rc_var w, rc_var b);
+// Row-wise dot products: a [N,D] and b [N,K,D] -> [N,K], y[n,k] = <a[n,:], b[n,k,:]> (each row of
+// a against its own K rows of b: the scores of skip-gram with negative sampling).
+RC_API rc_var rc_rowdot(rc_var a, rc_var b);
 
 // ---- reductions (axis may be negative, counted from the end) ---------------------------------
 RC_API rc_var rc_sum_all(rc_var x);  // -> scalar
