@@ -21,6 +21,7 @@ static const rc_op_def *const registry[] = {
     &rc_op_logsumexp,
     &rc_op_l2norm,
     &rc_op_rowdot,
+    &rc_op_embedding_rowdot,
 };
 
 int rc_op_count(void) {

@@ -9,6 +9,9 @@
 
 #include "text.h"
 
+// Declared in text.h as well; repeated here so this header stands on its own (C11 allows it).
+typedef struct rc_vocab rc_vocab;
+
 // ---- Huffman tree (hierarchical softmax) ------------------------------------------------------
 
 // The binary Huffman tree over n leaves built as word2vec.c (and fastText's hierarchical softmax)
@@ -124,6 +127,79 @@ RC_API rc_status rc_wordvecs_load_vec(rc_wordvecs **wv, const char *path,
 RC_API rc_status rc_wordvecs_save_vec(const rc_wordvecs *wv, const char *path, char *err,
                                       size_t err_len);
 
+
+// ---- word2vec and fastText-style unsupervised training --------------------------------------
+
+typedef enum rc_w2v_arch { RC_W2V_SKIPGRAM = 0, RC_W2V_CBOW } rc_w2v_arch;
+typedef enum rc_w2v_loss {
+    RC_W2V_NEG = 0, // negative sampling from counts^ns_power
+    RC_W2V_HS,      // hierarchical softmax over the Huffman tree of the counts
+} rc_w2v_loss;
+
+// Training settings. rc_w2v_defaults gives gensim's Word2Vec defaults (skip-gram, dim 100,
+// window 5, 5 negatives, sample 1e-3, lr 0.025, 5 epochs, min_count 5) without subwords;
+// minn = 3, maxn = 6 turns on fastText's character n-grams (bucket 2000000).
+typedef struct rc_w2v_opts {
+    rc_w2v_arch arch;
+    rc_w2v_loss loss;
+    int32_t dim;
+    int32_t window;   // the largest distance; each centre draws its own from 1..window
+    int32_t negative; // negatives per positive (RC_W2V_NEG)
+    double ns_power;  // 0.75 (word2vec, gensim); fastText uses 0.5
+    double sample;    // subsampling threshold t (rc_subsample_keep_prob); 0: off
+    float lr;         // start; decays linearly to lr * 1e-4 over all epochs
+    int32_t epochs;
+    int64_t min_count;
+    int64_t max_vocab;  // 0: no limit
+    int32_t minn, maxn; // character n-gram lengths; maxn 0: plain word vectors
+    uint32_t bucket;    // hash buckets for the n-grams
+    int32_t threads;    // 1: deterministic (same seed, same vectors); > 1: Hogwild
+    uint64_t seed;
+    int32_t batch;          // training pairs per graph (skip-gram) or centres (CBOW); 0: auto
+    int64_t max_sentence;   // longer lines are cut into pieces of this many words (10000)
+    // Called about every 100000 words from the training thread(s) with the fraction done, the
+    // current learning rate and the mean loss per pair so far; may be NULL.
+    void (*progress)(double done, float lr, double loss, void *user);
+    void *user;
+} rc_w2v_opts;
+
+RC_API rc_w2v_opts rc_w2v_defaults(void);
+
+typedef struct rc_w2v_stats {
+    int64_t words;        // corpus words in the vocabulary, one epoch
+    int64_t words_seen;   // over all epochs (the lr schedule's count)
+    int64_t words_kept;   // after subsampling, over all epochs
+    int64_t examples;     // (centre, context) pairs for skip-gram, centres for CBOW
+    double seconds;       // training time (reading the corpus and building the vocabulary not
+                          // included; see read_seconds)
+    double read_seconds;
+    double loss;          // mean loss per example over the last epoch
+} rc_w2v_stats;
+
+// A trained model: the vocabulary, the input table (V word rows, then `bucket` n-gram rows) and
+// the output table, in a parameter store ("input", "output").
+typedef struct rc_w2v rc_w2v;
+
+// Reads a corpus (UTF-8, words separated by whitespace, one sentence a line; empty lines are
+// skipped, longer lines are cut at max_sentence words; words outside the vocabulary are dropped
+// as word2vec, fastText and gensim drop them), builds the vocabulary (min_count, max_vocab; ids
+// by count, most frequent first) and trains. The corpus is held in memory as word ids (4 bytes a
+// word). Errors: RC_ERR_ARG for bad settings (message names the setting), the file's errors
+// with file and line (invalid UTF-8), RC_ERR_ARG "empty vocabulary" when no word reaches
+// min_count. stats may be NULL.
+RC_API rc_status rc_w2v_train_file(rc_w2v **m, const char *path, const rc_w2v_opts *o,
+                                   rc_w2v_stats *stats, char *err, size_t err_len);
+RC_API void rc_w2v_free(rc_w2v **m);
+
+RC_API const rc_vocab *rc_w2v_vocab(const rc_w2v *m);
+RC_API rc_params *rc_w2v_params(const rc_w2v *m);
+RC_API const rc_w2v_opts *rc_w2v_options(const rc_w2v *m);
+// The vector of a word: its input row, or with subwords the mean of its row and its n-gram rows
+// (fastText's getWordVector); a word outside the vocabulary gets the mean of its n-gram rows.
+// RC_ERR_NOTFOUND when the word is unknown and has no n-grams. out has dim floats.
+RC_API rc_status rc_w2v_word_vector(const rc_w2v *m, const char *word, size_t len, float *out);
+// The vectors of every vocabulary word, in id order (most frequent first).
+RC_API rc_status rc_w2v_to_wordvecs(const rc_w2v *m, rc_wordvecs **wv);
 
 // ---- evaluation ---------------------------------------------------------------------------------
 

@@ -41,3 +41,52 @@ Test(errors, rowdot_shapes) {
                      "rowdot (node 1): a [4,8] and b [4,8] must be [N,D] and [N,K,D]");
     rc_graph_free(&g);
 }
+
+// embedding_rowdot against scalar loops: values, gradients into table rows (repeats add up) and
+// h, and only the rows read are marked touched.
+Test(ops_fwd, embedding_rowdot_equals_gathered_rowdot) {
+    enum { V = 6, N = 3, K = 4, D = 13 };
+    const int32_t ids[N * K] = {5, 0, 5, 2, 1, 1, 0, 5, 2, 0, 0, 1};
+    rc_params *ps;
+    rc_param *tp;
+    cr_assert_eq(rc_params_new(&ps), RC_OK);
+    cr_assert_eq(rc_params_add(ps, "table", RC_SHAPE(V, D), &tp), RC_OK);
+    float *t = rc_param_value(tp).data, h[N * D], w[N * K];
+    tu_fill_uniform(t, V * D, -1, 1, 4);
+    tu_fill_uniform(h, N * D, -1, 1, 5);
+    tu_fill_uniform(w, N * K, -1, 1, 6);
+    rc_graph *g;
+    cr_assert_eq(rc_graph_new(&g), RC_OK);
+    rc_var vh = rc_requires_grad(rc_input(g, RC_SHAPE(N, D), h));
+    rc_var y = rc_embedding_rowdot(rc_use(g, tp), ids, N, K, vh);
+    cr_assert(rc_ok(y), "%s", rc_graph_errmsg(g));
+    float want[N * K], gt[V * D] = {0}, gh[N * D] = {0};
+    for (int n = 0; n < N; n++)
+        for (int k = 0; k < K; k++) {
+            double s = 0;
+            const float *row = t + ids[n * K + k] * D;
+            for (int d = 0; d < D; d++) {
+                s += (double)h[n * D + d] * row[d];
+                gt[ids[n * K + k] * D + d] += w[n * K + k] * h[n * D + d];
+                gh[n * D + d] += w[n * K + k] * row[d];
+            }
+            want[n * K + k] = (float)s;
+        }
+    tu_assert_close(rc_value(y).data, want, N * K, 1e-5f, 1e-6f, "y");
+    cr_assert_eq(rc_backward(rc_sum_all(rc_mul(y, rc_input(g, RC_SHAPE(N, K), w)))), RC_OK);
+    tu_assert_close(rc_param_grad(tp).data, gt, V * D, 1e-5f, 1e-6f, "dtable");
+    tu_assert_close(rc_grad(vh).data, gh, N * D, 1e-5f, 1e-6f, "dh");
+    const uint8_t *touched = rc_param_touched_rows(tp);
+    cr_assert_not_null(touched);
+    const uint8_t want_touched[V] = {1, 1, 1, 0, 0, 1};
+    for (int r = 0; r < V; r++)
+        cr_assert_eq(touched[r], want_touched[r], "row %d", r);
+    rc_graph_reset(g);
+    const int32_t bad[2] = {0, 6};
+    rc_var vh2 = rc_input(g, RC_SHAPE(1, D), h);
+    cr_assert_not(rc_ok(rc_embedding_rowdot(rc_use(g, tp), bad, 1, 2, vh2)));
+    cr_assert_str_eq(rc_graph_errmsg(g), "embedding_rowdot (node 2): id 6 at position 1 is out "
+                                         "of range [0, V) for table [6,13]");
+    rc_graph_free(&g);
+    rc_params_free(&ps);
+}
