@@ -75,7 +75,14 @@ static rc_status worker_init(worker *w, shared_run *run, int index, rc_rng *mast
     w->index = index;
     w->rng = rc_rng_split(master);
     const bool sg = o->arch == RC_W2V_SKIPGRAM;
-    const int32_t batch = o->batch ? o->batch : (sg ? 512 : 128);
+    // Examples in a batch all see the tables as they were when it started, and a frequent row's
+    // gradients add up within it: with a small vocabulary the automatic batch shrinks so that
+    // no row gathers too many stale contributions at once.
+    int32_t batch = o->batch;
+    if (!batch) {
+        const int32_t cap = sg ? 512 : 128, by_vocab = m->V / 8 > 16 ? m->V / 8 : 16;
+        batch = by_vocab < cap ? by_vocab : cap;
+    }
     // Skip-gram: a centre gives up to 2*window examples; the batch closes once it holds `batch`.
     w->max_P = sg ? batch + 2 * o->window : batch;
     w->max_W = sg ? w->max_P : batch;
@@ -223,8 +230,9 @@ static rc_status batch_backward(worker *w, double *loss) {
     rc_var h = bag_vectors(w, rc_use(g, w->cin));
     if (sg)
         h = rc_index_select(h, 0, w->pair_bag, w->P);
-    rc_var o = rc_embedding_pad(rc_use(g, w->cout), w->out_ids, RC_SHAPE(w->P, w->L), 0);
-    rc_var score = rc_rowdot(h, o);
+    // Scores against the output rows read straight from the working set (padding reads row 0,
+    // which stays zero, and gets no gradient through its zero sign).
+    rc_var score = rc_embedding_rowdot(rc_use(g, w->cout), w->out_ids, w->P, w->L, h);
     rc_var sign = w->run->m->o.loss == RC_W2V_NEG
                       ? rc_input(g, RC_SHAPE(1, w->L), w->sign)
                       : rc_input(g, RC_SHAPE(w->P, w->L), w->sign);
@@ -284,6 +292,12 @@ static rc_status flush(worker *w) {
     if (st != RC_OK) {
         rc_embed_fail(w->err, sizeof w->err, st, "word2vec: %s", rc_graph_errmsg(w->g));
         return st;
+    }
+    if (!isfinite(loss)) {
+        rc_embed_fail(w->err, sizeof w->err, RC_ERR_NONFINITE,
+                      "word2vec: the loss is not finite after %lld examples; lower lr or batch",
+                      (long long)w->examples);
+        return RC_ERR_NONFINITE;
     }
     const float lr = current_lr(w->run);
     apply_rows(rc_param_value(m->in).data, rc_param_grad(w->cin).data, w->slot_in, w->rows_in,
@@ -430,12 +444,12 @@ rc_status rc_w2v_run(rc_w2v *m, const w2v_corpus *c, rc_w2v_stats *stats, char *
     for (int t = 0; t < T && st == RC_OK; t++)
         st = worker_init(&ws[t], &run, t, &master);
     const double t0 = seconds_now();
+    // A batch's ops are small: kernels run single-threaded, the workers are the parallelism.
+    const int saved = rc_get_num_threads();
+    rc_set_num_threads(1);
     if (st == RC_OK && T == 1) {
         worker_main(&ws[0]);
     } else if (st == RC_OK) {
-        // Hogwild: kernels stay single-threaded inside the workers.
-        const int saved = rc_get_num_threads();
-        rc_set_num_threads(1);
         pthread_t *tid = calloc((size_t)T, sizeof *tid);
         int started = 0;
         for (; tid && started < T; started++)
@@ -447,8 +461,8 @@ rc_status rc_w2v_run(rc_w2v *m, const w2v_corpus *c, rc_w2v_stats *stats, char *
             st = rc_embed_fail(err, err_len, RC_ERR_NOMEM, "word2vec: cannot start %d threads",
                                T);
         free(tid);
-        rc_set_num_threads(saved);
     }
+    rc_set_num_threads(saved);
     stats->seconds = seconds_now() - t0;
     stats->words_seen = atomic_load(&run.seen);
     double loss = 0;
