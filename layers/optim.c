@@ -313,8 +313,15 @@ static bool state_bufs(const rc_optim *o, rc_param *p, bool first, bufs *b) {
         if (rc_optim_slot_name(o, k) && !(*slot[k] = rc_param_state(p, k)))
             return false;
     }
+    if (!first)
+        return true;
+    // A first step starts from fresh state even if the slots hold another run's values (a step
+    // count reset by a checkpoint, another optimizer before this one).
     const int64_t n = rc_param_value(p).n;
-    if (first && o->o.kind == RC_OPTIM_ADAGRAD)
+    for (int k = 0; k < 3; k++)
+        if (*slot[k])
+            memset(*slot[k], 0, (size_t)n * sizeof(float));
+    if (o->o.kind == RC_OPTIM_ADAGRAD)
         for (int64_t i = 0; i < n; i++)
             b->s0[i] = (float)o->o.initial_accumulator_value;
     return true;

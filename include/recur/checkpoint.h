@@ -3,7 +3,7 @@
 #ifndef RECUR_CHECKPOINT_H
 #define RECUR_CHECKPOINT_H
 
-#include "graph.h"
+#include "optim.h"
 
 // ---- safetensors ------------------------------------------------------------------------------
 // The format: an 8-byte little-endian header length N, N bytes of JSON
@@ -92,5 +92,54 @@ typedef struct rc_safetensors_entry {
 // RC_ERR_ARG: a duplicate, empty or non-UTF-8 name or key, NULL data, a bad shape; RC_ERR_IO.
 RC_API rc_status rc_safetensors_write(const char *path, const rc_safetensors_entry *t, int n,
                                       const char *const *meta, char *err, size_t err_len);
+
+// ---- checkpoints of a parameter store ----------------------------------------------------------
+// A checkpoint is a safetensors file holding every parameter under its own name as F32 (so
+// `fc.weight` loads into PyTorch's Linear named fc) with metadata {"format": "pt"}. Optionally:
+//   optimizer state: tensors "__optim__.<slot>.<param>" (PyTorch's state names, e.g.
+//     "__optim__.exp_avg.fc.weight") for every parameter with a step count > 0, and metadata
+//     "recur.optim" = {"kind", "lr", "steps": {param: count}}; doubles are written as C99 hex
+//     floats, so nothing is rounded;
+//   schedule state: metadata "recur.sched" = {"kind", "last_epoch", "best", "num_bad_epochs",
+//     "cooldown_counter"};
+//   generator state: metadata "recur.rng" = four 64-bit words in hex.
+// With all three, training resumed from a checkpoint is bit-identical to training on.
+
+#define RC_CHECKPOINT_OPTIM_PREFIX "__optim__."
+
+// What a checkpoint carries besides the parameters; a NULL member is neither saved nor loaded.
+typedef struct rc_checkpoint_extra {
+    rc_optim *optim;         // state of the optimizer over the same store
+    rc_sched *sched;         // its schedule
+    rc_rng *rng;             // a generator (shuffling, dropout)
+    const char *const *meta; // save only: extra metadata, key, value, ..., NULL; keys "format"
+                             // and "recur.*" are reserved
+} rc_checkpoint_extra;
+
+// Writes the store (in order of addition) and the extras atomically (temporary file, fsync,
+// rename). RC_ERR_ARG: a reserved metadata key, an optimizer over another store; RC_ERR_IO.
+RC_API rc_status rc_checkpoint_save(const char *path, const rc_params *ps,
+                                    const rc_checkpoint_extra *extra, char *err, size_t err_len);
+
+// Loading compares names, shapes and dtypes (F32, F16, BF16 and F64 load, converted to f32):
+// a store parameter absent from the file is missing, a file tensor absent from the store is
+// unexpected (optimizer tensors are not counted), a shape or dtype that does not fit is
+// mismatched. The report names them: "missing: a, b; unexpected: c; mismatched: d (file [3,4]
+// F16, store [4,3])" (cut with "..." when long).
+typedef struct rc_load_report {
+    int loaded, missing, unexpected, mismatched;
+    char text[1024];
+} rc_load_report;
+
+// Loads a checkpoint into the store. strict: any missing, unexpected or mismatched entry is an
+// error and nothing is loaded (RC_ERR_SHAPE when something is mismatched, else
+// RC_ERR_NOTFOUND; err holds the report). Not strict: what matches is loaded and RC_OK returned;
+// rep says what was not. Extras named in `extra` must be in the file (RC_ERR_NOTFOUND) and fit
+// (RC_ERR_FORMAT: another optimizer or schedule kind, malformed state); optimizer state is
+// restored for the parameters loaded. A file that cannot be opened or is malformed: RC_ERR_IO or
+// RC_ERR_FORMAT, nothing loaded. rep may be NULL.
+RC_API rc_status rc_checkpoint_load(const char *path, rc_params *ps,
+                                    const rc_checkpoint_extra *extra, bool strict,
+                                    rc_load_report *rep, char *err, size_t err_len);
 
 #endif
