@@ -185,9 +185,9 @@ static rc_status build_header(const rc_safetensors_entry *t, int n, const char *
         if (st != RC_OK)
             break;
         const uint64_t bytes = (uint64_t)rc_shape_numel(t[i].shape) * sizeof(float);
-        json_t *h = tensor_header(&t[i], at, at + bytes);
-        if (json_object_get(root, t[i].name) || !h ||
-            json_object_set_new(root, t[i].name, h) != 0) {
+        // set_new takes h even when it fails; a repeated name is caught before h exists.
+        if (json_object_get(root, t[i].name) ||
+            json_object_set_new(root, t[i].name, tensor_header(&t[i], at, at + bytes)) != 0) {
             rc_st_fail(err, err_len, "%s: tensor name \"%s\" is repeated or not UTF-8", path,
                        t[i].name);
             st = RC_ERR_ARG;
@@ -203,17 +203,21 @@ static rc_status build_header(const rc_safetensors_entry *t, int n, const char *
         return RC_ERR_NOMEM;
     }
     const size_t raw = strlen(s), padded = (raw + 7) / 8 * 8;
-    *text = realloc(s, padded + 1);
-    if (!*text) {
-        free(s);
-        return RC_ERR_NOMEM;
+    *text = malloc(padded + 1);
+    if (*text) {
+        memcpy(*text, s, raw);
+        memset(*text + raw, ' ', padded - raw);
     }
-    memset(*text + raw, ' ', padded - raw);
+    free(s);
+    if (!*text)
+        return RC_ERR_NOMEM;
     *len = padded;
     return RC_OK;
 }
 
 static bool write_f32(FILE *fp, const float *x, int64_t n) {
+    if (n == 0)
+        return true; // an empty tensor may come with data == NULL
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     return fwrite(x, sizeof *x, (size_t)n, fp) == (size_t)n;
 #else
