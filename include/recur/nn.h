@@ -65,4 +65,23 @@ RC_API rc_status rc_init_fans(rc_shape s, int64_t *fan_in, int64_t *fan_out);
 // value, the others untouched. RC_ERR_SHAPE unless the bias is 1-D with a length divisible by 4.
 RC_API rc_status rc_init_forget_bias(rc_tensor bias, float value);
 
+// ---- layers -----------------------------------------------------------------------------------
+// Layers mirror PyTorch's modules: parameters named "<prefix>.weight" / "<prefix>.bias" (prefix
+// NULL or "": "weight", "bias"), PyTorch's layouts and default initialisation, so weights move
+// between the two with a checkpoint. A layer struct only points into its store; it owns nothing
+// and needs no free. Init returns RC_ERR_ARG when a name is taken (nothing is added then),
+// RC_ERR_SHAPE for a dimension <= 0.
+
+// Linear: y = x W^T + b, W "<prefix>.weight" [O,I], b "<prefix>.bias" [O] or none; both drawn
+// from U(-1/sqrt(I), 1/sqrt(I)) (PyTorch's kaiming_uniform_(a=sqrt(5)) and bias rule), W first.
+typedef struct rc_linear_layer {
+    rc_param *weight, *bias; // bias NULL without one
+    int64_t dim_in, dim_out; // I, O
+} rc_linear_layer;
+
+RC_API rc_status rc_linear_layer_init(rc_linear_layer *l, rc_params *ps, const char *prefix,
+                                      int64_t dim_in, int64_t dim_out, bool bias, rc_rng *rng);
+// x [N,I] or [B,T,I] -> [N,O] or [B,T,O], recorded in g.
+RC_API rc_var rc_linear_layer_forward(const rc_linear_layer *l, rc_graph *g, rc_var x);
+
 #endif
