@@ -68,13 +68,13 @@ RC_API rc_status rc_optim_set_step_count(rc_optim *o, const rc_param *p, int64_t
 RC_API const char *rc_optim_slot_name(const rc_optim *o, int k);
 
 // ---- gradient clipping --------------------------------------------------------------------------
-// PyTorch's clip_grad_norm_ over the store's non-frozen parameters: total = the norm_type-norm of
-// all gradients together (norm_type INFINITY: the largest |g|), every gradient is multiplied by
+// PyTorch's clip_grad_norm_ over the gradients an optimizer step reads (non-frozen parameters;
+// only the touched rows of a row-sparse one): total = the norm_type-norm of all of them together (norm_type INFINITY: the largest |g|), every gradient is multiplied by
 // min(1, max_norm / (total + 1e-6)). Returns total (NaN or Inf when a gradient is not finite;
 // the gradients are then scaled like PyTorch does, so check the result before stepping).
 // A norm_type that is not > 0 returns NaN and leaves the gradients alone.
 RC_API double rc_clip_grad_norm(rc_params *ps, double max_norm, double norm_type);
-// Clamps every gradient entry into [-clip, clip] (PyTorch's clip_grad_value_).
+// Clamps every such gradient entry into [-clip, clip] (PyTorch's clip_grad_value_).
 RC_API void rc_clip_grad_value(rc_params *ps, double clip);
 
 // ---- learning-rate schedules --------------------------------------------------------------------

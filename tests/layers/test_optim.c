@@ -293,7 +293,10 @@ static void clip_case(const char *name, double max_norm, double norm_type, bool 
     rc_params_add(ps, "frozen", RC_SHAPE(2), &fz);
     fx_read("grad.w.0", rc_param_grad(w).data, 12);
     fx_read("grad.b.0", rc_param_grad(b).data, 3);
+    rc_param_mark_touched(w, -1);
+    rc_param_mark_touched(b, -1);
     rc_param_grad(fz).data[0] = 1000; // frozen: neither counted nor scaled
+    rc_param_mark_touched(fz, -1);
     rc_param_set_frozen(fz, true);
     char key[64];
     float want[12], total;
@@ -330,6 +333,9 @@ Test(optim, clipping_nonfinite_and_bad_norm_type) {
     rc_params_new(&ps);
     rc_params_add(ps, "w", RC_SHAPE(2), &w);
     rc_param_grad(w).data[0] = 3, rc_param_grad(w).data[1] = 4;
+    cr_assert_float_eq(rc_clip_grad_norm(ps, 1, 2), 0.0, 0, "no row touched: nothing counts");
+    cr_assert_eq(rc_param_grad(w).data[0], 3.0f);
+    rc_param_mark_touched(w, -1);
     cr_assert(isnan(rc_clip_grad_norm(ps, 1, 0)), "norm_type 0");
     cr_assert_eq(rc_param_grad(w).data[0], 3.0f, "untouched by a rejected call");
     const double total = rc_clip_grad_norm(ps, 1, 2);
@@ -339,6 +345,19 @@ Test(optim, clipping_nonfinite_and_bad_norm_type) {
     cr_assert(isinf(rc_clip_grad_norm(ps, 1, 2)));
     rc_param_grad(w).data[0] = NAN;
     cr_assert(isnan(rc_clip_grad_norm(ps, 1, INFINITY)), "NaN propagates through the max");
+    rc_params_free(&ps);
+    // A row-sparse gradient: only touched rows count and are scaled.
+    rc_params_new(&ps);
+    rc_params_add(ps, "E", RC_SHAPE(3, 2), &w);
+    float *g = rc_param_grad(w).data;
+    g[0] = 3, g[1] = 4, g[4] = 100, g[5] = 100; // row 2 holds junk nobody marked
+    rc_param_mark_touched(w, 0);
+    const double t2 = rc_clip_grad_norm(ps, 2.5, 2);
+    cr_assert_float_eq(t2, 5.0, 1e-12);
+    cr_assert_float_eq(g[0], 3 * (float)(2.5 / (5 + 1e-6)), 1e-6);
+    cr_assert_eq(g[4], 100.0f, "untouched rows are not scaled");
+    rc_clip_grad_value(ps, 1);
+    cr_assert(g[0] == 1 && g[1] == 1 && g[4] == 100);
     rc_params_free(&ps);
 }
 
