@@ -7,6 +7,7 @@
 //   stack:     y[.., k, ..] = xk on a new axis;              dxk += g[.., k, ..]
 //   transpose: y = xᵀ for x [M,N];                           dx += gᵀ
 // rc_split is a builder of n slices, not an op of its own.
+#include <stdint.h>
 #include <string.h>
 
 #include "ops_impl.h"
@@ -43,7 +44,7 @@ static void copy_blocks(float *dst, int64_t dst_stride, const float *src, int64_
     }
 }
 
-// ---- reshape -------------------------------------------------------------------------------------
+// ---- reshape ------------------------------------------------------------------------------------
 
 typedef struct reshape_attr {
     rc_shape shape; // as given, possibly with one -1
@@ -75,7 +76,7 @@ static rc_status reshape_shape(const rc_tensor *in, int n_in, const void *attr, 
                                   "target shape %s has dimension %lld at %d; dimensions must be "
                                   "positive (or one -1)",
                                   sw, (long long)d, i);
-        } else if (known > n / d) { // known * d > n, and no overflow
+        } else if (known > INT64_MAX / d) { // the product would overflow: surely not n
             too_big = true;
         } else {
             known *= d;
