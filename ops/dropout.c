@@ -20,11 +20,11 @@ static bool dropout_args_ok(rc_graph *g, const char *who, float p, const rc_rng 
 static bool shape_ok(rc_graph *g, const char *who, rc_shape s) {
     bool ok = s.ndim >= 0 && s.ndim <= RC_MAX_DIMS;
     for (int i = 0; ok && i < s.ndim; i++)
-        ok = s.dim[i] > 0;
+        ok = s.dim[i] > 0 && s.dim[i] <= ((int64_t)1 << 40);
     if (!ok) {
         char sb[96];
         rc_graph_fail(g, RC_ERR_SHAPE, who, -1,
-                      "shape %s must have 0 to %d dimensions, all positive",
+                      "shape %s must have 0 to %d dimensions, each in [1, 2^40]",
                       rc_shape_str(s, sb, sizeof sb), RC_MAX_DIMS);
     }
     return ok;

@@ -13,6 +13,8 @@
 // Row bands for the scatter-add: row r belongs to band r % SCATTER_BANDS (interleaved, so the
 // frequent low ids of a Zipfian vocabulary spread over all bands).
 #define SCATTER_BANDS 16
+// The most ids or indices one op takes (the same bound as a leaf's dimension).
+#define MAX_IDS ((int64_t)1 << 40)
 
 // x seen as [outer, D, inner] around axis.
 static void axis_view(rc_shape s, int axis, int64_t *outer, int64_t *inner) {
@@ -77,9 +79,12 @@ typedef struct emb_attr {
 static bool ids_shape_valid(rc_shape s) {
     if (s.ndim < 0 || s.ndim > RC_MAX_DIMS - 1)
         return false;
-    for (int i = 0; i < s.ndim; i++)
-        if (s.dim[i] <= 0)
+    int64_t n = 1;
+    for (int i = 0; i < s.ndim; i++) {
+        if (s.dim[i] <= 0 || s.dim[i] > MAX_IDS / n)
             return false;
+        n *= s.dim[i];
+    }
     return true;
 }
 
@@ -96,7 +101,7 @@ static rc_status emb_shape(const rc_tensor *in, int n_in, const void *attr, rc_s
     if (!ids_shape_valid(p->ids_shape))
         return rc_shape_error(why, len, RC_ERR_SHAPE,
                               "ids shape %s must have 0 to %d positive dimensions (ids + [D] "
-                              "has at most %d)",
+                              "has at most %d) and at most 2^40 ids",
                               si, RC_MAX_DIMS - 1, RC_MAX_DIMS);
     if (!p->ids)
         return rc_shape_error(why, len, RC_ERR_ARG, "ids is NULL for ids shape %s", si);
@@ -191,8 +196,8 @@ static rc_status isel_shape(const rc_tensor *in, int n_in, const void *attr, rc_
     if (axis < 0)
         return rc_shape_error(why, len, RC_ERR_RANGE, "axis %d is out of range for x %s",
                               p->axis, sx);
-    if (p->n < 1)
-        return rc_shape_error(why, len, RC_ERR_ARG, "n = %lld indices; need at least 1",
+    if (p->n < 1 || p->n > MAX_IDS)
+        return rc_shape_error(why, len, RC_ERR_ARG, "n = %lld indices; need 1 to 2^40",
                               (long long)p->n);
     if (!p->idx)
         return rc_shape_error(why, len, RC_ERR_ARG, "idx is NULL (n = %lld)", (long long)p->n);
@@ -249,7 +254,7 @@ const rc_op_def rc_op_index_select = {
 rc_var rc_index_select(rc_var x, int axis, const int32_t *idx, int64_t n) {
     RC_ASSERT(x.g);
     isel_attr attr = {NULL, n, axis};
-    if (idx && n >= 1 && rc_ok(x))
+    if (idx && n >= 1 && n <= MAX_IDS && rc_ok(x))
         attr.idx = rc_graph_copy(x.g, idx, (size_t)n * sizeof *idx);
     return rc_apply(&rc_op_index_select, &x, 1, &attr, sizeof attr);
 }

@@ -124,7 +124,11 @@ Test(op_errors, embedding) {
            "embedding (node 1): table [10] must be [V,D]");
     expect(rc_embedding(rc_full(g, RC_SHAPE(10, 4), 0), ids, RC_SHAPE(1, 1, 1, 2)), RC_ERR_SHAPE,
            "embedding (node 1): ids shape [1,1,1,2] must have 0 to 3 positive dimensions (ids + "
-           "[D] has at most 4)");
+           "[D] has at most 4) and at most 2^40 ids");
+    expect(rc_embedding(rc_full(g, RC_SHAPE(10, 4), 0), ids, RC_SHAPE(1 << 30, 1 << 30)),
+           RC_ERR_SHAPE,
+           "embedding (node 1): ids shape [1073741824,1073741824] must have 0 to 3 positive "
+           "dimensions (ids + [D] has at most 4) and at most 2^40 ids");
     expect(rc_embedding(rc_full(g, RC_SHAPE(10, 4), 0), NULL, RC_SHAPE(2)), RC_ERR_ARG,
            "embedding (node 1): ids is NULL for ids shape [2]");
     expect(rc_embedding_pad(rc_full(g, RC_SHAPE(10, 4), 0), ids, RC_SHAPE(2), 10), RC_ERR_RANGE,
@@ -143,7 +147,9 @@ Test(op_errors, index_select) {
     expect(rc_index_select(x23(), -3, idx, 1), RC_ERR_RANGE,
            "index_select (node 1): axis -3 is out of range for x [2,3]");
     expect(rc_index_select(x23(), 0, idx, 0), RC_ERR_ARG,
-           "index_select (node 1): n = 0 indices; need at least 1");
+           "index_select (node 1): n = 0 indices; need 1 to 2^40");
+    expect(rc_index_select(x23(), 0, idx, INT64_MAX), RC_ERR_ARG,
+           "index_select (node 1): n = 9223372036854775807 indices; need 1 to 2^40");
     expect(rc_index_select(x23(), 0, NULL, 2), RC_ERR_ARG,
            "index_select (node 1): idx is NULL (n = 2)");
 }
@@ -209,7 +215,7 @@ Test(op_errors, dropout_p) {
            "dropout_mask: p = 1.5 is outside [0, 1)");
     expect(rc_dropout(x23(), 0.5f, NULL, NULL), RC_ERR_ARG, "dropout: rng is NULL for p = 0.5");
     expect(rc_dropout_mask(g, RC_SHAPE(2, 0), 0.5f, &r), RC_ERR_SHAPE,
-           "dropout_mask: shape [2,0] must have 0 to 4 dimensions, all positive");
+           "dropout_mask: shape [2,0] must have 0 to 4 dimensions, each in [1, 2^40]");
 }
 
 Test(op_errors, poisoned_inputs_pass_through_the_new_ops) {
