@@ -72,13 +72,22 @@ static void smax_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor 
         float m = x[base];
         for (int64_t d = 1; d < v.D; d++)
             m = fmaxf(m, x[base + d * st]);
+        // One expf per entry (kept in y for softmax), the sum in double.
         double s = 0;
-        for (int64_t d = 0; d < v.D; d++)
-            s += exp((double)x[base + d * st] - m);
-        const double ls = log(s);
         for (int64_t d = 0; d < v.D; d++) {
-            const double z = (double)x[base + d * st] - m;
-            y[base + d * st] = p->log ? (float)(z - ls) : (float)(exp(z) / s);
+            const float e = expf(x[base + d * st] - m);
+            if (!p->log)
+                y[base + d * st] = e;
+            s += e;
+        }
+        if (p->log) {
+            const float ls = (float)log(s);
+            for (int64_t d = 0; d < v.D; d++)
+                y[base + d * st] = (x[base + d * st] - m) - ls;
+        } else {
+            const float inv = (float)(1.0 / s);
+            for (int64_t d = 0; d < v.D; d++)
+                y[base + d * st] *= inv;
         }
     }
 }
@@ -100,7 +109,7 @@ static void smax_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_t
             s += p->log ? (double)g[base + d * st] : (double)g[base + d * st] * y[base + d * st];
         for (int64_t d = 0; d < v.D; d++) {
             const int64_t i = base + d * st;
-            gx[i] += p->log ? (float)(g[i] - exp((double)y[i]) * s) : (float)(y[i] * (g[i] - s));
+            gx[i] += p->log ? g[i] - expf(y[i]) * (float)s : y[i] * (g[i] - (float)s);
         }
     }
 }
@@ -236,7 +245,7 @@ static void ce_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor *o
             m = fmaxf(m, xi[c]);
         double s = 0;
         for (int64_t c = 0; c < C; c++)
-            s += exp((double)xi[c] - m);
+            s += expf(xi[c] - m);
         const double l = m + log(s);
         lse[i] = (float)l;
         const int32_t t = p->targets[i];
