@@ -66,6 +66,18 @@ Test(losses, softmax_against_a_scalar_loop_with_its_gradient) {
     tu_assert_close(rc_grad(vx).data, want_gx, R * C, 1e-5f, 1e-6f, "softmax grad");
 }
 
+Test(losses, softmax_equals_exp_of_x_minus_logsumexp_keepdims_on_every_axis) {
+    rc_var x = leaf(RC_SHAPE(2, 3, 4), SMAX_X);
+    for (int axis = -3; axis < 3; axis++) {
+        rc_var lse = rc_logsumexp(x, axis, true); // a kept axis of 1 broadcasts back over x
+        rc_var want = rc_sub(x, lse);
+        tu_assert_close(rc_value(rc_log_softmax(x, axis)).data, rc_value(want).data, 24, RTOL,
+                        ATOL, "log_softmax");
+        tu_assert_close(rc_value(rc_softmax(x, axis)).data, rc_value(rc_exp(want)).data, 24, RTOL,
+                        ATOL, "softmax");
+    }
+}
+
 Test(losses, softmax_extreme_logits_stay_finite) {
     const float x[6] = {80, -80, 0, -80, -80, -79};
     rc_var vx = leaf(RC_SHAPE(2, 3), x);
