@@ -84,4 +84,45 @@ RC_API rc_status rc_linear_layer_init(rc_linear_layer *l, rc_params *ps, const c
 // x [N,I] or [B,T,I] -> [N,O] or [B,T,O], recorded in g.
 RC_API rc_var rc_linear_layer_forward(const rc_linear_layer *l, rc_graph *g, rc_var x);
 
+// Embedding: rows of "<prefix>.weight" [V,D] (N(0,1) at init, PyTorch's default) picked by ids.
+// Backward adds only into the rows looked up, so optimizers update only those rows.
+typedef struct rc_embedding_opts {
+    bool has_padding;
+    int64_t padding_idx; // with has_padding: in [-V, V), negative counts from the end; that row
+                         // starts at zero and never receives gradient
+    float max_norm;      // > 0: a looked-up row whose norm exceeds it is rescaled in place, before
+                         // the gather, to max_norm / (norm + 1e-7) times itself (PyTorch's)
+    float norm_type;     // p of that norm; 0 means 2
+} rc_embedding_opts;
+
+typedef struct rc_embedding_layer {
+    rc_param *weight;
+    int64_t num_embeddings, dim; // V, D
+    int32_t padding_idx;         // in [0, V), or -1 for none
+    float max_norm, norm_type;
+} rc_embedding_layer;
+
+// opts NULL: no padding, no max_norm. RC_ERR_RANGE: padding_idx outside [-V, V); RC_ERR_ARG: a
+// negative or non-finite max_norm, a norm_type < 0, a name taken; RC_ERR_SHAPE: V or D <= 0 or
+// V > INT32_MAX.
+RC_API rc_status rc_embedding_layer_init(rc_embedding_layer *l, rc_params *ps, const char *prefix,
+                                         int64_t num_embeddings, int64_t dim,
+                                         const rc_embedding_opts *opts, rc_rng *rng);
+// ids (shape S, up to 3 dims, copied) -> S + [D]. An id outside [0, V) is the graph's sticky
+// RC_ERR_RANGE (the table is then not renormalised).
+RC_API rc_var rc_embedding_layer_forward(const rc_embedding_layer *l, rc_graph *g,
+                                         const int32_t *ids, rc_shape ids_shape);
+
+// Dropout: inverted dropout with probability p in training mode, the identity in evaluation
+// mode (PyTorch's nn.Dropout); p == 1 gives zeros.
+typedef struct rc_dropout_layer {
+    float p;
+    bool training; // rc_dropout_layer_init sets it; flip it for evaluation
+} rc_dropout_layer;
+
+// RC_ERR_ARG unless 0 <= p <= 1. Starts in training mode.
+RC_API rc_status rc_dropout_layer_init(rc_dropout_layer *l, float p);
+// A fresh mask from rng in training mode (rng unused otherwise).
+RC_API rc_var rc_dropout_layer_forward(const rc_dropout_layer *l, rc_var x, rc_rng *rng);
+
 #endif
