@@ -201,6 +201,72 @@ RC_API rc_status rc_w2v_word_vector(const rc_w2v *m, const char *word, size_t le
 // The vectors of every vocabulary word, in id order (most frequent first).
 RC_API rc_status rc_w2v_to_wordvecs(const rc_w2v *m, rc_wordvecs **wv);
 
+// ---- fastText-style supervised classification ------------------------------------------------
+
+typedef enum rc_ft_loss {
+    RC_FT_SOFTMAX = 0, // full softmax over the labels
+    RC_FT_HS,          // hierarchical softmax over the Huffman tree of the label counts
+    RC_FT_NS,          // negative sampling of labels (counts^0.5), scores are sigmoids
+} rc_ft_loss;
+
+// fastText `supervised` defaults (rc_ft_defaults): dim 100, lr 0.1, 5 epochs, word_ngrams 1,
+// min_count 1, softmax, 5 negatives, bucket 2000000, labels "__label__"-prefixed tokens.
+typedef struct rc_ft_opts {
+    int32_t dim;
+    float lr; // decays linearly to 0 over all epochs' tokens, as fastText
+    int32_t epochs;
+    int32_t word_ngrams; // 2: unigrams + hashed bigrams (fastText's -wordNgrams)
+    int32_t minn, maxn;  // character n-grams (0 0: none)
+    uint32_t bucket;
+    int64_t min_count;
+    rc_ft_loss loss;
+    int32_t negative;
+    int32_t threads; // 1: deterministic; > 1: Hogwild over the lines
+    uint64_t seed;
+    int32_t batch; // lines per graph; 1 (default) is fastText's per-example SGD
+    // A token starting with this prefix is a label (anywhere in the line, as fastText). NULL or
+    // "": the first token of each line is the label ("0 text ...", the SST/MR files' layout).
+    const char *label_prefix;
+} rc_ft_opts;
+
+RC_API rc_ft_opts rc_ft_defaults(void);
+
+typedef struct rc_ft_stats {
+    int64_t lines, tokens;  // training lines used and their tokens
+    int64_t skipped_no_label, skipped_empty; // documented skips: no label / no word
+    double seconds;         // training only
+    double loss;            // mean over the last epoch
+} rc_ft_stats;
+
+typedef struct rc_ft rc_ft;
+
+// Trains from a file of labelled lines (UTF-8, whitespace-separated tokens). Lines without a
+// label or without a word are skipped and counted; invalid UTF-8 is an error naming file and
+// line; RC_ERR_ARG when there is no label or no word at all.
+RC_API rc_status rc_ft_train_file(rc_ft **m, const char *path, const rc_ft_opts *o,
+                                  rc_ft_stats *stats, char *err, size_t err_len);
+RC_API void rc_ft_free(rc_ft **m);
+RC_API int32_t rc_ft_num_labels(const rc_ft *m);
+RC_API const char *rc_ft_label(const rc_ft *m, int32_t i); // with its prefix; NULL out of range
+RC_API const rc_vocab *rc_ft_vocab(const rc_ft *m);
+RC_API rc_params *rc_ft_params(const rc_ft *m); // "input" [V + bucket, dim], "output"
+// The k most probable labels of a text (tokens split on whitespace; label tokens ignored), best
+// first, with probabilities (softmax, HS path products, or NS sigmoids) at least `threshold`.
+// Returns how many were written to labels[k] / probs[k] (0 when the text has no known feature).
+RC_API int32_t rc_ft_predict(const rc_ft *m, const char *text, size_t len, int32_t k,
+                             float threshold, int32_t *labels, float *probs);
+
+typedef struct rc_ft_test_result {
+    int64_t examples;              // lines with a label and a known feature
+    int64_t skipped;               // lines without
+    double precision_at_k, recall_at_k; // as fastText's `test` computes them
+    double accuracy;               // top-1 label among the line's labels
+} rc_ft_test_result;
+
+// Evaluates on a labelled file with the model's label prefix (fastText `test FILE k`).
+RC_API rc_status rc_ft_test_file(const rc_ft *m, const char *path, int32_t k,
+                                 rc_ft_test_result *res, char *err, size_t err_len);
+
 // ---- evaluation ---------------------------------------------------------------------------------
 
 // The k rows most similar to q[D] by cosine, best first, skipping the rows in exclude[n_exclude]
