@@ -66,5 +66,6 @@ RC_BINARY_OPS(RC_BINARY_DECL)
 extern const rc_op_def rc_op_affine, rc_op_pow, rc_op_lerp;
 extern const rc_op_def rc_op_matmul, rc_op_matmul_nt, rc_op_bmm, rc_op_bmm_nt, rc_op_linear;
 extern const rc_op_def rc_op_sum, rc_op_mean, rc_op_max, rc_op_logsumexp, rc_op_l2norm;
+extern const rc_op_def rc_op_sparse_matmul;
 
 #endif

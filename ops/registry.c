@@ -20,6 +20,7 @@ static const rc_op_def *const registry[] = {
     &rc_op_max,
     &rc_op_logsumexp,
     &rc_op_l2norm,
+    &rc_op_sparse_matmul,
 };
 
 int rc_op_count(void) {

@@ -1,8 +1,226 @@
 // recur: tokenizer, vocabulary, sparse features (bag-of-words, n-grams, TF-IDF), BM25 and
 // retrieval / classification metrics.
+//
+// Text is UTF-8 throughout. Functions that can fail return rc_status and write a message into
+// `err` (err_len bytes, always NUL-terminated; err may be NULL). Messages about files name the
+// file and the line: "corpus.txt:17: invalid UTF-8 at byte 5: overlong encoding".
 #ifndef RECUR_TEXT_H
 #define RECUR_TEXT_H
 
 #include "ops.h"
+
+// ---- UTF-8 and character classes ----------------------------------------------------------------
+
+typedef enum rc_utf8_error {
+    RC_UTF8_OK = 0,
+    RC_UTF8_CONTINUATION, // a continuation byte (10xxxxxx) where a character should start
+    RC_UTF8_LEAD,         // a byte that never starts a character (0xF8..0xFF)
+    RC_UTF8_TRUNCATED,    // a multi-byte sequence cut short
+    RC_UTF8_OVERLONG,     // a code point encoded in more bytes than it needs
+    RC_UTF8_SURROGATE,    // U+D800..U+DFFF
+    RC_UTF8_TOO_BIG,      // above U+10FFFF
+} rc_utf8_error;
+
+RC_API const char *rc_utf8_error_str(rc_utf8_error e); // "overlong encoding", ...
+// Decodes the code point at s (len bytes available): returns its length in bytes (1-4), or 0 for
+// an invalid sequence (why, if not NULL, says which kind).
+RC_API int rc_utf8_decode(const char *s, size_t len, uint32_t *cp, rc_utf8_error *why);
+// Writes cp's UTF-8 form (1-4 bytes); 0 for a surrogate or a value above U+10FFFF.
+RC_API int rc_utf8_encode(uint32_t cp, char out[4]);
+// True when s[0..len) is valid UTF-8; otherwise the byte offset of the first bad sequence.
+RC_API bool rc_utf8_validate(const char *s, size_t len, size_t *bad_offset, rc_utf8_error *why);
+// Latin-1 (ISO 8859-1) to UTF-8; out needs room for 2*len bytes. Returns the bytes written.
+RC_API size_t rc_latin1_to_utf8(const char *in, size_t len, char *out);
+
+// Character classes as Python's `re` defines them for str patterns (Unicode 14): \w is a letter
+// (L*), a digit or numeric character (Nd, Nl, No) or '_'; \s is str.isspace(). Combining marks
+// are not word characters (as in Python).
+RC_API bool rc_unicode_is_word(uint32_t cp);
+RC_API bool rc_unicode_is_space(uint32_t cp);
+// Simple (one-to-one) lower-case mapping for all of Unicode: ASCII, Latin-1, Latin Extended,
+// Greek, Cyrillic, Armenian, ... U+0130 maps to 'i'. No context rules (final sigma stays σ).
+RC_API uint32_t rc_unicode_lower(uint32_t cp);
+
+// ---- tokenizer --------------------------------------------------------------------------------
+
+typedef enum rc_tok_mode {
+    RC_TOK_WORDS = 0, // words: maximal runs of word characters (\w), punctuation per rc_punct
+    RC_TOK_CHARS,     // one token per code point
+} rc_tok_mode;
+
+// What happens to punctuation (a code point that is neither \w nor \s) in RC_TOK_WORDS mode.
+typedef enum rc_punct {
+    RC_PUNCT_SPLIT = 0, // each punctuation character is a token of its own: "don't" -> don ' t
+    RC_PUNCT_DROP,      // punctuation separates words and is dropped: "don't" -> don t
+    RC_PUNCT_KEEP,      // tokens are maximal runs of non-space characters: "don't," -> don't,
+} rc_punct;
+
+typedef struct rc_tok_opts {
+    rc_tok_mode mode;
+    rc_punct punct;
+    bool lowercase;  // simple lower-case mapping (rc_unicode_lower) of every token
+    int min_chars;   // word runs shorter than this many code points are dropped
+    bool keep_space; // RC_TOK_CHARS: whitespace characters are tokens too (else skipped)
+} rc_tok_opts;
+
+// Words, punctuation split off, case kept, every word kept.
+RC_API rc_tok_opts rc_tok_defaults(void);
+// scikit-learn's default analyzer: lower-case, then token_pattern r"(?u)\b\w\w+\b", which keeps
+// the runs of two or more word characters (punctuation dropped, min_chars 2). Equal to Python's
+// tokens except where str.lower() uses a context or one-to-many rule (final sigma, U+0130).
+RC_API rc_tok_opts rc_tok_sklearn(void);
+
+// A token is `len` bytes at `text + off`.
+typedef struct rc_span {
+    uint32_t off, len;
+} rc_span;
+
+// A reusable token list: zero-initialise it (rc_tokens t = {0}), pass it to rc_tokenize as often
+// as needed (its buffers are reused, so steady-state tokenization allocates nothing), and
+// rc_tokens_free it once. `text` is what the spans index: the input itself, or this list's own
+// buffer when tokens were lower-cased or stemmed. Valid until the next call that fills the list.
+typedef struct rc_tokens {
+    const char *text;
+    rc_span *spans;
+    size_t n;
+    // private: owned buffers
+    size_t spans_cap;
+    char *buf, *buf2;
+    size_t buf_cap, buf2_cap;
+} rc_tokens;
+
+// Tokenizes s[0..len) into t (replacing its tokens). Invalid UTF-8 is RC_ERR_FORMAT: "invalid
+// UTF-8 at byte 17: truncated sequence" (the offset counts from s). len must be below 4 GiB.
+RC_API rc_status rc_tokenize(const rc_tok_opts *o, const char *s, size_t len, rc_tokens *t,
+                             char *err, size_t err_len);
+RC_API void rc_tokens_free(rc_tokens *t); // frees the buffers and zeroes *t
+static inline const char *rc_token(const rc_tokens *t, size_t i, size_t *len) {
+    *len = t->spans[i].len;
+    return t->text + t->spans[i].off;
+}
+
+// ---- stop words and stemming ------------------------------------------------------------------
+
+// A set of stop words (UTF-8, compared byte for byte after the tokenizer's lower-casing).
+typedef struct rc_stopset rc_stopset;
+// words[n] copied; NUL-terminated strings.
+RC_API rc_status rc_stopset_new(rc_stopset **s, const char *const *words, size_t n);
+// The 33 English stop words of Lucene's EnglishAnalyzer (a, an, and, are, as, at, be, but, by,
+// for, if, in, into, is, it, no, not, of, on, or, such, that, the, their, then, there, these,
+// they, this, to, was, will, with).
+RC_API rc_status rc_stopset_english(rc_stopset **s);
+RC_API void rc_stopset_free(rc_stopset **s);
+RC_API bool rc_stopset_has(const rc_stopset *s, const char *w, size_t len);
+// Removes the stop words from t, in place, keeping the order of the others.
+RC_API void rc_tokens_remove_stopwords(rc_tokens *t, const rc_stopset *s);
+
+// The Porter stemmer as published (M.F. Porter, "An algorithm for suffix stripping", 1980):
+// steps 1a-5b on lower-case ASCII words. Writes the stem of w[0..len) to out (room for len
+// bytes; a stem is never longer than its word) and returns its length. Words with a byte outside
+// a-z, and words of one or two letters, are returned unchanged.
+RC_API size_t rc_porter_stem(const char *w, size_t len, char *out);
+// Stems every token of t (t->text then points into t's own buffer).
+RC_API rc_status rc_tokens_stem(rc_tokens *t);
+
+// ---- line reader ------------------------------------------------------------------------------
+
+// What to do with a line longer than max_line bytes.
+typedef enum rc_long_line {
+    RC_LONG_LINE_ERROR = 0, // RC_ERR_FORMAT "file:line: line longer than N bytes"
+    RC_LONG_LINE_SPLIT,     // cut it into pieces of at most max_line bytes, at the last space
+                            // before the limit when there is one, else at a code point boundary;
+                            // each piece is returned as a line of its own (same line number)
+} rc_long_line;
+
+typedef struct rc_line_opts {
+    size_t max_line;      // bytes, without the newline; 0 means 1 MiB
+    rc_long_line long_line;
+    bool validate_utf8;   // invalid UTF-8 is RC_ERR_FORMAT "file:line: invalid UTF-8 at byte B"
+} rc_line_opts;
+
+// Reads a file line by line with memory bounded by max_line (plus a 64 KiB read buffer), so a
+// corpus larger than memory streams through. Lines end at '\n'; a '\r' before it is removed;
+// the last line needs no newline. Lines are returned without the newline and are valid until
+// the next call.
+typedef struct rc_line_reader rc_line_reader;
+// opts may be NULL (defaults). RC_ERR_IO "path: No such file or directory" when it cannot open.
+RC_API rc_status rc_line_reader_open(rc_line_reader **r, const char *path,
+                                     const rc_line_opts *opts, char *err, size_t err_len);
+RC_API void rc_line_reader_close(rc_line_reader **r);
+// The next line: RC_OK with *line set, or RC_OK with *line == NULL at the end of the file;
+// RC_ERR_FORMAT / RC_ERR_IO with a message naming file and line.
+RC_API rc_status rc_line_reader_next(rc_line_reader *r, const char **line, size_t *len,
+                                     char *err, size_t err_len);
+RC_API int64_t rc_line_reader_lineno(const rc_line_reader *r); // 1-based number of the last line
+RC_API const char *rc_line_reader_path(const rc_line_reader *r);
+
+// ---- vocabulary ---------------------------------------------------------------------------------
+
+// Token -> id with counts. Build it by counting (rc_vocab_add*, rc_vocab_count_file), then
+// rc_vocab_finalize assigns ids: the special tokens first, in the order <pad>, <unk>, <eos> (only
+// those asked for), then every other token with count >= min_count ordered by count (descending)
+// and then by bytes (ascending), cut to max_size entries in all. Lookups need a finalized
+// vocabulary; a loaded one is finalized with the file's order.
+typedef struct rc_vocab rc_vocab;
+
+enum {
+    RC_SPECIAL_PAD = 1u << 0, // "<pad>"
+    RC_SPECIAL_UNK = 1u << 1, // "<unk>"
+    RC_SPECIAL_EOS = 1u << 2, // "<eos>"
+};
+
+typedef struct rc_vocab_opts {
+    int64_t min_count; // tokens seen fewer times are left out (<= 1: all kept)
+    int64_t max_size;  // at most this many entries, specials included (0: no limit)
+    unsigned specials; // RC_SPECIAL_* flags
+} rc_vocab_opts;
+
+RC_API rc_status rc_vocab_new(rc_vocab **v);
+RC_API void rc_vocab_free(rc_vocab **v);
+// Counts a token `count` times (RC_ERR_STATE after finalize; RC_ERR_ARG for an empty token or
+// one containing a tab or newline, which the text format could not hold).
+RC_API rc_status rc_vocab_add(rc_vocab *v, const char *tok, size_t len, int64_t count);
+RC_API rc_status rc_vocab_add_tokens(rc_vocab *v, const rc_tokens *t);
+// Tokenizes every line of a file and counts its tokens, streaming (see rc_line_reader; lopts may
+// be NULL). Errors name the file and line. Empty lines are skipped. With eos, each line also
+// counts one "<eos>".
+RC_API rc_status rc_vocab_count_file(rc_vocab *v, const char *path, const rc_tok_opts *topts,
+                                     const rc_line_opts *lopts, bool eos, char *err,
+                                     size_t err_len);
+RC_API rc_status rc_vocab_finalize(rc_vocab *v, const rc_vocab_opts *o);
+RC_API bool rc_vocab_finalized(const rc_vocab *v);
+
+RC_API int32_t rc_vocab_size(const rc_vocab *v);
+RC_API int64_t rc_vocab_total(const rc_vocab *v); // sum of the counts of the kept tokens
+// The id of a token, or -1 when absent.
+RC_API int32_t rc_vocab_find(const rc_vocab *v, const char *tok, size_t len);
+// The id of a token, or the <unk> id when absent (-1 when there is no <unk>).
+RC_API int32_t rc_vocab_id(const rc_vocab *v, const char *tok, size_t len);
+// ids[i] = rc_vocab_id for every token of t; returns the number written (t->n).
+RC_API size_t rc_vocab_ids(const rc_vocab *v, const rc_tokens *t, int32_t *ids);
+// The token with this id (NUL-terminated, owned by v) or NULL when out of range.
+RC_API const char *rc_vocab_token(const rc_vocab *v, int32_t id, size_t *len);
+RC_API int64_t rc_vocab_count(const rc_vocab *v, int32_t id);
+RC_API int32_t rc_vocab_special_id(const rc_vocab *v, unsigned special); // -1 when absent
+
+// Text format: one "token<TAB>count" line per id, in id order. Save writes a temporary file,
+// fsyncs and renames. Load checks every line: "vocab.txt:17: bad count 'x1'", missing tab,
+// empty or duplicate token, invalid UTF-8; a token named <pad>, <unk> or <eos> is that special.
+RC_API rc_status rc_vocab_save(const rc_vocab *v, const char *path, char *err, size_t err_len);
+RC_API rc_status rc_vocab_load(rc_vocab **v, const char *path, char *err, size_t err_len);
+
+// ---- CSR matrices -----------------------------------------------------------------------------
+// rc_csr itself is declared in ops.h (rc_sparse_matmul takes one). These functions own its memory.
+
+RC_API void rc_csr_free(rc_csr *m); // frees the arrays and zeroes *m; accepts a zeroed matrix
+// Builder: zero-initialise a rc_csr with the number of columns set, then for each row push its
+// entries and end the row. end_row sorts the row's entries by column and sums duplicates.
+RC_API rc_status rc_csr_push(rc_csr *m, int32_t col, float value);
+RC_API rc_status rc_csr_end_row(rc_csr *m);
+RC_API int64_t rc_csr_nnz(const rc_csr *m);
+// dst = the rows idx[0..n) of src, in that order (a mini-batch); dst is overwritten (freed first).
+RC_API rc_status rc_csr_gather_rows(const rc_csr *src, const int64_t *idx, int64_t n, rc_csr *dst);
+// Checks the invariants rc_sparse_matmul relies on (RC_ERR_FORMAT with a message).
+RC_API rc_status rc_csr_check(const rc_csr *m, char *err, size_t err_len);
 
 #endif

@@ -1,0 +1,178 @@
+// Word and character tokenization over UTF-8 text. One pass: each code point is decoded (ASCII
+// through a table), classified as word (Python re's \w), space (\s) or punctuation (everything
+// else), and tokens are recorded as spans. Without lower-casing the spans point into the input;
+// with it, each token's lower-cased bytes are appended to the token list's own buffer. No
+// allocation per token: the span array and the buffer grow geometrically and are reused.
+#include <stdlib.h>
+#include <string.h>
+
+#include <recur/recur.h>
+
+#include "text_impl.h"
+
+enum { C_WORD, C_SPACE, C_PUNCT };
+
+rc_tok_opts rc_tok_defaults(void) {
+    return (rc_tok_opts){.mode = RC_TOK_WORDS, .punct = RC_PUNCT_SPLIT, .lowercase = false,
+                         .min_chars = 1};
+}
+
+rc_tok_opts rc_tok_sklearn(void) {
+    return (rc_tok_opts){.mode = RC_TOK_WORDS, .punct = RC_PUNCT_DROP, .lowercase = true,
+                         .min_chars = 2};
+}
+
+void rc_tokens_free(rc_tokens *t) {
+    if (!t)
+        return;
+    free(t->spans);
+    free(t->buf);
+    free(t->buf2);
+    memset(t, 0, sizeof *t);
+}
+
+static int classify(uint32_t cp) {
+    if (cp < 128) {
+        if ((cp | 32) - 'a' < 26 || cp - '0' < 10 || cp == '_')
+            return C_WORD;
+        // Python's str.isspace() in ASCII: \t \n \v \f \r, the separators 0x1C-0x1F, space.
+        return (cp >= 9 && cp <= 13) || (cp >= 28 && cp <= 32) ? C_SPACE : C_PUNCT;
+    }
+    return rc_unicode_is_word(cp) ? C_WORD : rc_unicode_is_space(cp) ? C_SPACE : C_PUNCT;
+}
+
+bool rc_grow(void **p, size_t *cap, size_t need, size_t elem) {
+    if (need <= *cap)
+        return true;
+    size_t n = *cap ? *cap : 64;
+    while (n < need)
+        n *= 2;
+    void *q = realloc(*p, n * elem);
+    if (!q)
+        return false;
+    *p = q;
+    *cap = n;
+    return true;
+}
+
+// The state of one tokenization pass.
+typedef struct tok_state {
+    const rc_tok_opts *o;
+    const char *s;
+    rc_tokens *t;
+    size_t start, buf_start; // current token: input offset and offset in t->buf
+    int chars;               // code points in the current token; 0 when none is open
+    size_t buf_len;
+} tok_state;
+
+static bool push_span(rc_tokens *t, size_t off, size_t len) {
+    if (!rc_grow((void **)&t->spans, &t->spans_cap, t->n + 1, sizeof *t->spans))
+        return false;
+    t->spans[t->n++] = (rc_span){(uint32_t)off, (uint32_t)len};
+    return true;
+}
+
+// Appends code point cp (n input bytes at s) to the open token's buffer when lower-casing.
+static bool append_char(tok_state *st, size_t at, int n, uint32_t cp) {
+    if (!st->o->lowercase)
+        return true;
+    rc_tokens *t = st->t;
+    if (!rc_grow((void **)&t->buf, &t->buf_cap, st->buf_len + 4, 1))
+        return false;
+    uint32_t low = rc_unicode_lower(cp);
+    if (low == cp) {
+        memcpy(t->buf + st->buf_len, st->s + at, (size_t)n);
+        st->buf_len += (size_t)n;
+    } else {
+        st->buf_len += (size_t)rc_utf8_encode(low, t->buf + st->buf_len);
+    }
+    return true;
+}
+
+static bool open_token(tok_state *st, size_t at) {
+    st->start = at;
+    st->buf_start = st->buf_len;
+    st->chars = 0;
+    return true;
+}
+
+// Ends the open token at input offset end. min_chars applies to word runs only (force: a single
+// punctuation or CHARS-mode token is always kept).
+static bool close_token(tok_state *st, size_t end, bool force) {
+    if (st->chars == 0)
+        return true;
+    int chars = st->chars;
+    st->chars = 0;
+    if (!force && chars < st->o->min_chars) {
+        st->buf_len = st->buf_start;
+        return true;
+    }
+    if (st->o->lowercase)
+        return push_span(st->t, st->buf_start, st->buf_len - st->buf_start);
+    return push_span(st->t, st->start, end - st->start);
+}
+
+// One code point of class cls at [at, at+n): extends, closes or opens tokens.
+static bool step(tok_state *st, size_t at, int n, uint32_t cp, int cls) {
+    const rc_tok_opts *o = st->o;
+    bool joins; // whether this code point belongs to a multi-character token
+    if (o->mode == RC_TOK_CHARS)
+        joins = false;
+    else if (o->punct == RC_PUNCT_KEEP)
+        joins = cls != C_SPACE;
+    else
+        joins = cls == C_WORD;
+    if (joins) {
+        if (st->chars == 0)
+            open_token(st, at);
+        st->chars++;
+        return append_char(st, at, n, cp);
+    }
+    if (!close_token(st, at, false))
+        return false;
+    bool single = o->mode == RC_TOK_CHARS ? (cls != C_SPACE || o->keep_space)
+                                          : (cls == C_PUNCT && o->punct == RC_PUNCT_SPLIT);
+    if (!single)
+        return true;
+    open_token(st, at);
+    st->chars = 1;
+    return append_char(st, at, n, cp) && close_token(st, at + (size_t)n, true);
+}
+
+rc_status rc_tokenize(const rc_tok_opts *o, const char *s, size_t len, rc_tokens *t, char *err,
+                      size_t err_len) {
+    t->n = 0;
+    t->text = NULL;
+    if (len > UINT32_MAX) {
+        rc_text_errf(err, err_len, "text of %zu bytes is longer than the 4 GiB a span can index",
+                     len);
+        return RC_ERR_ARG;
+    }
+    tok_state st = {.o = o, .s = s, .t = t};
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp = (unsigned char)s[i];
+        int n = 1;
+        if (cp >= 0x80) {
+            rc_utf8_error why;
+            n = rc_utf8_decode(s + i, len - i, &cp, &why);
+            if (!n) {
+                t->n = 0;
+                rc_text_errf(err, err_len, "invalid UTF-8 at byte %zu: %s", i,
+                             rc_utf8_error_str(why));
+                return RC_ERR_FORMAT;
+            }
+        }
+        if (!step(&st, i, n, cp, classify(cp)))
+            goto nomem;
+        i += (size_t)n;
+    }
+    if (!close_token(&st, len, false))
+        goto nomem;
+    t->text = o->lowercase ? t->buf : s;
+    return RC_OK;
+nomem:
+    t->n = 0;
+    rc_text_errf(err, err_len, "out of memory for tokens");
+    return RC_ERR_NOMEM;
+}
