@@ -223,4 +223,80 @@ RC_API rc_status rc_csr_gather_rows(const rc_csr *src, const int64_t *idx, int64
 // Checks the invariants rc_sparse_matmul relies on (RC_ERR_FORMAT with a message).
 RC_API rc_status rc_csr_check(const rc_csr *m, char *err, size_t err_len);
 
+
+// ---- bag of words, n-grams and TF-IDF -----------------------------------------------------------
+
+typedef enum rc_analyzer {
+    RC_ANALYZER_WORD = 0, // word n-grams of the tokenizer's tokens, joined by one space
+    RC_ANALYZER_CHAR_WB,  // character n-grams within words: each whitespace-separated word is
+                          // padded with a space on both sides (scikit-learn's "char_wb")
+    RC_ANALYZER_CHAR,     // character n-grams over the text, runs of two or more whitespace
+                          // characters made one space (scikit-learn's "char")
+} rc_analyzer;
+
+typedef struct rc_features_opts {
+    rc_tok_opts tok;          // tokenization (word analyzer); its lowercase applies to all
+    rc_analyzer analyzer;
+    int ngram_min, ngram_max; // n-gram sizes, inclusive (words or code points)
+    const rc_stopset *stop;   // removed before word n-grams are formed; NULL: none (borrowed)
+    int64_t min_df;           // drop terms found in fewer documents (<= 1: keep all)
+    double max_df;            // drop terms found in more than this fraction of documents (>= 1
+                              // or <= 0: keep all)
+    int64_t max_features;     // keep the terms with the largest total counts (0: all); ties go
+                              // to the term that sorts first
+    bool binary;              // counts clipped to 1
+} rc_features_opts;
+
+// scikit-learn's CountVectorizer defaults: the rc_tok_sklearn tokenizer, unigrams, no limits.
+RC_API rc_features_opts rc_features_defaults(void);
+
+// A fitted term vocabulary (scikit-learn's CountVectorizer). Terms are numbered in byte order of
+// their UTF-8 (Python's sort of str), so column j matches scikit-learn's column j.
+typedef struct rc_features rc_features;
+RC_API rc_status rc_features_new(rc_features **f, const rc_features_opts *o);
+RC_API void rc_features_free(rc_features **f);
+// Learns the terms of docs[0..n) (lens[i] bytes each) and, if counts is not NULL, writes the
+// term counts [n, terms] (freed first). A failing document is named: "document 17: invalid
+// UTF-8 at byte 5: truncated sequence". Empty documents give empty rows.
+RC_API rc_status rc_features_fit(rc_features *f, const char *const *docs, const size_t *lens,
+                                 int64_t n, rc_csr *counts, char *err, size_t err_len);
+// Term counts of new documents with the fitted terms; unknown terms are ignored.
+RC_API rc_status rc_features_transform(const rc_features *f, const char *const *docs,
+                                       const size_t *lens, int64_t n, rc_csr *counts, char *err,
+                                       size_t err_len);
+RC_API int32_t rc_features_size(const rc_features *f);
+RC_API const char *rc_features_term(const rc_features *f, int32_t j, size_t *len); // NULL: no j
+RC_API int32_t rc_features_find(const rc_features *f, const char *term, size_t len); // -1: none
+RC_API int64_t rc_features_df(const rc_features *f, int32_t j); // documents containing term j
+RC_API int64_t rc_features_num_docs(const rc_features *f);      // documents seen by fit
+
+typedef enum rc_norm { RC_NORM_L2 = 0, RC_NORM_L1, RC_NORM_NONE } rc_norm;
+
+typedef struct rc_tfidf_opts {
+    rc_features_opts features;
+    rc_norm norm;
+    bool use_idf;
+    bool smooth_idf;   // idf = ln((1 + n) / (1 + df)) + 1; otherwise ln(n / df) + 1
+    bool sublinear_tf; // tf = 1 + ln(count)
+} rc_tfidf_opts;
+
+// scikit-learn's TfidfVectorizer defaults: l2 norm, idf with smoothing, raw counts.
+RC_API rc_tfidf_opts rc_tfidf_defaults(void);
+
+// TF-IDF with scikit-learn's semantics: row i, term j: tf(i,j) * idf(j), then each row scaled
+// to unit l2 or l1 norm (an all-zero row stays zero). Computed in double, stored as f32.
+typedef struct rc_tfidf rc_tfidf;
+RC_API rc_status rc_tfidf_new(rc_tfidf **t, const rc_tfidf_opts *o);
+RC_API void rc_tfidf_free(rc_tfidf **t);
+// Learns terms and idf from docs; out (may be NULL) receives their TF-IDF matrix [n, terms].
+RC_API rc_status rc_tfidf_fit(rc_tfidf *t, const char *const *docs, const size_t *lens,
+                              int64_t n, rc_csr *out, char *err, size_t err_len);
+RC_API rc_status rc_tfidf_transform(const rc_tfidf *t, const char *const *docs,
+                                    const size_t *lens, int64_t n, rc_csr *out, char *err,
+                                    size_t err_len);
+RC_API const rc_features *rc_tfidf_features(const rc_tfidf *t);
+RC_API const double *rc_tfidf_idf(const rc_tfidf *t); // [terms]; NULL before fit
+// Turns a count matrix into TF-IDF in place with the fitted idf (counts [n, terms]).
+RC_API rc_status rc_tfidf_apply(const rc_tfidf *t, rc_csr *counts);
+
 #endif

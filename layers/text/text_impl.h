@@ -67,6 +67,24 @@ rc_status rc_afile_open(rc_afile *a, const char *path, char *err, size_t err_len
 rc_status rc_afile_commit(rc_afile *a, char *err, size_t err_len); // also on failure: cleans up
 void rc_afile_abort(rc_afile *a);
 
+// ---- document terms for the vectorizers ----------------------------------------------------------
+
+// Buffers reused from one document to the next.
+typedef struct rc_term_scratch {
+    rc_tokens tok;
+    char *buf;
+    size_t buf_cap;
+    size_t *cps;
+    size_t cps_cap;
+} rc_term_scratch;
+
+// Receives one term (valid only during the call); false aborts (out of memory).
+typedef bool (*rc_term_fn)(void *ctx, const char *term, size_t len);
+// Calls fn for every term of doc under o's analyzer, n-gram range and stop words.
+rc_status rc_doc_terms(const rc_features_opts *o, const char *doc, size_t len,
+                       rc_term_scratch *sc, rc_term_fn fn, void *ctx, char *err, size_t err_len);
+void rc_term_scratch_free(rc_term_scratch *sc);
+
 // Loading a vocabulary file: appends a token with its count as the next id (RC_ERR_FORMAT with
 // *dup_of set for a duplicate), then marks the table final.
 rc_status rc_vocab_load_entry(rc_vocab *v, const char *tok, size_t len, int64_t count,
