@@ -299,4 +299,100 @@ RC_API const double *rc_tfidf_idf(const rc_tfidf *t); // [terms]; NULL before fi
 // Turns a count matrix into TF-IDF in place with the fitted idf (counts [n, terms]).
 RC_API rc_status rc_tfidf_apply(const rc_tfidf *t, rc_csr *counts);
 
+
+// ---- BM25 ---------------------------------------------------------------------------------------
+
+typedef enum rc_bm25_variant {
+    RC_BM25_OKAPI = 0, // idf * tf (k1+1) / (tf + k1 (1 - b + b dl/avgdl))
+    RC_BM25_L,         // Lv & Zhai 2011: c = tf / (1 - b + b dl/avgdl);
+                       //   idf * (k1+1) (c + delta) / (k1 + c + delta)
+    RC_BM25_PLUS,      // Lv & Zhai 2011: idf * (tf (k1+1) / (tf + k1 (1 - b + b dl/avgdl)) + delta)
+} rc_bm25_variant;
+
+typedef enum rc_bm25_idf {
+    RC_BM25_IDF_LUCENE = 0, // ln(1 + (N - df + 0.5) / (df + 0.5)): Robertson-Sparck Jones with
+                            // +1 inside the log as Lucene has it; never negative
+    RC_BM25_IDF_RSJ,        // ln((N - df + 0.5) / (df + 0.5)): the plain form, negative for
+                            // terms in more than half the documents
+} rc_bm25_idf;
+
+typedef struct rc_bm25_opts {
+    rc_bm25_variant variant;
+    rc_bm25_idf idf;
+    double k1, b, delta;    // delta is used by BM25L and BM25+ only
+    rc_tok_opts tok;        // analysis of documents and queries alike ...
+    const rc_stopset *stop; // ... then stop words removed (NULL: none; borrowed, must outlive) ...
+    bool stem;              // ... then Porter stems
+} rc_bm25_opts;
+
+// Okapi BM25 with k1 0.9, b 0.4 (Anserini's defaults), Lucene's idf, delta 0; words lower-cased
+// with punctuation dropped, no stop words, Porter stemming.
+RC_API rc_bm25_opts rc_bm25_defaults(void);
+
+// An inverted index: for every term its postings (document, term frequency) in document order,
+// and every document's length in terms after analysis. Documents are numbered in order of
+// addition. A query term that occurs twice counts twice (as Lucene's query parser does).
+// Scores use the textbook (k1+1) factor, which Lucene 8+ leaves out; the ranking is the same.
+typedef struct rc_bm25 rc_bm25;
+RC_API rc_status rc_bm25_new(rc_bm25 **ix, const rc_bm25_opts *o);
+RC_API void rc_bm25_free(rc_bm25 **ix);
+// Adds a document (RC_ERR_FORMAT for invalid UTF-8; RC_ERR_STATE after build).
+RC_API rc_status rc_bm25_add(rc_bm25 *ix, const char *text, size_t len, char *err,
+                             size_t err_len);
+// Builds the postings; after this the index is read-only and searches may run concurrently.
+RC_API rc_status rc_bm25_build(rc_bm25 *ix);
+RC_API int64_t rc_bm25_num_docs(const rc_bm25 *ix);
+RC_API int32_t rc_bm25_num_terms(const rc_bm25 *ix);
+RC_API double rc_bm25_avgdl(const rc_bm25 *ix);
+// The k best documents for a query: docs[k] and scores[k] (descending; ties by document
+// number), *n_found <= k of them (only documents sharing a term with the query).
+RC_API rc_status rc_bm25_search(const rc_bm25 *ix, const char *q, size_t len, int k,
+                                int32_t *docs, float *scores, int *n_found, char *err,
+                                size_t err_len);
+// The score of one document for a query (0 when it shares no term).
+RC_API rc_status rc_bm25_score(const rc_bm25 *ix, const char *q, size_t len, int32_t doc,
+                               double *score, char *err, size_t err_len);
+
+// ---- evaluation ---------------------------------------------------------------------------------
+// Retrieval measures follow trec_eval: ranked[0..n_ranked) is a system's ranking for one query;
+// the judgments are rel_docs[0..n_rel) with grades (grade > 0 is relevant; ids not in the ranking
+// still count as relevant documents). Values are 0 when the query has no relevant document.
+
+RC_API double rc_accuracy(const int32_t *pred, const int32_t *gold, int64_t n);
+// Relevant documents in the top k, divided by k (trec_eval's P_k).
+RC_API double rc_precision_at_k(const int32_t *ranked, int n_ranked, const int32_t *rel_docs,
+                                const int32_t *grades, int n_rel, int k);
+// Relevant documents in the top k, divided by the number of relevant documents.
+RC_API double rc_recall_at_k(const int32_t *ranked, int n_ranked, const int32_t *rel_docs,
+                             const int32_t *grades, int n_rel, int k);
+// nDCG@k with linear gain (the grade) and discount log2(rank + 1), ideal from the judged grades
+// (trec_eval's ndcg_cut, as BEIR reports it).
+RC_API double rc_ndcg_at_k(const int32_t *ranked, int n_ranked, const int32_t *rel_docs,
+                           const int32_t *grades, int n_rel, int k);
+// Average precision over the whole ranking; the mean over queries is MAP.
+RC_API double rc_average_precision(const int32_t *ranked, int n_ranked, const int32_t *rel_docs,
+                                   const int32_t *grades, int n_rel);
+
+// ---- BEIR data sets -------------------------------------------------------------------------------
+
+// A BEIR collection: corpus.jsonl ({"_id", "title", "text"}), queries.jsonl ({"_id", "text"}) and
+// qrels/<split>.tsv (a header line, then "query-id<TAB>corpus-id<TAB>score", CRLF allowed).
+// Only the queries judged in the split are kept, in the order of queries.jsonl. A judged
+// document missing from the corpus keeps doc -1 (it still counts as relevant).
+typedef struct rc_beir {
+    int64_t n_docs;
+    char **doc_id, **doc_text; // doc_text: title, a space, text
+    int64_t n_queries;
+    char **query_id, **query_text;
+    int64_t *qrel_ptr; // [n_queries + 1]: query q's judgments are [qrel_ptr[q], qrel_ptr[q+1])
+    int32_t *qrel_doc, *qrel_grade;
+} rc_beir;
+
+// Errors name the file and line: "corpus.jsonl:17: invalid JSON: ...", "test.tsv:5: want 3
+// tab-separated fields", "test.tsv:9: bad score 'x'", "test.tsv:12: query '77' is not in
+// queries.jsonl", duplicate ids.
+RC_API rc_status rc_beir_load(rc_beir **b, const char *dir, const char *split, char *err,
+                              size_t err_len);
+RC_API void rc_beir_free(rc_beir **b);
+
 #endif
