@@ -54,37 +54,45 @@ static bool cvc(const word *w, int j) {
     return c != 'w' && c != 'x' && c != 'y';
 }
 
-static bool ends(const word *w, const char *s, int *j) {
-    int n = (int)strlen(s);
-    if (n > w->k || memcmp(w->b + w->k - n, s, (size_t)n) != 0)
+static bool ends_n(const word *w, const char *s, int n, int *j) {
+    if (n > w->k)
         return false;
+    for (int i = 0; i < n; i++)
+        if (w->b[w->k - n + i] != s[i])
+            return false;
     *j = w->k - n;
     return true;
 }
+#define ends(w, lit, j) ends_n(w, lit, (int)sizeof(lit) - 1, j)
 
-static void set_to(word *w, int j, const char *s) { // b[0..j) + s
-    int n = (int)strlen(s);
+static void set_to_n(word *w, int j, const char *s, int n) { // b[0..j) + s
     memcpy(w->b + j, s, (size_t)n);
     w->k = j + n;
 }
+#define set_to(w, j, lit) set_to_n(w, j, lit, (int)sizeof(lit) - 1)
 
 typedef struct rule {
     const char *suffix, *repl;
+    int suffix_len, repl_len;
 } rule;
+#define R(suffix, repl) {suffix, repl, (int)sizeof(suffix) - 1, (int)sizeof(repl) - 1}
 
 // The longest suffix of the list (ordered longest first within each ending) that matches is
 // replaced when the stem before it has measure > min_m. True if a suffix matched at all.
 static bool apply_rules(word *w, const rule *r, int n, int min_m) {
+    if (w->k == 0)
+        return false;
     int best = -1, best_len = 0, j = 0;
+    const char last = w->b[w->k - 1];
     for (int i = 0; i < n; i++) {
-        int jj, len = (int)strlen(r[i].suffix);
-        if (len > best_len && ends(w, r[i].suffix, &jj))
+        int jj, len = r[i].suffix_len;
+        if (len > best_len && r[i].suffix[len - 1] == last && ends_n(w, r[i].suffix, len, &jj))
             best = i, best_len = len, j = jj;
     }
     if (best < 0)
         return false;
     if (measure(w, j) > min_m)
-        set_to(w, j, r[best].repl);
+        set_to_n(w, j, r[best].repl, r[best].repl_len);
     return true;
 }
 
@@ -122,23 +130,23 @@ static void step1c(word *w) {
 }
 
 static const rule step2_rules[] = {
-    {"ational", "ate"}, {"tional", "tion"}, {"enci", "ence"},   {"anci", "ance"},
-    {"izer", "ize"},    {"abli", "able"},   {"alli", "al"},     {"entli", "ent"},
-    {"eli", "e"},       {"ousli", "ous"},   {"ization", "ize"}, {"ation", "ate"},
-    {"ator", "ate"},    {"alism", "al"},    {"iveness", "ive"}, {"fulness", "ful"},
-    {"ousness", "ous"}, {"aliti", "al"},    {"iviti", "ive"},   {"biliti", "ble"},
+    R("ational", "ate"), R("tional", "tion"), R("enci", "ence"),   R("anci", "ance"),
+    R("izer", "ize"),    R("abli", "able"),   R("alli", "al"),     R("entli", "ent"),
+    R("eli", "e"),       R("ousli", "ous"),   R("ization", "ize"), R("ation", "ate"),
+    R("ator", "ate"),    R("alism", "al"),    R("iveness", "ive"), R("fulness", "ful"),
+    R("ousness", "ous"), R("aliti", "al"),    R("iviti", "ive"),   R("biliti", "ble"),
 };
 
 static const rule step3_rules[] = {
-    {"icate", "ic"}, {"ative", ""}, {"alize", "al"}, {"iciti", "ic"},
-    {"ical", "ic"},  {"ful", ""},   {"ness", ""},
+    R("icate", "ic"), R("ative", ""), R("alize", "al"), R("iciti", "ic"),
+    R("ical", "ic"),  R("ful", ""),   R("ness", ""),
 };
 
 static const rule step4_rules[] = {
-    {"al", ""},  {"ance", ""}, {"ence", ""}, {"er", ""},  {"ic", ""},  {"able", ""},
-    {"ible", ""}, {"ant", ""}, {"ement", ""}, {"ment", ""}, {"ent", ""}, {"ion", ""},
-    {"ou", ""},  {"ism", ""},  {"ate", ""},  {"iti", ""}, {"ous", ""}, {"ive", ""},
-    {"ize", ""},
+    R("al", ""),  R("ance", ""), R("ence", ""), R("er", ""),  R("ic", ""),  R("able", ""),
+    R("ible", ""), R("ant", ""), R("ement", ""), R("ment", ""), R("ent", ""), R("ion", ""),
+    R("ou", ""),  R("ism", ""),  R("ate", ""),  R("iti", ""), R("ous", ""), R("ive", ""),
+    R("ize", ""),
 };
 
 #define N_RULES(r) ((int)(sizeof(r) / sizeof((r)[0])))
@@ -148,8 +156,8 @@ static void step4(word *w) {
     // (m>1 and (*S or *T)) ION: the one rule with an extra condition on the stem.
     int best_len = 0;
     for (int i = 0; i < N_RULES(step4_rules); i++) {
-        int jj, len = (int)strlen(step4_rules[i].suffix);
-        if (len > best_len && ends(w, step4_rules[i].suffix, &jj))
+        int jj, len = step4_rules[i].suffix_len;
+        if (len > best_len && ends_n(w, step4_rules[i].suffix, len, &jj))
             best_len = len;
     }
     if (best_len == 3 && ends(w, "ion", &j)) {

@@ -32,8 +32,23 @@ void rc_strtab_free(rc_strtab *t) {
     memset(t, 0, sizeof *t);
 }
 
-static bool key_eq(const rc_strtab *t, uint32_t id, const char *s, size_t len) {
-    return t->keys[id].len == len && memcmp(t->bytes + t->keys[id].off, s, len) == 0;
+// Inline word-at-a-time comparison: keys are short, and a call to memcmp costs more than them.
+static inline bool key_eq(const rc_strtab *t, uint32_t id, const char *s, size_t len) {
+    if (t->keys[id].len != len)
+        return false;
+    const char *k = t->bytes + t->keys[id].off;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t a, b;
+        memcpy(&a, k + i, 8);
+        memcpy(&b, s + i, 8);
+        if (a != b)
+            return false;
+    }
+    for (; i < len; i++)
+        if (k[i] != s[i])
+            return false;
+    return true;
 }
 
 int32_t rc_strtab_find(const rc_strtab *t, const char *s, size_t len, uint64_t hash) {

@@ -31,13 +31,28 @@ void rc_tokens_free(rc_tokens *t) {
     memset(t, 0, sizeof *t);
 }
 
-static int classify(uint32_t cp) {
-    if (cp < 128) {
-        if ((cp | 32) - 'a' < 26 || cp - '0' < 10 || cp == '_')
-            return C_WORD;
-        // Python's str.isspace() in ASCII: \t \n \v \f \r, the separators 0x1C-0x1F, space.
-        return (cp >= 9 && cp <= 13) || (cp >= 28 && cp <= 32) ? C_SPACE : C_PUNCT;
-    }
+// ASCII classes: W word ([0-9A-Za-z_]), S space (Python's str.isspace(): \t \n \v \f \r, the
+// separators 0x1C-0x1F and ' '), P punctuation and controls.
+#define W C_WORD
+#define S C_SPACE
+#define P C_PUNCT
+static const unsigned char ascii_class[128] = {
+    P, P, P, P, P, P, P, P, P, S, S, S, S, S, P, P, // 0x00
+    P, P, P, P, P, P, P, P, P, P, P, P, S, S, S, S, // 0x10
+    S, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, // 0x20 ' ' !"#$%&'()*+,-./
+    W, W, W, W, W, W, W, W, W, W, P, P, P, P, P, P, // 0x30 0-9 :;<=>?
+    P, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, // 0x40 @A-O
+    W, W, W, W, W, W, W, W, W, W, W, P, P, P, P, W, // 0x50 P-Z [\]^_
+    P, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, // 0x60 `a-o
+    W, W, W, W, W, W, W, W, W, W, W, P, P, P, P, P, // 0x70 p-z {|}~ DEL
+};
+#undef W
+#undef S
+#undef P
+
+static inline int classify(uint32_t cp) {
+    if (cp < 128)
+        return ascii_class[cp];
     return rc_unicode_is_word(cp) ? C_WORD : rc_unicode_is_space(cp) ? C_SPACE : C_PUNCT;
 }
 
@@ -72,33 +87,34 @@ static bool push_span(rc_tokens *t, size_t off, size_t len) {
     return true;
 }
 
-// Appends code point cp (n input bytes at s) to the open token's buffer when lower-casing.
-static bool append_char(tok_state *st, size_t at, int n, uint32_t cp) {
+// Appends code point cp (n input bytes at s) to the open token's buffer when lower-casing. The
+// buffer was sized for the whole text up front (a lower-case form is at most 3/2 as long).
+static inline void append_char(tok_state *st, size_t at, int n, uint32_t cp) {
     if (!st->o->lowercase)
-        return true;
-    rc_tokens *t = st->t;
-    if (!rc_grow((void **)&t->buf, &t->buf_cap, st->buf_len + 4, 1))
-        return false;
+        return;
+    char *b = st->t->buf;
+    if (cp < 0x80) {
+        b[st->buf_len++] = (char)(cp - 'A' < 26 ? cp + 32 : cp);
+        return;
+    }
     uint32_t low = rc_unicode_lower(cp);
     if (low == cp) {
-        memcpy(t->buf + st->buf_len, st->s + at, (size_t)n);
+        memcpy(b + st->buf_len, st->s + at, (size_t)n);
         st->buf_len += (size_t)n;
     } else {
-        st->buf_len += (size_t)rc_utf8_encode(low, t->buf + st->buf_len);
+        st->buf_len += (size_t)rc_utf8_encode(low, b + st->buf_len);
     }
-    return true;
 }
 
-static bool open_token(tok_state *st, size_t at) {
+static inline void open_token(tok_state *st, size_t at) {
     st->start = at;
     st->buf_start = st->buf_len;
     st->chars = 0;
-    return true;
 }
 
 // Ends the open token at input offset end. min_chars applies to word runs only (force: a single
 // punctuation or CHARS-mode token is always kept).
-static bool close_token(tok_state *st, size_t end, bool force) {
+static inline bool close_token(tok_state *st, size_t end, bool force) {
     if (st->chars == 0)
         return true;
     int chars = st->chars;
@@ -113,7 +129,7 @@ static bool close_token(tok_state *st, size_t end, bool force) {
 }
 
 // One code point of class cls at [at, at+n): extends, closes or opens tokens.
-static bool step(tok_state *st, size_t at, int n, uint32_t cp, int cls) {
+static inline bool step(tok_state *st, size_t at, int n, uint32_t cp, int cls) {
     const rc_tok_opts *o = st->o;
     bool joins; // whether this code point belongs to a multi-character token
     if (o->mode == RC_TOK_CHARS)
@@ -126,7 +142,8 @@ static bool step(tok_state *st, size_t at, int n, uint32_t cp, int cls) {
         if (st->chars == 0)
             open_token(st, at);
         st->chars++;
-        return append_char(st, at, n, cp);
+        append_char(st, at, n, cp);
+        return true;
     }
     if (!close_token(st, at, false))
         return false;
@@ -136,7 +153,8 @@ static bool step(tok_state *st, size_t at, int n, uint32_t cp, int cls) {
         return true;
     open_token(st, at);
     st->chars = 1;
-    return append_char(st, at, n, cp) && close_token(st, at + (size_t)n, true);
+    append_char(st, at, n, cp);
+    return close_token(st, at + (size_t)n, true);
 }
 
 rc_status rc_tokenize(const rc_tok_opts *o, const char *s, size_t len, rc_tokens *t, char *err,
@@ -148,6 +166,8 @@ rc_status rc_tokenize(const rc_tok_opts *o, const char *s, size_t len, rc_tokens
                      len);
         return RC_ERR_ARG;
     }
+    if (o->lowercase && !rc_grow((void **)&t->buf, &t->buf_cap, len + len / 2 + 4, 1))
+        goto nomem;
     tok_state st = {.o = o, .s = s, .t = t};
     size_t i = 0;
     while (i < len) {
