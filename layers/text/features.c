@@ -70,13 +70,20 @@ int64_t rc_features_num_docs(const rc_features *f) {
 
 // ---- per-document counting ------------------------------------------------------------------------
 
+// What the counter keeps per term, together so that a token touches one cache line.
+typedef struct term_stat {
+    int64_t last_doc; // last document that touched the term
+    int64_t df;       // documents containing it (fit)
+    int64_t total;    // its total count (fit; for max_features)
+    float cnt;        // its count in document last_doc
+} term_stat;
+
 typedef struct counter {
     rc_strtab *tab;     // fit: the table terms are added to; transform: the fitted one
     bool grow;          // fit (intern) or transform (look up)
-    int64_t *last_doc;  // [terms] last document that touched the term
-    float *cnt;         // [terms] its count in that document
-    int64_t *df, *total;
+    term_stat *st;      // [terms]
     size_t cap;
+    bool fit;           // also count document frequencies and totals
     int32_t *touched;   // terms of the current document, in order of first sight
     size_t n_touched, touched_cap;
     int64_t doc;
@@ -85,14 +92,7 @@ typedef struct counter {
 } counter;
 
 static bool counter_fit_room(counter *c) {
-    size_t need = c->tab->n, cap = c->cap, c2 = cap, c3 = cap, c4 = cap;
-    if (!rc_grow((void **)&c->last_doc, &cap, need, sizeof *c->last_doc) ||
-        !rc_grow((void **)&c->cnt, &c2, need, sizeof *c->cnt) ||
-        !rc_grow((void **)&c->df, &c3, need, sizeof *c->df) ||
-        !rc_grow((void **)&c->total, &c4, need, sizeof *c->total))
-        return false;
-    c->cap = cap;
-    return true;
+    return rc_grow((void **)&c->st, &c->cap, c->tab->n, sizeof *c->st);
 }
 
 static bool count_term(void *ctx, const char *s, size_t len) {
@@ -104,20 +104,20 @@ static bool count_term(void *ctx, const char *s, size_t len) {
         if (id < 0 || (added && !counter_fit_room(c)))
             return false;
         if (added)
-            c->last_doc[id] = -1, c->df[id] = 0, c->total[id] = 0;
+            c->st[id] = (term_stat){.last_doc = -1};
     } else if ((id = rc_strtab_find(c->tab, s, len, rc_hash_bytes(s, len))) < 0) {
         return true; // unknown term
     }
-    if (c->last_doc[id] != c->doc) {
+    term_stat *t = &c->st[id];
+    if (t->last_doc != c->doc) {
         if (!rc_grow((void **)&c->touched, &c->touched_cap, c->n_touched + 1, sizeof *c->touched))
             return false;
-        c->last_doc[id] = c->doc;
-        c->cnt[id] = 0;
+        t->last_doc = c->doc;
+        t->cnt = 0;
         c->touched[c->n_touched++] = id;
-        if (c->df)
-            c->df[id]++;
+        t->df += c->fit;
     }
-    c->cnt[id] += 1;
+    t->cnt += 1;
     return true;
 }
 
@@ -154,9 +154,9 @@ static bool emit_row(counter *c, rc_csr *m) {
     m->cap_nnz = (int64_t)(ci < cv ? ci : cv);
     for (size_t i = 0; i < c->n_touched; i++) {
         int32_t id = c->touched[i];
-        float v = c->binary ? 1.0f : c->cnt[id];
-        if (c->total)
-            c->total[id] += (int64_t)v;
+        float v = c->binary ? 1.0f : c->st[id].cnt;
+        if (c->fit)
+            c->st[id].total += (int64_t)v;
         m->indices[at] = id;
         m->values[at++] = v;
     }
@@ -192,22 +192,47 @@ static rc_status count_docs(const rc_features_opts *o, counter *c, const char *c
 }
 
 static void counter_free(counter *c) {
-    free(c->last_doc);
-    free(c->cnt);
-    free(c->df);
-    free(c->total);
+    free(c->st);
     free(c->touched);
 }
 
 // ---- fit: choose, order and renumber the terms ----------------------------------------------------
 
+// Sorting terms by bytes: the first 8 bytes of each term as a big-endian number decide most
+// comparisons without touching the strings.
+typedef struct term_order {
+    const rc_strtab *tab;
+    const uint64_t *prefix;
+} term_order;
+
 static int by_bytes(int32_t a, int32_t b, const void *ctx) {
-    return rc_strtab_cmp(ctx, a, b);
+    const term_order *o = ctx;
+    if (o->prefix[a] != o->prefix[b])
+        return o->prefix[a] < o->prefix[b] ? -1 : 1;
+    return rc_strtab_cmp(o->tab, a, b);
+}
+
+static bool sort_by_bytes(const rc_strtab *tab, int32_t *order, size_t n) {
+    uint64_t *prefix = malloc((n ? n : 1) * sizeof *prefix);
+    if (!prefix)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        const unsigned char *s = (const unsigned char *)rc_strtab_key(tab, (int32_t)i, &len);
+        uint64_t p = 0;
+        for (size_t k = 0; k < 8; k++)
+            p = (p << 8) | (k < len ? s[k] : 0);
+        prefix[i] = p;
+    }
+    const term_order o = {tab, prefix};
+    bool ok = rc_sort_ids(order, n, by_bytes, &o);
+    free(prefix);
+    return ok;
 }
 
 static int by_total_desc(int32_t a, int32_t b, const void *ctx) {
-    const int64_t *total = ctx;
-    return (total[a] < total[b]) - (total[a] > total[b]);
+    const term_stat *st = ctx;
+    return (st[a].total < st[b].total) - (st[a].total > st[b].total);
 }
 
 // newid[t] for each provisional term t: its column, or -1 when dropped. Returns the column count
@@ -224,11 +249,11 @@ static int64_t choose_terms(const rc_features_opts *o, const counter *c, int64_t
         order[i] = (int32_t)i, newid[i] = -1;
     double max_docs = o->max_df > 0 && o->max_df < 1 ? o->max_df * (double)n_docs : INFINITY;
     size_t kept = 0;
-    if (!rc_sort_ids(order, n, by_bytes, c->tab))
+    if (!sort_by_bytes(c->tab, order, n))
         goto nomem;
     for (size_t i = 0; i < n; i++) { // the kept terms, still in byte order
         int32_t t = order[i];
-        if (c->df[t] >= o->min_df && (double)c->df[t] <= max_docs)
+        if (c->st[t].df >= o->min_df && (double)c->st[t].df <= max_docs)
             order[kept++] = t;
     }
     if (o->max_features > 0 && kept > (size_t)o->max_features) {
@@ -236,7 +261,7 @@ static int64_t choose_terms(const rc_features_opts *o, const counter *c, int64_t
         if (!by_total)
             goto nomem;
         memcpy(by_total, order, kept * sizeof *order);
-        if (!rc_sort_ids(by_total, kept, by_total_desc, c->total)) {
+        if (!rc_sort_ids(by_total, kept, by_total_desc, c->st)) {
             free(by_total);
             goto nomem;
         }
@@ -331,7 +356,7 @@ static bool install_terms(rc_features *f, const counter *c, const int32_t *newid
         const char *s = rc_strtab_key(c->tab, at_col[j], &len);
         bool added;
         ok = rc_strtab_intern(&tab, s, len, rc_hash_bytes(s, len), &added) == (int32_t)j;
-        df[j] = c->df[at_col[j]];
+        df[j] = c->st[at_col[j]].df;
     }
     free(at_col);
     if (!ok) {
@@ -353,7 +378,7 @@ rc_status rc_features_fit(rc_features *f, const char *const *docs, const size_t 
         return RC_ERR_ARG;
     }
     rc_strtab tab = {0};
-    counter c = {.tab = &tab, .grow = true, .binary = f->o.binary};
+    counter c = {.tab = &tab, .grow = true, .binary = f->o.binary, .fit = true};
     rc_csr local = {0}, *m = counts ? counts : &local;
     int32_t *newid = NULL;
     rc_status st = count_docs(&f->o, &c, docs, lens, n, m, err, err_len);
@@ -393,14 +418,13 @@ rc_status rc_features_transform(const rc_features *f, const char *const *docs,
     size_t V = f->terms.n;
     counter c = {.tab = (rc_strtab *)&f->terms, .grow = false, .binary = f->o.binary,
                  .sort = true};
-    c.last_doc = malloc(V * sizeof *c.last_doc);
-    c.cnt = malloc(V * sizeof *c.cnt);
-    if (!c.last_doc || !c.cnt) {
+    c.st = malloc((V ? V : 1) * sizeof *c.st);
+    if (!c.st) {
         counter_free(&c);
         return RC_ERR_NOMEM;
     }
     for (size_t j = 0; j < V; j++)
-        c.last_doc[j] = -1;
+        c.st[j].last_doc = -1;
     rc_status st = count_docs(&f->o, &c, docs, lens, n, counts, err, err_len);
     counter_free(&c);
     if (st != RC_OK) {

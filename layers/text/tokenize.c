@@ -76,12 +76,13 @@ typedef struct tok_state {
     const char *s;
     rc_tokens *t;
     size_t start, buf_start; // current token: input offset and offset in t->buf
-    int chars;               // code points in the current token; 0 when none is open
+    size_t chars;            // code points in the current token; 0 when none is open
     size_t buf_len;
 } tok_state;
 
-static bool push_span(rc_tokens *t, size_t off, size_t len) {
-    if (!rc_grow((void **)&t->spans, &t->spans_cap, t->n + 1, sizeof *t->spans))
+static inline bool push_span(rc_tokens *t, size_t off, size_t len) {
+    if (t->n == t->spans_cap &&
+        !rc_grow((void **)&t->spans, &t->spans_cap, t->n + 1, sizeof *t->spans))
         return false;
     t->spans[t->n++] = (rc_span){(uint32_t)off, (uint32_t)len};
     return true;
@@ -117,9 +118,9 @@ static inline void open_token(tok_state *st, size_t at) {
 static inline bool close_token(tok_state *st, size_t end, bool force) {
     if (st->chars == 0)
         return true;
-    int chars = st->chars;
+    size_t chars = st->chars;
     st->chars = 0;
-    if (!force && chars < st->o->min_chars) {
+    if (!force && st->o->min_chars > 0 && chars < (size_t)st->o->min_chars) {
         st->buf_len = st->buf_start;
         return true;
     }
@@ -157,6 +158,25 @@ static inline bool step(tok_state *st, size_t at, int n, uint32_t cp, int cls) {
     return close_token(st, at + (size_t)n, true);
 }
 
+// Extends (or opens) the token with the ASCII word characters from i on; returns where they end.
+static size_t ascii_word_run(tok_state *st, size_t i, size_t len) {
+    const unsigned char *s = (const unsigned char *)st->s;
+    if (st->chars == 0)
+        open_token(st, i);
+    size_t j = i;
+    if (st->o->lowercase) {
+        char *b = st->t->buf + st->buf_len;
+        for (; j < len && s[j] < 0x80 && ascii_class[s[j]] == C_WORD; j++)
+            *b++ = (char)((unsigned)(s[j] - 'A') < 26u ? s[j] + 32 : s[j]);
+        st->buf_len = (size_t)(b - st->t->buf);
+    } else {
+        while (j < len && s[j] < 0x80 && ascii_class[s[j]] == C_WORD)
+            j++;
+    }
+    st->chars += j - i;
+    return j;
+}
+
 rc_status rc_tokenize(const rc_tok_opts *o, const char *s, size_t len, rc_tokens *t, char *err,
                       size_t err_len) {
     t->n = 0;
@@ -169,8 +189,13 @@ rc_status rc_tokenize(const rc_tok_opts *o, const char *s, size_t len, rc_tokens
     if (o->lowercase && !rc_grow((void **)&t->buf, &t->buf_cap, len + len / 2 + 4, 1))
         goto nomem;
     tok_state st = {.o = o, .s = s, .t = t};
+    const bool runs = o->mode == RC_TOK_WORDS && o->punct != RC_PUNCT_KEEP;
     size_t i = 0;
     while (i < len) {
+        if (runs && (unsigned char)s[i] < 0x80 && ascii_class[(unsigned char)s[i]] == C_WORD) {
+            i = ascii_word_run(&st, i, len); // the common case, in one tight loop
+            continue;
+        }
         uint32_t cp = (unsigned char)s[i];
         int n = 1;
         if (cp >= 0x80) {
