@@ -212,7 +212,8 @@ RC_API rc_status rc_vocab_load(rc_vocab **v, const char *path, char *err, size_t
 // ---- CSR matrices -----------------------------------------------------------------------------
 // rc_csr itself is declared in ops.h (rc_sparse_matmul takes one). These functions own its memory.
 
-RC_API void rc_csr_free(rc_csr *m); // frees the arrays and zeroes *m; accepts a zeroed matrix
+// Frees the arrays and zeroes *m except cols (ready to build rows again); accepts a zeroed matrix.
+RC_API void rc_csr_free(rc_csr *m);
 // Builder: zero-initialise a rc_csr with the number of columns set, then for each row push its
 // entries and end the row. end_row sorts the row's entries by column and sums duplicates.
 RC_API rc_status rc_csr_push(rc_csr *m, int32_t col, float value);
@@ -257,7 +258,9 @@ RC_API rc_status rc_features_new(rc_features **f, const rc_features_opts *o);
 RC_API void rc_features_free(rc_features **f);
 // Learns the terms of docs[0..n) (lens[i] bytes each) and, if counts is not NULL, writes the
 // term counts [n, terms] (freed first). A failing document is named: "document 17: invalid
-// UTF-8 at byte 5: truncated sequence". Empty documents give empty rows.
+// UTF-8 at byte 5: truncated sequence". Empty documents give empty rows. RC_ERR_FORMAT "empty
+// vocabulary: the documents have no terms"; RC_ERR_ARG when min_df, max_df and max_features
+// leave no term.
 RC_API rc_status rc_features_fit(rc_features *f, const char *const *docs, const size_t *lens,
                                  int64_t n, rc_csr *counts, char *err, size_t err_len);
 // Term counts of new documents with the fitted terms; unknown terms are ignored.
