@@ -138,6 +138,18 @@ const uint8_t *rc_param_touched_rows(const rc_param *p) {
     return p->dense_touch ? NULL : p->touched;
 }
 
+rc_status rc_param_mark_touched(rc_param *p, int64_t row) {
+    RC_ASSERT(p);
+    int64_t rows = p->value.shape.ndim ? p->value.shape.dim[0] : 1;
+    if (row >= rows)
+        return RC_ERR_RANGE;
+    if (row < 0)
+        p->dense_touch = true;
+    else
+        p->touched[row] = 1;
+    return RC_OK;
+}
+
 void rc_param_set_frozen(rc_param *p, bool frozen) {
     RC_ASSERT(p);
     p->frozen = frozen;
