@@ -331,6 +331,8 @@ static void sift_up(hit *h, int i) {
 // Keeps the k best of the touched documents' scores in h; returns how many.
 static int top_k(const double *acc, const int32_t *touched, int64_t n_touched, int k, hit *h) {
     int n = 0;
+    if (k == 0)
+        return 0;
     for (int64_t i = 0; i < n_touched; i++) {
         hit x = {acc[touched[i]], touched[i]};
         if (n < k) {

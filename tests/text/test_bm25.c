@@ -67,6 +67,8 @@ Test(text, bm25_okapi_hand_computed) {
     cr_assert(n == 1 && docs[0] == 2);
     cr_assert_eq(rc_bm25_search(ix, "", 0, 3, docs, scores, &n, err, sizeof err), RC_OK);
     cr_assert_eq(n, 0);
+    cr_assert_eq(rc_bm25_search(ix, "cat", 3, 0, docs, scores, &n, err, sizeof err), RC_OK);
+    cr_assert_eq(n, 0);
     rc_bm25_free(&ix);
     cr_assert_null(ix);
 }
