@@ -148,7 +148,8 @@ RC_API rc_status rc_line_reader_open(rc_line_reader **r, const char *path,
                                      const rc_line_opts *opts, char *err, size_t err_len);
 RC_API void rc_line_reader_close(rc_line_reader **r);
 // The next line: RC_OK with *line set, or RC_OK with *line == NULL at the end of the file;
-// RC_ERR_FORMAT / RC_ERR_IO with a message naming file and line.
+// RC_ERR_FORMAT / RC_ERR_IO with a message naming file and line. After RC_ERR_FORMAT the bad
+// line has been skipped, so a caller may report it and read on.
 RC_API rc_status rc_line_reader_next(rc_line_reader *r, const char **line, size_t *len,
                                      char *err, size_t err_len);
 RC_API int64_t rc_line_reader_lineno(const rc_line_reader *r); // 1-based number of the last line

@@ -198,35 +198,69 @@ static void counter_free(counter *c) {
 
 // ---- fit: choose, order and renumber the terms ----------------------------------------------------
 
-// Sorting terms by bytes: the first 8 bytes of each term as a big-endian number decide most
-// comparisons without touching the strings.
-typedef struct term_order {
-    const rc_strtab *tab;
-    const uint64_t *prefix;
-} term_order;
+// Sorting terms by bytes: a radix sort on the first 8 bytes of each term read as a big-endian
+// number (a pass is skipped when all keys share its byte), then each run of equal prefixes is
+// sorted by the full bytes.
+typedef struct keyed {
+    uint64_t key;
+    int32_t id;
+} keyed;
 
-static int by_bytes(int32_t a, int32_t b, const void *ctx) {
-    const term_order *o = ctx;
-    if (o->prefix[a] != o->prefix[b])
-        return o->prefix[a] < o->prefix[b] ? -1 : 1;
-    return rc_strtab_cmp(o->tab, a, b);
+static uint64_t prefix_key(const rc_strtab *tab, int32_t id) {
+    size_t len;
+    const unsigned char *s = (const unsigned char *)rc_strtab_key(tab, id, &len);
+    uint64_t p = 0;
+    for (size_t k = 0; k < 8; k++)
+        p = (p << 8) | (k < len ? s[k] : 0);
+    return p;
+}
+
+static void radix_pass(const keyed *src, keyed *dst, size_t n, int shift) {
+    size_t count[257] = {0};
+    for (size_t i = 0; i < n; i++)
+        count[((src[i].key >> shift) & 255) + 1]++;
+    for (int b = 0; b < 256; b++)
+        count[b + 1] += count[b];
+    for (size_t i = 0; i < n; i++)
+        dst[count[(src[i].key >> shift) & 255]++] = src[i];
+}
+
+static bool same_byte(const keyed *a, size_t n, int shift) {
+    for (size_t i = 1; i < n; i++)
+        if (((a[i].key ^ a[0].key) >> shift) & 255)
+            return false;
+    return true;
+}
+
+static int by_bytes(int32_t a, int32_t b, const void *tab) {
+    return rc_strtab_cmp(tab, a, b);
 }
 
 static bool sort_by_bytes(const rc_strtab *tab, int32_t *order, size_t n) {
-    uint64_t *prefix = malloc((n ? n : 1) * sizeof *prefix);
-    if (!prefix)
+    keyed *a = malloc((n ? n : 1) * sizeof *a), *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    if (!a || !tmp) {
+        free(a), free(tmp);
         return false;
-    for (size_t i = 0; i < n; i++) {
-        size_t len;
-        const unsigned char *s = (const unsigned char *)rc_strtab_key(tab, (int32_t)i, &len);
-        uint64_t p = 0;
-        for (size_t k = 0; k < 8; k++)
-            p = (p << 8) | (k < len ? s[k] : 0);
-        prefix[i] = p;
     }
-    const term_order o = {tab, prefix};
-    bool ok = rc_sort_ids(order, n, by_bytes, &o);
-    free(prefix);
+    for (size_t i = 0; i < n; i++)
+        a[i] = (keyed){prefix_key(tab, order[i]), order[i]};
+    for (int shift = 0; shift < 64; shift += 8) {
+        if (n < 2 || same_byte(a, n, shift))
+            continue;
+        radix_pass(a, tmp, n, shift);
+        keyed *t = a;
+        a = tmp, tmp = t;
+    }
+    for (size_t i = 0; i < n; i++)
+        order[i] = a[i].id;
+    bool ok = true;
+    for (size_t lo = 0, hi; lo < n && ok; lo = hi) { // runs sharing all 8 prefix bytes
+        for (hi = lo + 1; hi < n && a[hi].key == a[lo].key; hi++)
+            ;
+        if (hi - lo > 1)
+            ok = rc_sort_ids(order + lo, hi - lo, by_bytes, tab);
+    }
+    free(a), free(tmp);
     return ok;
 }
 

@@ -3,39 +3,6 @@
 
 #include "text_impl.h"
 
-// A multiply-xorshift hash over 8-byte words: strings here are short tokens and n-grams, and the
-// table compares a stored 32-bit hash before any bytes.
-static inline uint64_t read4(const char *s) {
-    uint32_t w;
-    memcpy(&w, s, 4);
-    return w;
-}
-
-uint64_t rc_hash_bytes(const char *s, size_t len) {
-    const uint64_t P = 0x9E3779B97F4A7C15ull;
-    uint64_t h = 0x6A09E667F3BCC909ull ^ (len * P);
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        h = (h ^ (w * 0xBF58476D1CE4E5B9ull)) * P;
-        h ^= h >> 29;
-    }
-    // The last 0-7 bytes without a byte loop: two overlapping 4-byte reads, or three single
-    // bytes that between them cover every byte of a 1-3 byte tail (len is mixed in above).
-    size_t r = len - i;
-    const char *t = s + i;
-    uint64_t w = r >= 4   ? read4(t) << 32 | read4(t + r - 4)
-                 : r > 0 ? (uint64_t)(unsigned char)t[0] << 16 |
-                               (uint64_t)(unsigned char)t[r >> 1] << 8 | (unsigned char)t[r - 1]
-                         : 0;
-    h = (h ^ (w * 0x94D049BB133111EBull)) * P;
-    h ^= h >> 31;
-    h *= 0xBF58476D1CE4E5B9ull;
-    h ^= h >> 27;
-    return h;
-}
-
 void rc_strtab_free(rc_strtab *t) {
     free(t->slots);
     free(t->keys);

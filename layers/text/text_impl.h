@@ -19,7 +19,39 @@ bool rc_grow(void **p, size_t *cap, size_t need, size_t elem);
 typedef int (*rc_id_cmp)(int32_t a, int32_t b, const void *ctx);
 bool rc_sort_ids(int32_t *ids, size_t n, rc_id_cmp cmp, const void *ctx);
 
-uint64_t rc_hash_bytes(const char *s, size_t len);
+// A multiply-xorshift hash over 8-byte words: strings here are short tokens and n-grams, and the
+// table compares a stored 32-bit hash before any bytes. Inline: it runs once per token.
+static inline uint64_t rc_read4(const char *s) {
+    uint32_t w;
+    memcpy(&w, s, 4);
+    return w;
+}
+
+static inline uint64_t rc_hash_bytes(const char *s, size_t len) {
+    const uint64_t P = 0x9E3779B97F4A7C15ull;
+    uint64_t h = 0x6A09E667F3BCC909ull ^ (len * P);
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = (h ^ (w * 0xBF58476D1CE4E5B9ull)) * P;
+        h ^= h >> 29;
+    }
+    // The last 0-7 bytes without a byte loop: two overlapping 4-byte reads, or three single
+    // bytes that between them cover every byte of a 1-3 byte tail (len is mixed in above).
+    size_t r = len - i;
+    const char *t = s + i;
+    uint64_t w = r >= 4   ? rc_read4(t) << 32 | rc_read4(t + r - 4)
+                 : r > 0 ? (uint64_t)(unsigned char)t[0] << 16 |
+                               (uint64_t)(unsigned char)t[r >> 1] << 8 | (unsigned char)t[r - 1]
+                         : 0;
+    h = (h ^ (w * 0x94D049BB133111EBull)) * P;
+    h ^= h >> 31;
+    h *= 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 27;
+    return h;
+}
+
 
 // Interned byte strings with dense ids 0..n-1 in order of first insertion. Open addressing with
 // linear probing over a power-of-two slot array; each key is stored once, NUL-terminated.
