@@ -153,8 +153,7 @@ static int bench_bm25(const char *root, int repeats) {
     }
     printf("bm25_scifact_queries %lld\nbm25_scifact_index_and_queries_seconds %.6f\n"
            "bm25_scifact_ndcg10 %.4f\nbm25_scifact_map100 %.4f\n",
-           (long long)b->n_queries, best, ndcg / (double)b->n_queries,
-           map / (double)b->n_queries);
+           (long long)b->n_queries, best, ndcg / (double)b->n_queries, map / (double)b->n_queries);
     rc_stopset_free(&stop);
     rc_beir_free(&b);
     return 0;

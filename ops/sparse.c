@@ -15,8 +15,8 @@ typedef struct sp_attr {
     const float *values;
 } sp_attr;
 
-static rc_status sp_shape(const rc_tensor *in, int n_in, const void *attr, rc_shape *out,
-                          char *why, size_t len) {
+static rc_status sp_shape(const rc_tensor *in, int n_in, const void *attr, rc_shape *out, char *why,
+                          size_t len) {
     UNUSED(n_in);
     const sp_attr *a = attr;
     const rc_shape *b = &in[0].shape;
@@ -45,8 +45,7 @@ static rc_status sp_shape(const rc_tensor *in, int n_in, const void *attr, rc_sh
     return RC_OK;
 }
 
-static void sp_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor *out,
-                   rc_opctx *ctx) {
+static void sp_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor *out, rc_opctx *ctx) {
     UNUSED(n_in), UNUSED(ctx);
     const sp_attr *a = attr;
     const int64_t N = in[0].shape.dim[1];
@@ -127,8 +126,11 @@ static const float test_values[] = {0.5f, -1.25f, 2.0f, 1.5f, -0.75f, 0.0f, 3.0f
 
 static rc_var sp_test_build(rc_graph *g, const rc_var *in) {
     UNUSED(g);
-    const rc_csr a = {.rows = 4, .cols = 5, .indptr = (int64_t *)test_indptr,
-                      .indices = (int32_t *)test_indices, .values = (float *)test_values};
+    const rc_csr a = {.rows = 4,
+                      .cols = 5,
+                      .indptr = (int64_t *)test_indptr,
+                      .indices = (int32_t *)test_indices,
+                      .values = (float *)test_values};
     return rc_sparse_matmul(&a, in[0]);
 }
 

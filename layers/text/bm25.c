@@ -33,10 +33,16 @@ struct rc_bm25 {
 };
 
 rc_bm25_opts rc_bm25_defaults(void) {
-    rc_tok_opts tok = {.mode = RC_TOK_WORDS, .punct = RC_PUNCT_DROP, .lowercase = true,
-                       .min_chars = 1};
-    return (rc_bm25_opts){.variant = RC_BM25_OKAPI, .idf = RC_BM25_IDF_LUCENE, .k1 = 0.9,
-                          .b = 0.4, .delta = 0, .tok = tok, .stop = NULL, .stem = true};
+    rc_tok_opts tok = {
+        .mode = RC_TOK_WORDS, .punct = RC_PUNCT_DROP, .lowercase = true, .min_chars = 1};
+    return (rc_bm25_opts){.variant = RC_BM25_OKAPI,
+                          .idf = RC_BM25_IDF_LUCENE,
+                          .k1 = 0.9,
+                          .b = 0.4,
+                          .delta = 0,
+                          .tok = tok,
+                          .stop = NULL,
+                          .stem = true};
 }
 
 rc_status rc_bm25_new(rc_bm25 **out, const rc_bm25_opts *o) {
@@ -90,8 +96,8 @@ double rc_bm25_avgdl(const rc_bm25 *ix) {
 }
 
 // Tokenize, drop stop words, stem: the same for documents and queries.
-static rc_status analyze(const rc_bm25_opts *o, const char *s, size_t len, rc_tokens *t,
-                         char *err, size_t err_len) {
+static rc_status analyze(const rc_bm25_opts *o, const char *s, size_t len, rc_tokens *t, char *err,
+                         size_t err_len) {
     rc_status st = rc_tokenize(&o->tok, s, len, t, err, err_len);
     if (st != RC_OK)
         return st;
@@ -215,12 +221,10 @@ rc_status rc_bm25_build(rc_bm25 *ix) {
     for (int64_t d = 0; d < N; d++) {
         double rel = ix->avgdl > 0 ? ix->doc_len[d] / ix->avgdl : 0;
         // BM25L divides tf by (1 - b + b dl/avgdl); the others multiply it by k1.
-        ix->norm[d] = (ix->o.variant == RC_BM25_L ? 1 - b + b * rel
-                                                          : k1 * (1 - b + b * rel));
+        ix->norm[d] = (ix->o.variant == RC_BM25_L ? 1 - b + b * rel : k1 * (1 - b + b * rel));
     }
     for (size_t t = 0; t < T; t++)
-        ix->idf[t] = idf_of(&ix->o, (double)N,
-                            (double)(ix->post_ptr[t + 1] - ix->post_ptr[t]));
+        ix->idf[t] = idf_of(&ix->o, (double)N, (double)(ix->post_ptr[t + 1] - ix->post_ptr[t]));
     free_rows(ix);
     ix->built = true;
     return RC_OK;
@@ -268,12 +272,11 @@ static rc_status query_status(const rc_bm25 *ix) {
     return ix->built ? RC_ERR_FORMAT : RC_ERR_STATE;
 }
 
-rc_status rc_bm25_score(const rc_bm25 *ix, const char *q, size_t len, int32_t doc,
-                        double *score, char *err, size_t err_len) {
+rc_status rc_bm25_score(const rc_bm25 *ix, const char *q, size_t len, int32_t doc, double *score,
+                        char *err, size_t err_len) {
     *score = 0;
     if (ix->built && (doc < 0 || doc >= ix->n_docs)) {
-        rc_text_errf(err, err_len, "document %d is outside [0,%lld)", doc,
-                     (long long)ix->n_docs);
+        rc_text_errf(err, err_len, "document %d is outside [0,%lld)", doc, (long long)ix->n_docs);
         return RC_ERR_RANGE;
     }
     rc_tokens t = {0};

@@ -17,8 +17,8 @@ struct rc_features {
 };
 
 rc_features_opts rc_features_defaults(void) {
-    return (rc_features_opts){.tok = rc_tok_sklearn(), .analyzer = RC_ANALYZER_WORD,
-                              .ngram_min = 1, .ngram_max = 1};
+    return (rc_features_opts){
+        .tok = rc_tok_sklearn(), .analyzer = RC_ANALYZER_WORD, .ngram_min = 1, .ngram_max = 1};
 }
 
 rc_status rc_features_new(rc_features **out, const rc_features_opts *o) {
@@ -68,7 +68,8 @@ int64_t rc_features_num_docs(const rc_features *f) {
     return f->n_docs;
 }
 
-// ---- per-document counting ------------------------------------------------------------------------
+// ---- per-document counting
+// ------------------------------------------------------------------------
 
 // What the counter keeps per term, together so that a token touches one cache line.
 typedef struct term_stat {
@@ -79,12 +80,12 @@ typedef struct term_stat {
 } term_stat;
 
 typedef struct counter {
-    rc_strtab *tab;     // fit: the table terms are added to; transform: the fitted one
-    bool grow;          // fit (intern) or transform (look up)
-    term_stat *st;      // [terms]
+    rc_strtab *tab; // fit: the table terms are added to; transform: the fitted one
+    bool grow;      // fit (intern) or transform (look up)
+    term_stat *st;  // [terms]
     size_t cap;
-    bool fit;           // also count document frequencies and totals
-    int32_t *touched;   // terms of the current document, in order of first sight
+    bool fit;         // also count document frequencies and totals
+    int32_t *touched; // terms of the current document, in order of first sight
     size_t n_touched, touched_cap;
     int64_t doc;
     bool binary;
@@ -196,7 +197,8 @@ static void counter_free(counter *c) {
     free(c->touched);
 }
 
-// ---- fit: choose, order and renumber the terms ----------------------------------------------------
+// ---- fit: choose, order and renumber the terms
+// ----------------------------------------------------
 
 // Sorting terms by bytes: a radix sort on the first 8 bytes of each term read as a big-endian
 // number (a pass is skipped when all keys share its byte), then each run of equal prefixes is
@@ -312,8 +314,9 @@ static int64_t choose_terms(const rc_features_opts *o, const counter *c, int64_t
         newid[order[i]] = (int32_t)i;
     free(order);
     if (kept == 0)
-        rc_text_errf(err, err_len, n ? "no terms are left after min_df, max_df and max_features"
-                                     : "empty vocabulary: the documents have no terms");
+        rc_text_errf(err, err_len,
+                     n ? "no terms are left after min_df, max_df and max_features"
+                       : "empty vocabulary: the documents have no terms");
     return kept ? (int64_t)kept : -1;
 nomem:
     free(order);
@@ -405,8 +408,8 @@ static bool install_terms(rc_features *f, const counter *c, const int32_t *newid
     return true;
 }
 
-rc_status rc_features_fit(rc_features *f, const char *const *docs, const size_t *lens,
-                          int64_t n, rc_csr *counts, char *err, size_t err_len) {
+rc_status rc_features_fit(rc_features *f, const char *const *docs, const size_t *lens, int64_t n,
+                          rc_csr *counts, char *err, size_t err_len) {
     if (n < 0 || (n > 0 && (!docs || !lens))) {
         rc_text_errf(err, err_len, "fit needs documents and their lengths");
         return RC_ERR_ARG;
@@ -423,8 +426,8 @@ rc_status rc_features_fit(rc_features *f, const char *const *docs, const size_t 
     }
     if (st == RC_OK && (cols = choose_terms(&f->o, &c, n, newid, err, err_len)) < 0)
         st = tab.n ? RC_ERR_ARG : RC_ERR_FORMAT;
-    if (st == RC_OK && (!install_terms(f, &c, newid, cols) ||
-                        (counts && !renumber(m, newid, cols))))
+    if (st == RC_OK &&
+        (!install_terms(f, &c, newid, cols) || (counts && !renumber(m, newid, cols))))
         st = RC_ERR_NOMEM;
     if (st == RC_OK) {
         f->n_docs = n;
@@ -442,16 +445,14 @@ rc_status rc_features_fit(rc_features *f, const char *const *docs, const size_t 
 
 // ---- transform ----------------------------------------------------------------------------------
 
-rc_status rc_features_transform(const rc_features *f, const char *const *docs,
-                                const size_t *lens, int64_t n, rc_csr *counts, char *err,
-                                size_t err_len) {
+rc_status rc_features_transform(const rc_features *f, const char *const *docs, const size_t *lens,
+                                int64_t n, rc_csr *counts, char *err, size_t err_len) {
     if (!f->fitted) {
         rc_text_errf(err, err_len, "transform before fit");
         return RC_ERR_STATE;
     }
     size_t V = f->terms.n;
-    counter c = {.tab = (rc_strtab *)&f->terms, .grow = false, .binary = f->o.binary,
-                 .sort = true};
+    counter c = {.tab = (rc_strtab *)&f->terms, .grow = false, .binary = f->o.binary, .sort = true};
     c.st = malloc((V ? V : 1) * sizeof *c.st);
     if (!c.st) {
         counter_free(&c);

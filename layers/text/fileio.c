@@ -16,8 +16,7 @@ rc_status rc_afile_open(rc_afile *a, const char *path, char *err, size_t err_len
     memcpy(a->tmp + n, ".tmp.XXXXXX", 12);
     int fd = mkstemp(a->tmp);
     if (fd < 0 || !(a->f = fdopen(fd, "wb"))) {
-        rc_text_errf(err, err_len, "%s: cannot create a temporary file: %s", path,
-                     strerror(errno));
+        rc_text_errf(err, err_len, "%s: cannot create a temporary file: %s", path, strerror(errno));
         if (fd >= 0) {
             close(fd);
             unlink(a->tmp);

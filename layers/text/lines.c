@@ -17,9 +17,9 @@ struct rc_line_reader {
     char *buf;
     size_t cap, start, end; // unread data is buf[start..end)
     bool eof;
-    bool discard;     // skipping the rest of a line that was reported as too long
-    bool continuing;  // the last piece returned was not the end of its line (split mode)
-    size_t line_off;  // offset of the next piece within its line (split mode)
+    bool discard;    // skipping the rest of a line that was reported as too long
+    bool continuing; // the last piece returned was not the end of its line (split mode)
+    size_t line_off; // offset of the next piece within its line (split mode)
     int64_t lineno;
 };
 
@@ -81,8 +81,8 @@ static rc_status fill(rc_line_reader *r, char *err, size_t err_len) {
     r->end += got;
     if (got == 0) {
         if (ferror(r->f)) {
-            rc_text_errf(err, err_len, "%s:%lld: read error: %s", r->path,
-                         (long long)r->lineno + 1, strerror(errno));
+            rc_text_errf(err, err_len, "%s:%lld: read error: %s", r->path, (long long)r->lineno + 1,
+                         strerror(errno));
             return RC_ERR_IO;
         }
         r->eof = true;
@@ -143,8 +143,8 @@ static rc_status too_long(rc_line_reader *r, const char **line, size_t *len, cha
     r->continuing = false;
     r->discard = true;
     r->start = r->end;
-    rc_text_errf(err, err_len, "%s:%lld: line longer than %zu bytes", r->path,
-                 (long long)r->lineno, max);
+    rc_text_errf(err, err_len, "%s:%lld: line longer than %zu bytes", r->path, (long long)r->lineno,
+                 max);
     return RC_ERR_FORMAT;
 }
 

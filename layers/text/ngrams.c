@@ -7,8 +7,7 @@
 
 // Word n-grams as scikit-learn's _word_ngrams makes them: for each n in [lo, hi] (n at most the
 // number of tokens), every run of n consecutive tokens joined with one space.
-static bool word_ngrams(const rc_features_opts *o, rc_term_scratch *sc, rc_term_fn fn,
-                        void *ctx) {
+static bool word_ngrams(const rc_features_opts *o, rc_term_scratch *sc, rc_term_fn fn, void *ctx) {
     const rc_tokens *t = &sc->tok;
     for (int n = o->ngram_min; n <= o->ngram_max && (size_t)n <= t->n; n++) {
         for (size_t i = 0; i + (size_t)n <= t->n; i++) {
@@ -124,8 +123,8 @@ static rc_status char_text(const rc_features_opts *o, const char *doc, size_t le
     return RC_OK;
 }
 
-static bool char_ngrams(const rc_features_opts *o, rc_term_scratch *sc, size_t len,
-                        rc_term_fn fn, void *ctx) {
+static bool char_ngrams(const rc_features_opts *o, rc_term_scratch *sc, size_t len, rc_term_fn fn,
+                        void *ctx) {
     size_t n_cp;
     if (!code_points(sc, sc->buf, len, &n_cp))
         return false;
@@ -136,8 +135,8 @@ static bool char_ngrams(const rc_features_opts *o, rc_term_scratch *sc, size_t l
     return true;
 }
 
-rc_status rc_doc_terms(const rc_features_opts *o, const char *doc, size_t len,
-                       rc_term_scratch *sc, rc_term_fn fn, void *ctx, char *err, size_t err_len) {
+rc_status rc_doc_terms(const rc_features_opts *o, const char *doc, size_t len, rc_term_scratch *sc,
+                       rc_term_fn fn, void *ctx, char *err, size_t err_len) {
     rc_status st;
     bool ok;
     if (o->analyzer == RC_ANALYZER_CHAR) {
@@ -147,8 +146,10 @@ rc_status rc_doc_terms(const rc_features_opts *o, const char *doc, size_t len,
         ok = char_ngrams(o, sc, n, fn, ctx);
     } else if (o->analyzer == RC_ANALYZER_CHAR_WB) {
         // Words are the whitespace-separated runs (str.split()), lower-cased if asked.
-        const rc_tok_opts wo = {.mode = RC_TOK_WORDS, .punct = RC_PUNCT_KEEP,
-                                .lowercase = o->tok.lowercase, .min_chars = 1};
+        const rc_tok_opts wo = {.mode = RC_TOK_WORDS,
+                                .punct = RC_PUNCT_KEEP,
+                                .lowercase = o->tok.lowercase,
+                                .min_chars = 1};
         if ((st = rc_tokenize(&wo, doc, len, &sc->tok, err, err_len)) != RC_OK)
             return st;
         ok = char_wb_ngrams(o, sc, fn, ctx);

@@ -12,7 +12,11 @@ typedef struct word {
 
 static bool cons(const word *w, int i) {
     switch (w->b[i]) {
-    case 'a': case 'e': case 'i': case 'o': case 'u': return false;
+    case 'a':
+    case 'e':
+    case 'i':
+    case 'o':
+    case 'u': return false;
     case 'y': return i == 0 ? true : !cons(w, i - 1);
     default: return true;
     }
@@ -75,7 +79,8 @@ typedef struct rule {
     const char *suffix, *repl;
     int suffix_len, repl_len;
 } rule;
-#define R(suffix, repl) {suffix, repl, (int)sizeof(suffix) - 1, (int)sizeof(repl) - 1}
+#define R(suffix, repl)                                                                            \
+    { suffix, repl, (int)sizeof(suffix) - 1, (int)sizeof(repl) - 1 }
 
 // The longest suffix of the list (ordered longest first within each ending) that matches is
 // replaced when the stem before it has measure > min_m. True if a suffix matched at all.
@@ -143,10 +148,10 @@ static const rule step3_rules[] = {
 };
 
 static const rule step4_rules[] = {
-    R("al", ""),  R("ance", ""), R("ence", ""), R("er", ""),  R("ic", ""),  R("able", ""),
-    R("ible", ""), R("ant", ""), R("ement", ""), R("ment", ""), R("ent", ""), R("ion", ""),
-    R("ou", ""),  R("ism", ""),  R("ate", ""),  R("iti", ""), R("ous", ""), R("ive", ""),
-    R("ize", ""),
+    R("al", ""),   R("ance", ""), R("ence", ""), R("er", ""),    R("ic", ""),
+    R("able", ""), R("ible", ""), R("ant", ""),  R("ement", ""), R("ment", ""),
+    R("ent", ""),  R("ion", ""),  R("ou", ""),   R("ism", ""),   R("ate", ""),
+    R("iti", ""),  R("ous", ""),  R("ive", ""),  R("ize", ""),
 };
 
 #define N_RULES(r) ((int)(sizeof(r) / sizeof((r)[0])))

@@ -9,10 +9,9 @@ struct rc_stopset {
 
 // Lucene's EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, the set Anserini's BM25 runs use.
 static const char *const english[] = {
-    "a",    "an",   "and",   "are",  "as",    "at",   "be",   "but",   "by",
-    "for",  "if",   "in",    "into", "is",    "it",   "no",   "not",   "of",
-    "on",   "or",   "such",  "that", "the",   "their", "then", "there", "these",
-    "they", "this", "to",    "was",  "will",  "with",
+    "a",   "an",    "and",  "are",   "as",    "at",   "be",   "but", "by",  "for",  "if",
+    "in",  "into",  "is",   "it",    "no",    "not",  "of",   "on",  "or",  "such", "that",
+    "the", "their", "then", "there", "these", "they", "this", "to",  "was", "will", "with",
 };
 
 rc_status rc_stopset_new(rc_stopset **out, const char *const *words, size_t n) {

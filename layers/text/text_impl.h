@@ -41,7 +41,7 @@ static inline uint64_t rc_hash_bytes(const char *s, size_t len) {
     // bytes that between them cover every byte of a 1-3 byte tail (len is mixed in above).
     size_t r = len - i;
     const char *t = s + i;
-    uint64_t w = r >= 4   ? rc_read4(t) << 32 | rc_read4(t + r - 4)
+    uint64_t w = r >= 4  ? rc_read4(t) << 32 | rc_read4(t + r - 4)
                  : r > 0 ? (uint64_t)(unsigned char)t[0] << 16 |
                                (uint64_t)(unsigned char)t[r >> 1] << 8 | (unsigned char)t[r - 1]
                          : 0;
@@ -51,7 +51,6 @@ static inline uint64_t rc_hash_bytes(const char *s, size_t len) {
     h ^= h >> 27;
     return h;
 }
-
 
 // Interned byte strings with dense ids 0..n-1 in order of first insertion. Open addressing with
 // linear probing over a power-of-two slot array; each key is stored once, NUL-terminated.
@@ -99,7 +98,8 @@ rc_status rc_afile_open(rc_afile *a, const char *path, char *err, size_t err_len
 rc_status rc_afile_commit(rc_afile *a, char *err, size_t err_len); // also on failure: cleans up
 void rc_afile_abort(rc_afile *a);
 
-// ---- document terms for the vectorizers ----------------------------------------------------------
+// ---- document terms for the vectorizers
+// ----------------------------------------------------------
 
 // Buffers reused from one document to the next.
 typedef struct rc_term_scratch {
@@ -113,8 +113,8 @@ typedef struct rc_term_scratch {
 // Receives one term (valid only during the call); false aborts (out of memory).
 typedef bool (*rc_term_fn)(void *ctx, const char *term, size_t len);
 // Calls fn for every term of doc under o's analyzer, n-gram range and stop words.
-rc_status rc_doc_terms(const rc_features_opts *o, const char *doc, size_t len,
-                       rc_term_scratch *sc, rc_term_fn fn, void *ctx, char *err, size_t err_len);
+rc_status rc_doc_terms(const rc_features_opts *o, const char *doc, size_t len, rc_term_scratch *sc,
+                       rc_term_fn fn, void *ctx, char *err, size_t err_len);
 void rc_term_scratch_free(rc_term_scratch *sc);
 
 // Loading a vocabulary file: appends a token with its count as the next id (RC_ERR_FORMAT with

@@ -15,8 +15,11 @@ struct rc_tfidf {
 };
 
 rc_tfidf_opts rc_tfidf_defaults(void) {
-    return (rc_tfidf_opts){.features = rc_features_defaults(), .norm = RC_NORM_L2,
-                           .use_idf = true, .smooth_idf = true, .sublinear_tf = false};
+    return (rc_tfidf_opts){.features = rc_features_defaults(),
+                           .norm = RC_NORM_L2,
+                           .use_idf = true,
+                           .smooth_idf = true,
+                           .sublinear_tf = false};
 }
 
 rc_status rc_tfidf_new(rc_tfidf **out, const rc_tfidf_opts *o) {

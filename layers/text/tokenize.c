@@ -13,13 +13,13 @@
 enum { C_WORD, C_SPACE, C_PUNCT };
 
 rc_tok_opts rc_tok_defaults(void) {
-    return (rc_tok_opts){.mode = RC_TOK_WORDS, .punct = RC_PUNCT_SPLIT, .lowercase = false,
-                         .min_chars = 1};
+    return (rc_tok_opts){
+        .mode = RC_TOK_WORDS, .punct = RC_PUNCT_SPLIT, .lowercase = false, .min_chars = 1};
 }
 
 rc_tok_opts rc_tok_sklearn(void) {
-    return (rc_tok_opts){.mode = RC_TOK_WORDS, .punct = RC_PUNCT_DROP, .lowercase = true,
-                         .min_chars = 2};
+    return (rc_tok_opts){
+        .mode = RC_TOK_WORDS, .punct = RC_PUNCT_DROP, .lowercase = true, .min_chars = 2};
 }
 
 void rc_tokens_free(rc_tokens *t) {

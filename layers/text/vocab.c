@@ -34,8 +34,7 @@ void rc_vocab_free(rc_vocab **pv) {
 }
 
 static bool token_ok(const char *tok, size_t len) {
-    return len > 0 && !memchr(tok, '\t', len) && !memchr(tok, '\n', len) &&
-           !memchr(tok, '\r', len);
+    return len > 0 && !memchr(tok, '\t', len) && !memchr(tok, '\n', len) && !memchr(tok, '\r', len);
 }
 
 // Interns tok and adds count; the caller has checked the token.
@@ -134,8 +133,8 @@ static rc_status rebuild(rc_vocab *v, const int32_t *order, size_t n, const int6
         return RC_ERR_NOMEM;
     for (size_t i = 0; i < n; i++) {
         size_t len;
-        const char *s = order[i] >= 0 ? rc_strtab_key(&v->tab, order[i], &len)
-                                      : special_names[-order[i] - 1];
+        const char *s =
+            order[i] >= 0 ? rc_strtab_key(&v->tab, order[i], &len) : special_names[-order[i] - 1];
         if (order[i] < 0)
             len = strlen(s);
         bool added;

@@ -216,8 +216,8 @@ Test(text, bm25_scifact_ndcg) {
     float scores[K];
     for (int64_t q = 0; q < b->n_queries; q++) {
         int n;
-        cr_assert_eq(rc_bm25_search(ix, b->query_text[q], strlen(b->query_text[q]), K, docs,
-                                    scores, &n, err, sizeof err),
+        cr_assert_eq(rc_bm25_search(ix, b->query_text[q], strlen(b->query_text[q]), K, docs, scores,
+                                    &n, err, sizeof err),
                      RC_OK, "%s", err);
         int64_t lo = b->qrel_ptr[q];
         int nr = (int)(b->qrel_ptr[q + 1] - lo);

@@ -61,7 +61,7 @@ static void tfidf_fit(rc_tfidf **t, const char *const *docs, const size_t *lens,
 }
 
 Test(text, logreg_learns_separable_toy) {
-    const char *docs[] = {"good great fun",  "great movie good", "fun and good",
+    const char *docs[] = {"good great fun",   "great movie good", "fun and good",
                           "bad awful boring", "boring bad movie", "awful and bad"};
     const float y[] = {1, 1, 1, 0, 0, 0};
     const int32_t gold[] = {1, 1, 1, 0, 0, 0};
@@ -115,9 +115,9 @@ Test(text, logreg_sms_spam) {
     rc_csr xtr = {0}, xte = {0}, batch = {0};
     tfidf_fit(&t, docs, lens, n_train, &xtr);
     char err[256] = "";
-    cr_assert_eq(rc_tfidf_transform(t, docs + n_train, lens + n_train, n_test, &xte, err,
-                                    sizeof err),
-                 RC_OK, "%s", err);
+    cr_assert_eq(
+        rc_tfidf_transform(t, docs + n_train, lens + n_train, n_test, &xte, err, sizeof err), RC_OK,
+        "%s", err);
     logreg m;
     logreg_init(&m, xtr.cols);
     rc_graph *g;

@@ -304,8 +304,8 @@ static void check_parity(const tt_docs *d, const rc_tfidf_opts *o, const char *n
             double ref = fabs((double)fx.m.values[k]);
             double e = fabs((double)m.values[k] - (double)fx.m.values[k]) / (ref > 1 ? ref : 1);
             worst = e > worst ? e : worst;
-            cr_assert_leq(e, 1e-6, "%s: row %lld column %d: %.9g, sklearn %.9g", name,
-                          (long long)r, m.indices[k], (double)m.values[k], (double)fx.m.values[k]);
+            cr_assert_leq(e, 1e-6, "%s: row %lld column %d: %.9g, sklearn %.9g", name, (long long)r,
+                          m.indices[k], (double)m.values[k], (double)fx.m.values[k]);
         }
     }
     cr_log_info("%s: %lld x %lld, %lld entries equal, max diff %.2e", name, (long long)m.rows,

@@ -9,8 +9,8 @@ static void assert_tokens(const rc_tokens *t, const char *const *want, size_t n)
     for (size_t i = 0; i < n; i++) {
         size_t len;
         const char *s = rc_token(t, i, &len);
-        cr_assert(len == strlen(want[i]) && !memcmp(s, want[i], len), "token %zu: '%.*s', want '%s'",
-                  i, (int)len, s, want[i]);
+        cr_assert(len == strlen(want[i]) && !memcmp(s, want[i], len),
+                  "token %zu: '%.*s', want '%s'", i, (int)len, s, want[i]);
     }
 }
 
@@ -24,9 +24,9 @@ Test(text, utf8_errors_name_kind_and_offset) {
         const char *s;
         rc_utf8_error why;
     } bad[] = {
-        {"\x80", RC_UTF8_CONTINUATION},     {"\xFF", RC_UTF8_LEAD},
-        {"\xE2\x82", RC_UTF8_TRUNCATED},    {"\xE2\x82 x", RC_UTF8_TRUNCATED},
-        {"\xC0\x80", RC_UTF8_OVERLONG},     {"\xE0\x80\xAF", RC_UTF8_OVERLONG},
+        {"\x80", RC_UTF8_CONTINUATION},         {"\xFF", RC_UTF8_LEAD},
+        {"\xE2\x82", RC_UTF8_TRUNCATED},        {"\xE2\x82 x", RC_UTF8_TRUNCATED},
+        {"\xC0\x80", RC_UTF8_OVERLONG},         {"\xE0\x80\xAF", RC_UTF8_OVERLONG},
         {"\xF0\x82\x82\xAC", RC_UTF8_OVERLONG}, {"\xED\xA0\x80", RC_UTF8_SURROGATE},
         {"\xF4\x90\x80\x80", RC_UTF8_TOO_BIG},
     };
@@ -63,25 +63,41 @@ Test(text, utf8_round_trip_every_code_point) {
 }
 
 Test(text, latin1_to_utf8) {
-    const char in[] = "caf\xE9 \xA3" "5";
+    const char in[] = "caf\xE9 \xA3"
+                      "5";
     char out[2 * sizeof in];
     size_t n = rc_latin1_to_utf8(in, strlen(in), out);
     cr_assert_eq(n, 9);
-    cr_assert(!memcmp(out, "caf\xC3\xA9 \xC2\xA3" "5", n));
+    cr_assert(!memcmp(out,
+                      "caf\xC3\xA9 \xC2\xA3"
+                      "5",
+                      n));
 }
 
 // Classes as Python's re sees them (checked with /usr/bin/python3: re.match(r'\w', c)).
 Test(text, character_classes_follow_python) {
-    const uint32_t word[] = {'a', 'Z', '0', '_', 0xE9, 0xAA, 0xB2, 0xBD, 0xB5, 0x3B1, 0x416, 0x4E2D,
-                             0x0661 /* Arabic-Indic one */, 0x2160 /* Roman numeral one, Nl */};
-    const uint32_t not_word[] = {'-', '\'', ' ', 0xD7, 0xF7, 0x301 /* combining acute */, 0xB7,
-                                 0x2013, 0x2019, 0x20AC, 0x1F600};
+    const uint32_t word[] = {'a',
+                             'Z',
+                             '0',
+                             '_',
+                             0xE9,
+                             0xAA,
+                             0xB2,
+                             0xBD,
+                             0xB5,
+                             0x3B1,
+                             0x416,
+                             0x4E2D,
+                             0x0661 /* Arabic-Indic one */,
+                             0x2160 /* Roman numeral one, Nl */};
+    const uint32_t not_word[] = {'-',  '\'',   ' ',    0xD7,   0xF7,   0x301 /* combining acute */,
+                                 0xB7, 0x2013, 0x2019, 0x20AC, 0x1F600};
     for (size_t i = 0; i < sizeof word / sizeof word[0]; i++)
         cr_assert(rc_unicode_is_word(word[i]), "U+%04X should be \\w", word[i]);
     for (size_t i = 0; i < sizeof not_word / sizeof not_word[0]; i++)
         cr_assert_not(rc_unicode_is_word(not_word[i]), "U+%04X should not be \\w", not_word[i]);
-    const uint32_t space[] = {' ', '\t', '\n', 0x0B, 0x0C, '\r', 0x1C, 0x1F, 0x85, 0xA0, 0x2003,
-                              0x3000};
+    const uint32_t space[] = {' ',  '\t', '\n', 0x0B, 0x0C,   '\r',
+                              0x1C, 0x1F, 0x85, 0xA0, 0x2003, 0x3000};
     for (size_t i = 0; i < sizeof space / sizeof space[0]; i++)
         cr_assert(rc_unicode_is_space(space[i]), "U+%04X should be \\s", space[i]);
     cr_assert_not(rc_unicode_is_space(0x200B)); // zero-width space is not \s in Python
@@ -90,10 +106,10 @@ Test(text, character_classes_follow_python) {
 
 Test(text, simple_lowercase_mapping) {
     const uint32_t pairs[][2] = {
-        {'A', 'a'},       {'z', 'z'},       {0xC0, 0xE0},     {0xDE, 0xFE},   {0xDF, 0xDF},
-        {0xD7, 0xD7},     {0x100, 0x101},   {0x101, 0x101},   {0x130, 'i'},   {0x178, 0xFF},
-        {0x39E, 0x3BE},   {0x3A3, 0x3C3},   {0x386, 0x3AC},   {0x416, 0x436}, {0x401, 0x451},
-        {0x1E9E, 0xDF},   {0x2126, 0x3C9}, {0x10400, 0x10428},
+        {'A', 'a'},     {'z', 'z'},      {0xC0, 0xE0},       {0xDE, 0xFE},   {0xDF, 0xDF},
+        {0xD7, 0xD7},   {0x100, 0x101},  {0x101, 0x101},     {0x130, 'i'},   {0x178, 0xFF},
+        {0x39E, 0x3BE}, {0x3A3, 0x3C3},  {0x386, 0x3AC},     {0x416, 0x436}, {0x401, 0x451},
+        {0x1E9E, 0xDF}, {0x2126, 0x3C9}, {0x10400, 0x10428},
     };
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
         cr_assert_eq(rc_unicode_lower(pairs[i][0]), pairs[i][1], "U+%04X -> U+%04X, got U+%04X",
@@ -126,9 +142,16 @@ Test(text, lowercase_greek_cyrillic_latin) {
     rc_tokens t = {0};
     rc_tok_opts o = rc_tok_defaults();
     o.lowercase = true;
-    tokenize_ok(&o, "\xCE\x91\xCE\x92\xCE\x93 \xD0\x96\xD1\x83\xD0\xBA \xC3\x89" "COLE \xC4\x80x", &t);
-    assert_tokens(&t, (const char *[]){"\xCE\xB1\xCE\xB2\xCE\xB3", "\xD0\xB6\xD1\x83\xD0\xBA",
-                                       "\xC3\xA9" "cole", "\xC4\x81x"}, 4);
+    tokenize_ok(&o,
+                "\xCE\x91\xCE\x92\xCE\x93 \xD0\x96\xD1\x83\xD0\xBA \xC3\x89"
+                "COLE \xC4\x80x",
+                &t);
+    assert_tokens(&t,
+                  (const char *[]){"\xCE\xB1\xCE\xB2\xCE\xB3", "\xD0\xB6\xD1\x83\xD0\xBA",
+                                   "\xC3\xA9"
+                                   "cole",
+                                   "\xC4\x81x"},
+                  4);
     cr_assert_neq(t.text, NULL);
     rc_tokens_free(&t);
 }
@@ -137,16 +160,20 @@ Test(text, lowercase_greek_cyrillic_latin) {
 //   re.findall(r"(?u)\b\w\w+\b", s.lower())
 //   -> ['ab', 'x_y', '½½', 'café', 'té', 'αβγ', 'жук', 'école', 'naïve', '14', 'don']
 Test(text, sklearn_mode_matches_python_regex) {
-    const char *s = "A 1 ab x_y a-b \xC2\xBD\xC2\xBD caf\xC3\xA9 e\xCC\x81t\xC3\xA9 \xC3\x97\xC3\x97 "
-                    "\xCE\x91\xCE\x92\xCE\x93 \xD0\x96\xD1\x83\xD0\xBA \xC3\x89" "COLE na\xC3\xAFve "
-                    "3.14 don't";
+    const char *s =
+        "A 1 ab x_y a-b \xC2\xBD\xC2\xBD caf\xC3\xA9 e\xCC\x81t\xC3\xA9 \xC3\x97\xC3\x97 "
+        "\xCE\x91\xCE\x92\xCE\x93 \xD0\x96\xD1\x83\xD0\xBA \xC3\x89"
+        "COLE na\xC3\xAFve "
+        "3.14 don't";
     rc_tokens t = {0};
     rc_tok_opts o = rc_tok_sklearn();
     tokenize_ok(&o, s, &t);
     assert_tokens(&t,
                   (const char *[]){"ab", "x_y", "\xC2\xBD\xC2\xBD", "caf\xC3\xA9", "t\xC3\xA9",
                                    "\xCE\xB1\xCE\xB2\xCE\xB3", "\xD0\xB6\xD1\x83\xD0\xBA",
-                                   "\xC3\xA9" "cole", "na\xC3\xAFve", "14", "don"},
+                                   "\xC3\xA9"
+                                   "cole",
+                                   "na\xC3\xAFve", "14", "don"},
                   11);
     rc_tokens_free(&t);
 }

@@ -46,8 +46,8 @@ static const char *const sample = "c a b c d a b c e d a b c <unk>";
 Test(text, vocab_order_specials_and_lookup) {
     rc_vocab *v = counted(sample);
     cr_assert_not(rc_vocab_finalized(v));
-    const rc_vocab_opts o = {.min_count = 2, .specials = RC_SPECIAL_PAD | RC_SPECIAL_UNK |
-                                                         RC_SPECIAL_EOS};
+    const rc_vocab_opts o = {.min_count = 2,
+                             .specials = RC_SPECIAL_PAD | RC_SPECIAL_UNK | RC_SPECIAL_EOS};
     cr_assert_eq(rc_vocab_finalize(v, &o), RC_OK);
     cr_assert_eq(rc_vocab_size(v), 7);
     assert_token(v, 0, "<pad>", 0);
@@ -166,8 +166,7 @@ Test(text, vocab_load_errors_name_file_and_line) {
     expect_load_error("notab.txt", no_tab, strlen(no_tab), RC_ERR_FORMAT,
                       ":1: no tab between token and count");
     const char empty_tok[] = "a\t1\r\n\t4\r\n";
-    expect_load_error("empty.txt", empty_tok, strlen(empty_tok), RC_ERR_FORMAT,
-                      ":2: empty token");
+    expect_load_error("empty.txt", empty_tok, strlen(empty_tok), RC_ERR_FORMAT, ":2: empty token");
     const char dup[] = "a\t1\nb\t1\na\t1\n";
     expect_load_error("dup.txt", dup, strlen(dup), RC_ERR_FORMAT,
                       ":3: duplicate token 'a' (first on line 1)");
