@@ -70,7 +70,7 @@ const char *rc_line_reader_path(const rc_line_reader *r) {
     return r->path;
 }
 
-// Moves unread data to the front and reads one more chunk. False at end of file or on error.
+// Moves unread data to the front and reads one more chunk (sets eof when none is left).
 static rc_status fill(rc_line_reader *r, char *err, size_t err_len) {
     if (r->start > 0) {
         memmove(r->buf, r->buf + r->start, r->end - r->start);
