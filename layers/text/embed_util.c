@@ -16,34 +16,13 @@ rc_status rc_embed_fail(char *err, size_t err_len, rc_status st, const char *fmt
     return st;
 }
 
-// Length of the valid UTF-8 sequence at s (1-4), or 0 (overlong, surrogate, > U+10FFFF, cut).
-static int utf8_seq(const unsigned char *s, size_t len) {
-    const unsigned c = s[0];
-    if (c < 0x80)
-        return 1;
-    int n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-    if (!n || c > 0xF4 || (size_t)n > len)
-        return 0;
-    for (int k = 1; k < n; k++)
-        if ((s[k] & 0xC0) != 0x80)
-            return 0;
-    if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0) ||
-        (c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] >= 0x90))
-        return 0;
-    return n;
-}
-
 bool rc_embed_utf8_ok(const char *s, size_t len, size_t *bad) {
-    for (size_t i = 0; i < len;) {
-        int n = utf8_seq((const unsigned char *)s + i, len - i);
-        if (!n) {
-            if (bad)
-                *bad = i;
-            return false;
-        }
-        i += (size_t)n;
-    }
-    return true;
+    size_t off = 0;
+    if (rc_utf8_validate(s, len, &off, NULL))
+        return true;
+    if (bad)
+        *bad = off;
+    return false;
 }
 
 rc_status rc_atomic_open(rc_atomic_file *af, const char *path, char *err, size_t err_len) {
@@ -240,7 +219,20 @@ rc_status rc_strmap_put(rc_strmap *m, const char *key, size_t len, int64_t val, 
 
 size_t rc_embed_fold(const char *s, size_t len, char *out) {
     size_t o = 0;
-    for (size_t i = 0; i < len; i++)
-        out[o++] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i];
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        int n = rc_utf8_decode(s + i, len - i, &cp, NULL);
+        if (n <= 0) { // not UTF-8: the byte as it is
+            out[o++] = s[i++];
+            continue;
+        }
+        int m = rc_utf8_encode(rc_unicode_lower(cp), out + o);
+        if (m <= 0) { // no encodable lower case: keep the original bytes
+            memcpy(out + o, s + i, (size_t)n);
+            m = n;
+        }
+        o += (size_t)m;
+        i += (size_t)n;
+    }
     return o;
 }
