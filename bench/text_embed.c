@@ -86,9 +86,10 @@ int main(int argc, char **argv) {
         fprintf(stderr, "cannot write %s: %s\n", argv[2], err);
         return 1;
     }
-    printf("tool=recur words=%lld seconds=%.3f words_per_sec_thread=%.0f kept=%lld loss=%.4f",
+    printf("tool=recur words=%lld seconds=%.3f words_per_sec_thread=%.0f cpu_seconds=%.3f "
+           "words_per_cpu_sec=%.0f kept=%lld loss=%.4f",
            (long long)s.words_seen, s.seconds, (double)s.words_seen / s.seconds / o.threads,
-           (long long)s.words_kept, s.loss);
+           s.cpu_seconds, (double)s.words_seen / s.cpu_seconds, (long long)s.words_kept, s.loss);
     if (questions) {
         rc_analogy_result r;
         if (rc_eval_analogies(wv, questions, NULL, &r, err, sizeof err) == RC_OK) {

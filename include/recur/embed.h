@@ -172,6 +172,8 @@ typedef struct rc_w2v_stats {
     int64_t examples;     // (centre, context) pairs for skip-gram, centres for CBOW
     double seconds;       // training time (reading the corpus and building the vocabulary not
                           // included; see read_seconds)
+    double cpu_seconds;   // processor time of the process during training (all threads): the
+                          // figure to compare when other jobs share the machine
     double read_seconds;
     double loss;          // mean loss per example over the last epoch
 } rc_w2v_stats;
@@ -235,6 +237,7 @@ typedef struct rc_ft_stats {
     int64_t lines, tokens;  // training lines used and their tokens
     int64_t skipped_no_label, skipped_empty; // documented skips: no label / no word
     double seconds;         // training only
+    double cpu_seconds;     // processor time of the process during training (all threads)
     double loss;            // mean over the last epoch
 } rc_ft_stats;
 

@@ -7,6 +7,17 @@
 
 #include <recur/recur.h>
 
+// Hot loops compiled for AVX2 and for the baseline; the loader picks one (same bits: the lane
+// arithmetic is the same, without FMA contraction).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define RC_EMBED_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define RC_EMBED_CLONES
+#endif
+
+// Processor time of the whole process, in seconds.
+double rc_embed_cpu_seconds(void);
+
 // Formats a message into err (when err is not NULL) and returns st.
 rc_status rc_embed_fail(char *err, size_t err_len, rc_status st, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -2,9 +2,17 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "embed_impl.h"
+
+double rc_embed_cpu_seconds(void) {
+    struct timespec ts;
+    if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 rc_status rc_embed_fail(char *err, size_t err_len, rc_status st, const char *fmt, ...) {
     if (err && err_len) {

@@ -436,6 +436,7 @@ static rc_status ft_run_workers(rc_ft *m, const ft_set *set, rc_ft_stats *stats,
     for (int t = 0; t < T && st == RC_OK; t++)
         st = ftw_init(&ws[t], &run, t, &master, max_r);
     const double t0 = now_s();
+    const double c0 = rc_embed_cpu_seconds();
     const int saved = rc_get_num_threads();
     rc_set_num_threads(1); // small ops: the workers are the parallelism
     if (st == RC_OK && T == 1) {
@@ -453,6 +454,7 @@ static rc_status ft_run_workers(rc_ft *m, const ft_set *set, rc_ft_stats *stats,
     }
     rc_set_num_threads(saved);
     stats->seconds = now_s() - t0;
+    stats->cpu_seconds = rc_embed_cpu_seconds() - c0;
     double loss = 0;
     int64_t ex = 0;
     for (int t = 0; ws && t < T; t++) {

@@ -260,6 +260,7 @@ static inline void sub_scaled(float *restrict dst, const float *restrict g, floa
 }
 
 // table rows -= lr * gradient, for the rows the batch used; clears them for the next batch.
+RC_EMBED_CLONES
 static void apply_rows(float *table, float *grad, int32_t *slot, const int32_t *rows, int32_t n,
                        int32_t D, float lr) {
     for (int32_t k = 1; k < n; k++) {
@@ -444,6 +445,7 @@ rc_status rc_w2v_run(rc_w2v *m, const w2v_corpus *c, rc_w2v_stats *stats, char *
     for (int t = 0; t < T && st == RC_OK; t++)
         st = worker_init(&ws[t], &run, t, &master);
     const double t0 = seconds_now();
+    const double c0 = rc_embed_cpu_seconds();
     // A batch's ops are small: kernels run single-threaded, the workers are the parallelism.
     const int saved = rc_get_num_threads();
     rc_set_num_threads(1);
@@ -464,6 +466,7 @@ rc_status rc_w2v_run(rc_w2v *m, const w2v_corpus *c, rc_w2v_stats *stats, char *
     }
     rc_set_num_threads(saved);
     stats->seconds = seconds_now() - t0;
+    stats->cpu_seconds = rc_embed_cpu_seconds() - c0;
     stats->words_seen = atomic_load(&run.seen);
     double loss = 0;
     int64_t ex = 0;
