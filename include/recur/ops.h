@@ -50,6 +50,11 @@ RC_API rc_var rc_rowdot(rc_var a, rc_var b);
 // adds into the rows it read only and marks them touched. An id outside [0,V) is RC_ERR_RANGE.
 RC_API rc_var rc_embedding_rowdot(rc_var table, const int32_t *ids, int64_t N, int64_t K,
                                   rc_var h);
+// Sums of bags of rows (PyTorch's EmbeddingBag, mode "sum"): bag b is ids[offsets[b] ..
+// offsets[b+1]) (offsets[n_bags + 1], offsets[0] = 0, non-decreasing; both copied) -> [n_bags,D].
+// Backward adds into the rows read and marks them touched. An id outside [0,V) is RC_ERR_RANGE.
+RC_API rc_var rc_embedding_bag(rc_var table, const int32_t *ids, const int64_t *offsets,
+                               int64_t n_bags);
 
 // ---- reductions (axis may be negative, counted from the end) ---------------------------------
 RC_API rc_var rc_sum_all(rc_var x);  // -> scalar

@@ -201,8 +201,9 @@ typedef struct ft_worker {
     int32_t *slot, *rows, n_rows, cap_in;
     int32_t *slot_out, *rows_out, n_out, cap_out;
     int32_t *ids, *targets, *out_ids;
+    int64_t *offsets; // [batch + 1] where each example's rows start in ids
     float *inv_n, *sign;
-    int32_t B, R, L;
+    int32_t B, L;
     double loss;
     int64_t examples;
     rc_status st;
@@ -218,7 +219,7 @@ static void ftw_free(ft_worker *w) {
     rc_graph_free(&w->g);
     rc_params_free(&w->ps);
     free(w->slot), free(w->rows), free(w->slot_out), free(w->rows_out);
-    free(w->ids), free(w->targets), free(w->out_ids), free(w->inv_n), free(w->sign);
+    free(w->ids), free(w->offsets), free(w->targets), free(w->out_ids), free(w->inv_n), free(w->sign);
 }
 
 static rc_status ftw_init(ft_worker *w, ft_run *run, int index, rc_rng *master, int32_t max_r) {
@@ -241,10 +242,12 @@ static rc_status ftw_init(ft_worker *w, ft_run *run, int index, rc_rng *master, 
     w->rows_out = malloc((size_t)w->cap_out * sizeof(int32_t));
     w->ids = malloc((size_t)B * max_r * sizeof(int32_t));
     w->targets = malloc((size_t)B * sizeof(int32_t));
+    w->offsets = malloc(((size_t)B + 1) * sizeof(int64_t));
     w->out_ids = malloc((size_t)B * L * sizeof(int32_t));
     w->inv_n = malloc((size_t)B * sizeof(float));
     w->sign = malloc((size_t)B * L * sizeof(float));
     if (!w->slot || !w->slot_out || !w->rows || !w->rows_out || !w->ids || !w->targets ||
+        !w->offsets ||
         !w->out_ids || !w->inv_n || !w->sign)
         return RC_ERR_NOMEM;
     memset(w->slot, 0xff, (size_t)rows_in * sizeof(int32_t));
@@ -285,12 +288,11 @@ static void add_example(ft_worker *w, int32_t b, int64_t e) {
     const ft_set *s = w->run->set;
     const int64_t f0 = s->fstart[e], nf = s->fstart[e + 1] - f0;
     const int64_t l0 = s->lstart[e], nl = s->lstart[e + 1] - l0;
-    int32_t *dst = w->ids + (int64_t)b * w->R;
+    int32_t *dst = w->ids + w->offsets[b];
     for (int64_t k = 0; k < nf; k++)
         dst[k] = ws_row(s->feats.v[f0 + k], w->slot, w->rows, &w->n_rows,
                         rc_param_value(m->in).data, rc_param_value(w->cin).data, m->o.dim);
-    for (int64_t k = nf; k < w->R; k++)
-        dst[k] = 0;
+    w->offsets[b + 1] = w->offsets[b] + nf;
     w->inv_n[b] = 1.0f / (float)nf;
     const int32_t target = s->labels.v[l0 + (nl > 1 ? rc_rng_below(&w->rng, (uint32_t)nl) : 0)];
     w->targets[b] = target;
@@ -319,8 +321,8 @@ static rc_status ft_step(ft_worker *w, double *loss) {
     const rc_ft *m = w->run->m;
     rc_graph *g = w->g;
     rc_graph_reset(g);
-    rc_var rows = rc_embedding_pad(rc_use(g, w->cin), w->ids, RC_SHAPE(w->B, w->R), 0);
-    rc_var h = rc_mul(rc_sum(rows, 1, false), rc_input(g, RC_SHAPE(w->B, 1), w->inv_n));
+    rc_var sum = rc_embedding_bag(rc_use(g, w->cin), w->ids, w->offsets, w->B);
+    rc_var h = rc_mul(sum, rc_input(g, RC_SHAPE(w->B, 1), w->inv_n));
     rc_var l;
     if (m->o.loss == RC_FT_SOFTMAX) {
         rc_var logits = rc_matmul_nt(h, rc_use(g, w->cout));
@@ -355,11 +357,8 @@ static rc_status ft_batch(ft_worker *w, int64_t e0, int64_t e1) {
     const rc_ft *m = w->run->m;
     const ft_set *s = w->run->set;
     w->B = (int32_t)(e1 - e0);
-    w->R = 1;
-    for (int64_t e = e0; e < e1; e++)
-        if (s->fstart[e + 1] - s->fstart[e] > w->R)
-            w->R = (int32_t)(s->fstart[e + 1] - s->fstart[e]);
     w->L = ft_out_len(m);
+    w->offsets[0] = 0;
     if (m->o.loss == RC_FT_SOFTMAX) // the output working set is every label, in label order
         for (int32_t c = 0; c < m->C; c++)
             memcpy(rc_param_value(w->cout).data + (int64_t)c * m->o.dim,

@@ -45,7 +45,8 @@ typedef struct worker {
     int32_t *pair_bag;  // [max_P] the bag of each example (skip-gram)
     int32_t *out_ids;   // [max_P * Lmax] working-set ids
     float *sign;        // [max_P * Lmax]: +1 positive, -1 negative, 0 padding
-    int32_t *ids_tmp;   // repacked [W,R] ids
+    int32_t *ids_tmp;   // the bags' ids, one after the other
+    int64_t *offsets;   // [max_W + 1] where each bag starts in ids_tmp
     float *inv_n;       // [max_W]
     int32_t *sent;      // kept words of the current sentence
     int64_t kept, examples, pads;
@@ -64,7 +65,7 @@ static void worker_free(worker *w) {
     rc_params_free(&w->ps);
     free(w->slot_in), free(w->slot_out), free(w->rows_in), free(w->rows_out);
     free(w->bag_len), free(w->bag), free(w->pair_bag), free(w->out_ids), free(w->sign);
-    free(w->ids_tmp), free(w->inv_n), free(w->sent);
+    free(w->ids_tmp), free(w->offsets), free(w->inv_n), free(w->sent);
 }
 
 static rc_status worker_init(worker *w, shared_run *run, int index, rc_rng *master) {
@@ -101,12 +102,13 @@ static rc_status worker_init(worker *w, shared_run *run, int index, rc_rng *mast
     w->bag = malloc((size_t)w->max_W * w->max_bag * sizeof(int32_t));
     w->ids_tmp = malloc((size_t)w->max_W * w->max_bag * sizeof(int32_t));
     w->inv_n = malloc((size_t)w->max_W * sizeof(float));
+    w->offsets = malloc(((size_t)w->max_W + 1) * sizeof(int64_t));
     w->pair_bag = malloc((size_t)w->max_P * sizeof(int32_t));
     w->out_ids = malloc((size_t)w->max_P * L * sizeof(int32_t));
     w->sign = malloc((size_t)w->max_P * L * sizeof(float));
     w->sent = malloc((size_t)o->max_sentence * sizeof(int32_t));
     if (!w->slot_in || !w->slot_out || !w->rows_in || !w->rows_out || !w->bag_len || !w->bag ||
-        !w->ids_tmp || !w->inv_n || !w->pair_bag || !w->out_ids || !w->sign || !w->sent)
+        !w->ids_tmp || !w->offsets || !w->inv_n || !w->pair_bag || !w->out_ids || !w->sign || !w->sent)
         return RC_ERR_NOMEM;
     memset(w->slot_in, 0xff, (size_t)rows_in * sizeof(int32_t));
     memset(w->slot_out, 0xff, (size_t)rows_out * sizeof(int32_t));
@@ -196,14 +198,16 @@ static rc_var bag_vectors(worker *w, rc_var table) {
             w->ids_tmp[b] = w->bag[(int64_t)b * w->max_bag];
         return rc_embedding(table, w->ids_tmp, RC_SHAPE(w->W));
     }
+    int64_t at = 0;
     for (int32_t b = 0; b < w->W; b++) {
-        const int32_t *src = w->bag + (int64_t)b * w->max_bag;
-        for (int32_t k = 0; k < w->R; k++)
-            w->ids_tmp[(int64_t)b * w->R + k] = k < w->bag_len[b] ? src[k] : 0;
+        w->offsets[b] = at;
+        memcpy(w->ids_tmp + at, w->bag + (int64_t)b * w->max_bag,
+               (size_t)w->bag_len[b] * sizeof(int32_t));
+        at += w->bag_len[b];
         w->inv_n[b] = 1.0f / (float)w->bag_len[b];
     }
-    rc_var rows = rc_embedding_pad(table, w->ids_tmp, RC_SHAPE(w->W, w->R), 0);
-    rc_var sum = rc_sum(rows, 1, false);
+    w->offsets[w->W] = at;
+    rc_var sum = rc_embedding_bag(table, w->ids_tmp, w->offsets, w->W);
     rc_var mean = rc_mul(sum, rc_input(g, RC_SHAPE(w->W, 1), w->inv_n));
     return rc_add(rc_detach(mean), rc_sub(sum, rc_detach(sum)));
 }

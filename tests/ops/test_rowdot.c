@@ -90,3 +90,47 @@ Test(ops_fwd, embedding_rowdot_equals_gathered_rowdot) {
     rc_graph_free(&g);
     rc_params_free(&ps);
 }
+
+// embedding_bag against scalar sums: values, gradients (repeats add up), touched rows, errors.
+Test(ops_fwd, embedding_bag_sums_rows) {
+    enum { V = 5, D = 11 };
+    const int32_t ids[6] = {4, 1, 4, 0, 1, 1};
+    const int64_t offsets[4] = {0, 3, 3, 6}; // bag 1 empty
+    rc_params *ps;
+    rc_param *tp;
+    cr_assert_eq(rc_params_new(&ps), RC_OK);
+    cr_assert_eq(rc_params_add(ps, "table", RC_SHAPE(V, D), &tp), RC_OK);
+    float *t = rc_param_value(tp).data, w[3 * D];
+    tu_fill_uniform(t, V * D, -1, 1, 7);
+    tu_fill_uniform(w, 3 * D, -1, 1, 8);
+    rc_graph *g;
+    cr_assert_eq(rc_graph_new(&g), RC_OK);
+    rc_var y = rc_embedding_bag(rc_use(g, tp), ids, offsets, 3);
+    cr_assert(rc_ok(y), "%s", rc_graph_errmsg(g));
+    float want[3 * D] = {0}, gt[V * D] = {0};
+    for (int b = 0; b < 3; b++)
+        for (int64_t i = offsets[b]; i < offsets[b + 1]; i++)
+            for (int d = 0; d < D; d++) {
+                want[b * D + d] += t[ids[i] * D + d];
+                gt[ids[i] * D + d] += w[b * D + d];
+            }
+    tu_assert_close(rc_value(y).data, want, 3 * D, 1e-6f, 1e-6f, "y");
+    cr_assert_eq(rc_backward(rc_sum_all(rc_mul(y, rc_input(g, RC_SHAPE(3, D), w)))), RC_OK);
+    tu_assert_close(rc_param_grad(tp).data, gt, V * D, 1e-6f, 1e-6f, "dtable");
+    const uint8_t *touched = rc_param_touched_rows(tp);
+    const uint8_t want_touched[V] = {1, 1, 0, 0, 1};
+    for (int r = 0; r < V; r++)
+        cr_assert_eq(touched[r], want_touched[r], "row %d", r);
+    rc_graph_reset(g);
+    const int64_t bad_off[3] = {0, 2, 1};
+    cr_assert_not(rc_ok(rc_embedding_bag(rc_use(g, tp), ids, bad_off, 2)));
+    cr_assert_str_eq(rc_graph_errmsg(g), "embedding_bag (node 1): offsets decrease at bag 1");
+    rc_graph_reset(g);
+    const int32_t bad_ids[2] = {0, 5};
+    const int64_t off2[2] = {0, 2};
+    cr_assert_not(rc_ok(rc_embedding_bag(rc_use(g, tp), bad_ids, off2, 1)));
+    cr_assert_str_eq(rc_graph_errmsg(g), "embedding_bag (node 1): id 5 at position 1 is out of "
+                                         "range [0, V) for table [5,11]");
+    rc_graph_free(&g);
+    rc_params_free(&ps);
+}
