@@ -15,6 +15,10 @@
 #define RC_EMBED_CLONES
 #endif
 
+// x[i] = U(-range, range) for n entries, two 24-bit draws from each 64-bit number (the input
+// tables hold up to hundreds of millions of entries).
+void rc_embed_fill_uniform(float *x, int64_t n, float range, rc_rng *r);
+
 // Processor time of the whole process, in seconds.
 double rc_embed_cpu_seconds(void);
 

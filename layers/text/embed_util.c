@@ -7,6 +7,16 @@
 
 #include "embed_impl.h"
 
+void rc_embed_fill_uniform(float *x, int64_t n, float range, rc_rng *r) {
+    const float scale = 2.0f * range / 16777216.0f;
+    for (int64_t i = 0; i < n; i += 2) {
+        uint64_t u = rc_rng_u64(r);
+        x[i] = (float)(u >> 40) * scale - range;
+        if (i + 1 < n)
+            x[i + 1] = (float)((u >> 8) & 0xFFFFFF) * scale - range;
+    }
+}
+
 double rc_embed_cpu_seconds(void) {
     struct timespec ts;
     if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)

@@ -176,9 +176,8 @@ static rc_status build_model(rc_ft *m, const char *path, char *err, size_t err_l
     // fastText: input U(-1/dim, 1/dim), output zero.
     rc_rng r;
     rc_rng_seed(&r, m->o.seed ^ 0x9e3779b97f4a7c15ull);
-    float *w = rc_param_value(m->in).data;
-    for (int64_t i = 0; i < rows_in * m->o.dim; i++)
-        w[i] = (float)((2.0 * rc_rng_uniform(&r) - 1.0) / m->o.dim);
+    rc_embed_fill_uniform(rc_param_value(m->in).data, rows_in * m->o.dim, 1.0f / (float)m->o.dim,
+                          &r);
     return RC_OK;
 }
 

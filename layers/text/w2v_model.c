@@ -247,9 +247,7 @@ static rc_status build_tables(rc_w2v *m) {
     const float range = (m->o.maxn > 0 ? 1.0f : 0.5f) / (float)D;
     rc_rng r;
     rc_rng_seed(&r, m->o.seed ^ 0x9e3779b97f4a7c15ull);
-    float *w = rc_param_value(m->in).data;
-    for (int64_t i = 0; i < rows_in * D; i++)
-        w[i] = range * (float)(2.0 * rc_rng_uniform(&r) - 1.0);
+    rc_embed_fill_uniform(rc_param_value(m->in).data, rows_in * D, range, &r);
     if (m->o.loss == RC_W2V_HS)
         st = rc_huffman_new(&m->tree, m->counts, V);
     else
