@@ -3,6 +3,7 @@
 # same corpus, same settings, one run. On demand only (minutes, not seconds).
 #
 #   bench/text_embed.sh [BUILD_DIR]        (default: build; needs a release-like build)
+#   PARTS="plain subword sup" (default: all three) picks the parts; EPOCHS=5.
 #
 # Needs /usr/bin/python3 with gensim and fasttext (python3-gensim, python3-fasttext) and the
 # fasttext CLI; RECUR_DATA (default ../shared/data). Prints one table per part.
@@ -16,6 +17,8 @@ trap 'rm -rf "$TMP"' EXIT
 Q=$DATA/word-embedding-eval/questions-words.txt
 WS=$DATA/word-embedding-eval/wordsim353.tsv
 EPOCHS=${EPOCHS:-5}
+PARTS=${PARTS:-plain subword sup}
+has() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 # The same settings for the three tools: skip-gram, dim 100, window 5, 5 negatives, min count 5,
 # subsampling 1e-4, lr 0.025, one thread.
 COMMON="dim=100 window=5 negative=5 min_count=5 sample=1e-4 lr=0.025 epochs=$EPOCHS threads=1"
@@ -45,20 +48,26 @@ row() { # row NAME LINE
 }
 
 $PY "$HERE/text_embed_corpus.py" "$DATA" "$TMP/larger.txt"
-for corpus in "$DATA/ptb/ptb.train.txt" "$TMP/larger.txt"; do
+has plain || has subword || CORPORA_SKIP=1
+[ -n "${CORPORA_SKIP:-}" ] || for corpus in "$DATA/ptb/ptb.train.txt" "$TMP/larger.txt"; do
     echo
     echo "== word2vec skip-gram on $(basename "$corpus") ($(wc -w <"$corpus") words, $EPOCHS epochs)"
     printf '%-28s %12s %12s %9s %8s\n' run words/s/thread words/cpu-s analogy ws353
-    r=$("$BUILD/bench/text_embed" "$corpus" "$TMP/r.vec" $COMMON questions="$Q" wordsim="$WS")
-    row "recur" "$r"
-    g=$($PY "$HERE/text_embed_peers.py" gensim "$corpus" "$TMP/g.vec" "$Q" "$WS" $COMMON)
-    row "gensim" "$g"
-    row "fasttext skipgram -maxn 0" "$(fasttext_sg "$corpus" 0)"
-    r=$("$BUILD/bench/text_embed" "$corpus" "$TMP/rs.vec" $COMMON minn=3 maxn=6 \
-        questions="$Q" wordsim="$WS")
-    row "recur minn 3 maxn 6" "$r"
-    row "fasttext skipgram 3..6" "$(fasttext_sg "$corpus" 6)"
+    if has plain; then
+        r=$("$BUILD/bench/text_embed" "$corpus" "$TMP/r.vec" $COMMON questions="$Q" wordsim="$WS")
+        row "recur" "$r"
+        g=$($PY "$HERE/text_embed_peers.py" gensim "$corpus" "$TMP/g.vec" "$Q" "$WS" $COMMON)
+        row "gensim" "$g"
+        row "fasttext skipgram -maxn 0" "$(fasttext_sg "$corpus" 0)"
+    fi
+    if has subword; then
+        r=$("$BUILD/bench/text_embed" "$corpus" "$TMP/rs.vec" $COMMON minn=3 maxn=6 \
+            questions="$Q" wordsim="$WS")
+        row "recur minn 3 maxn 6" "$r"
+        row "fasttext skipgram 3..6" "$(fasttext_sg "$corpus" 6)"
+    fi
 done
+has sup || exit 0
 
 # Supervised: the same __label__ files for both tools; bigrams, dim 100, 5 epochs, lr 0.1.
 SC=$DATA/sentence-classification
