@@ -83,8 +83,10 @@ for split in dev test; do
         "$(field accuracy "$f")" "$(field train_seconds "$r")" "$(field train_seconds "$f")" \
         "$(field train_cpu_seconds "$r")" "$(field train_cpu_seconds "$f")"
 done
-# MR, 10-fold: line i belongs to fold i mod 10.
-sed 's/^/__label__/' "$SC/rt-polarity.all" >"$TMP/mr.all"
+# MR, 10-fold: line i belongs to fold i mod 10. rt-polarity.all has a few bytes that are not
+# UTF-8 (recur stops at them with file and line; fastText takes any bytes): both tools get the
+# file with those bytes dropped.
+iconv -f utf-8 -t utf-8 -c "$SC/rt-polarity.all" | sed 's/^/__label__/' >"$TMP/mr.all"
 ra=0; fa=0; rs=0; fs=0; rc=0; fc=0
 for k in 0 1 2 3 4 5 6 7 8 9; do
     awk -v k=$k 'NR % 10 != k' "$TMP/mr.all" >"$TMP/mr.train"
