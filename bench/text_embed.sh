@@ -85,8 +85,12 @@ for split in dev test; do
 done
 # MR, 10-fold: line i belongs to fold i mod 10. rt-polarity.all has a few bytes that are not
 # UTF-8 (recur stops at them with file and line; fastText takes any bytes): both tools get the
-# file with those bytes dropped.
-iconv -f utf-8 -t utf-8 -c "$SC/rt-polarity.all" | sed 's/^/__label__/' >"$TMP/mr.all"
+# file with those bytes dropped. The file lists all negative reviews, then all positive ones, and
+# neither tool shuffles (SGD would end on one class): the lines are shuffled once, with a fixed
+# seed, before the folds are cut.
+iconv -f utf-8 -t utf-8 -c "$SC/rt-polarity.all" | sed 's/^/__label__/' |
+    awk 'BEGIN { srand(1) } { printf "%.12f\t%s\n", rand(), $0 }' | sort -k1,1 | cut -f2- \
+    >"$TMP/mr.all"
 ra=0; fa=0; rs=0; fs=0; rc=0; fc=0
 for k in 0 1 2 3 4 5 6 7 8 9; do
     awk -v k=$k 'NR % 10 != k' "$TMP/mr.all" >"$TMP/mr.train"
