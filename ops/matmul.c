@@ -140,10 +140,10 @@ static void linear_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tenso
     float *y = out->data;
     if (n_in == 3) {
         const float *b = in[2].data;
-        RC_PARALLEL_FOR(N * O)
-        for (int64_t r = 0; r < N; r++)
+        RC_PARALLEL_FOR(N * O, for (int64_t r = 0; r < N; r++) {
             for (int64_t o = 0; o < O; o++)
                 y[r * O + o] = b[o];
+        });
     }
     rc_gemm(false, true, N, O, I, 1.0f, in[0].data, I, in[1].data, I, n_in == 3 ? 1.0f : 0.0f, y,
             O);
