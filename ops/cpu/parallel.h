@@ -18,6 +18,12 @@
 
 // Threads the library was told to use (rc_set_num_threads).
 int rc_threads(void);
+// Processors the machine has (configured, whatever the affinity mask or thread setting says).
+int rc_cpu_count(void);
+// Until rc_serial_end, OpenMP code called from this thread (oneDNN) runs on this thread alone.
+// rc_serial_begin returns what rc_serial_end restores.
+int rc_serial_begin(void);
+void rc_serial_end(int saved);
 
 #ifdef _OPENMP
 // The loop (a `for` statement, commas allowed) is the variadic argument, written out twice.
