@@ -70,8 +70,7 @@ static void bench_chain(const opts *o) {
     rc_graph *g;
     rc_params *ps;
     rc_param *w, *b;
-    if (rc_graph_new(&g) || rc_params_new(&ps) ||
-        rc_params_add(ps, "w", RC_SHAPE(o->elems), &w) ||
+    if (rc_graph_new(&g) || rc_params_new(&ps) || rc_params_add(ps, "w", RC_SHAPE(o->elems), &w) ||
         rc_params_add(ps, "b", RC_SHAPE(o->elems), &b))
         die("setup", NULL);
     rc_rng rng;
@@ -187,8 +186,13 @@ static int int_arg(int argc, char **argv, int *i) {
 }
 
 int main(int argc, char **argv) {
-    opts o = {.threads = 1, .nodes = 10000, .elems = 4, .reps = 21, .mm_reps = 5,
-              .chain = true, .matmul = true};
+    opts o = {.threads = 1,
+              .nodes = 10000,
+              .elems = 4,
+              .reps = 21,
+              .mm_reps = 5,
+              .chain = true,
+              .matmul = true};
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--threads"))
             o.threads = int_arg(argc, argv, &i);

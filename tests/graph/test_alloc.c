@@ -92,8 +92,8 @@ static float step(rc_graph *g, net *n) {
     rc_var x = rc_input(g, RC_SHAPE(B, I), n->x);
     rc_var h = rc_name(rc_tanh(rc_linear(x, rc_use(g, n->w1), rc_use(g, n->b1))), "h");
     rc_scope_pop(g);
-    rc_var gate = rc_sigmoid(rc_mean(h, 1, true));                         // [B,1]
-    rc_var y = rc_matmul_nt(rc_mul(h, gate), rc_use(g, n->w2));             // [B,O]
+    rc_var gate = rc_sigmoid(rc_mean(h, 1, true));              // [B,1]
+    rc_var y = rc_matmul_nt(rc_mul(h, gate), rc_use(g, n->w2)); // [B,O]
     rc_var err = rc_sub(y, rc_input(g, RC_SHAPE(B, O), n->t));
     rc_var loss = rc_add(rc_mean_all(rc_square(err)), rc_scale(rc_l2norm_all(h), 1e-3f));
     if (rc_backward(loss) != RC_OK)
@@ -122,10 +122,10 @@ static void net_init(net *n) {
 // What STEPS steady-state steps did, after one warm-up step (which sizes the arenas and the
 // tape and starts the thread pool).
 typedef struct steady {
-    float first, last;   // losses
-    long allocs;         // allocation calls the library made
-    size_t reserved[2];  // rc_graph_bytes_reserved before and after
-    size_t heap[2];      // mallinfo2 bytes in use before and after
+    float first, last;  // losses
+    long allocs;        // allocation calls the library made
+    size_t reserved[2]; // rc_graph_bytes_reserved before and after
+    size_t heap[2];     // mallinfo2 bytes in use before and after
 } steady;
 
 static steady train_steady(int threads) {
@@ -158,8 +158,8 @@ static steady train_steady(int threads) {
 Test(alloc, steady_state_training_step_makes_no_allocation_call) {
     for (int threads = 1; threads <= 2; threads++) {
         const steady r = train_steady(threads);
-        cr_assert_lt(r.last, r.first, "training should make progress (%g then %g)",
-                     (double)r.first, (double)r.last);
+        cr_assert_lt(r.last, r.first, "training should make progress (%g then %g)", (double)r.first,
+                     (double)r.last);
         cr_assert_eq(r.allocs, 0, "%d thread(s): %ld allocation calls in %d steady-state steps",
                      threads, r.allocs, STEPS);
         cr_assert_eq(r.reserved[1], r.reserved[0], "%d thread(s): the graph grew from %zu to %zu",

@@ -11,7 +11,7 @@
 enum { B = 128, I = 256, H = 512, O = 256, P = 64, R = 1024, Q = 2048, KBIG = 8192 };
 
 // Elementwise and broadcast loops over [B,H] must take the parallel path with 2 threads.
-_Static_assert((int64_t)B * H >= RC_PAR_MIN, "the model is too small for the parallel loops");
+_Static_assert((int64_t)B *H >= RC_PAR_MIN, "the model is too small for the parallel loops");
 
 #define MAX_KEPT 48
 
@@ -88,13 +88,13 @@ static void run(const model *m, int threads, snapshot *s) {
     rc_var b2 = K(rc_use(g, m->b2)), c = K(rc_use(g, m->c)), w3 = K(rc_use(g, m->w3));
     rc_var r = K(rc_use(g, m->r)), v = K(rc_use(g, m->v));
 
-    rc_var h = K(rc_tanh(K(rc_linear(x, w1, b1))));                  // [B,H]
-    rc_var gate = K(rc_sigmoid(K(rc_linear(x, w2, b2))));            // [B,H]
-    rc_var mixed = K(rc_add(K(rc_mul(h, gate)), c));                 // + [H], broadcast
-    mixed = K(rc_mul(mixed, sc));                                    // * [B,1], broadcast
-    rc_var y = K(rc_matmul(mixed, w3));                              // [B,O]
-    rc_var q = K(rc_tanh(K(rc_matmul_nt(p, r))));                    // [P,Q] x [R,Q]^T
-    rc_var dots = K(rc_matmul(u, v));                                // K = KBIG
+    rc_var h = K(rc_tanh(K(rc_linear(x, w1, b1))));       // [B,H]
+    rc_var gate = K(rc_sigmoid(K(rc_linear(x, w2, b2)))); // [B,H]
+    rc_var mixed = K(rc_add(K(rc_mul(h, gate)), c));      // + [H], broadcast
+    mixed = K(rc_mul(mixed, sc));                         // * [B,1], broadcast
+    rc_var y = K(rc_matmul(mixed, w3));                   // [B,O]
+    rc_var q = K(rc_tanh(K(rc_matmul_nt(p, r))));         // [P,Q] x [R,Q]^T
+    rc_var dots = K(rc_matmul(u, v));                     // K = KBIG
     rc_var terms[] = {
         K(rc_mean_all(K(rc_square(y)))),
         K(rc_scale(K(rc_sum_all(K(rc_logsumexp(y, 1, false)))), 0.01f)),
@@ -162,15 +162,16 @@ Test(threads, model_forward_and_backward_bit_identical) {
 // rc_gemm with 1 and 2 threads at shapes where oneDNN's own threading (before rc_gemm tiled C)
 // changed results: matrix-vector products and long K with a small M or N, every transpose form.
 Test(threads, gemm_bit_identical) {
-    const int64_t shapes[][3] = {{64, 1024, 2048}, {1, 64, 4096}, {64, 1, 4096}, {16, 200, 4096},
-                                 {200, 200, 1024}, {512, 512, 1024}, {4096, 200, 1024},
-                                 {1, 1, 8192}, {256, 1024, 1024}};
+    const int64_t shapes[][3] = {{64, 1024, 2048},  {1, 64, 4096},    {64, 1, 4096},
+                                 {16, 200, 4096},   {200, 200, 1024}, {512, 512, 1024},
+                                 {4096, 200, 1024}, {1, 1, 8192},     {256, 1024, 1024}};
     int before = rc_get_num_threads();
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
         const int64_t M = shapes[s][0], N = shapes[s][1], K = shapes[s][2];
         float *A = filled(M * K, -1, 1, 21), *Bm = filled(K * N, -1, 1, 22);
         float *C0 = filled(M * N, -1, 1, 23); // beta = 0.5 reads C too
-        float *C1 = malloc(sizeof(float) * (size_t)(M * N)), *C2 = malloc(sizeof(float) * (size_t)(M * N));
+        float *C1 = malloc(sizeof(float) * (size_t)(M * N)),
+              *C2 = malloc(sizeof(float) * (size_t)(M * N));
         for (int t = 0; t < 4; t++) {
             const bool ta = t & 1, tb = t & 2;
             const int64_t lda = ta ? M : K, ldb = tb ? K : N;
