@@ -7,7 +7,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-threads=1 build="$here/../build-release" nodes=10000 reps=21 mm_reps=5 torch=1 matmul=1
+threads=1 build="$here/../build-release" nodes=10000 reps=21 mm_reps=9 torch=1 matmul=1
 
 usage() {
     sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//' >&2
