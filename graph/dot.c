@@ -200,7 +200,8 @@ static void emit_cluster(sink *s, const rc_graph *g, const scope_set *ss, const 
 }
 
 static void emit_graph(sink *s, const rc_graph *g, unsigned flags) {
-    emit(s, "digraph recur {\n  rankdir=TB;\n  node [shape=record, style=filled, "
+    emit(s, "digraph recur {\n  rankdir=TB;\n  graph [fontname=\"Helvetica\", fontsize=11];\n"
+            "  node [shape=record, style=filled, "
             "fontname=\"Helvetica\", fontsize=10];\n  edge [fontsize=8];\n");
     scope_set ss = {0};
     int *node_scope = malloc(((size_t)g->n_nodes + 1) * sizeof *node_scope);

@@ -1,5 +1,6 @@
 // Forward values of the elementwise and matrix ops against scalar loops.
 #include <math.h>
+#include <stdlib.h>
 
 #include "test_util.h"
 
@@ -108,4 +109,68 @@ Test(ops_fwd, matmul_and_linear) {
     rc_var y = rc_linear(va, vw, rc_input(g, RC_SHAPE(N), bias));
     tu_assert_close(rc_value(y).data, want, M * N, 1e-5f, 1e-6f, "linear");
     cr_assert(rc_shape_eq(rc_shape_of(rc_linear(va, vw, RC_NONE)), RC_SHAPE(M, N)));
+}
+
+Test(ops_fwd, reductions_along_axes_and_all) {
+    float x[24];
+    tu_fill_uniform(x, 24, -2, 2, 8);
+    rc_var v = rc_input(g, RC_SHAPE(2, 3, 4), x);
+    rc_tensor s = rc_value(rc_sum(v, -1, false)), m = rc_value(rc_max(v, 1, true));
+    rc_tensor lse = rc_value(rc_logsumexp(v, 0, false));
+    cr_assert(rc_shape_eq(s.shape, RC_SHAPE(2, 3)) && rc_shape_eq(m.shape, RC_SHAPE(2, 1, 4)));
+    for (int a = 0; a < 2; a++)
+        for (int b = 0; b < 3; b++) {
+            float want = 0;
+            for (int c = 0; c < 4; c++)
+                want += x[(a * 3 + b) * 4 + c];
+            cr_assert_float_eq(s.data[a * 3 + b], want, 1e-6f);
+        }
+    for (int a = 0; a < 2; a++)
+        for (int c = 0; c < 4; c++) {
+            float want = x[a * 12 + c];
+            for (int b = 1; b < 3; b++)
+                want = fmaxf(want, x[(a * 3 + b) * 4 + c]);
+            cr_assert_float_eq(m.data[a * 4 + c], want, 0);
+        }
+    for (int i = 0; i < 12; i++)
+        cr_assert_float_eq(lse.data[i], logf(expf(x[i]) + expf(x[12 + i])), 1e-6f);
+    double total = 0, sq = 0;
+    for (int i = 0; i < 24; i++)
+        total += x[i], sq += (double)x[i] * x[i];
+    cr_assert_float_eq(rc_item(rc_sum_all(v)), (float)total, 1e-5f);
+    cr_assert_float_eq(rc_item(rc_mean_all(v)), (float)(total / 24), 1e-6f);
+    cr_assert_float_eq(rc_item(rc_l2norm_all(v)), (float)sqrt(sq), 1e-5f);
+    cr_assert_not(rc_ok(rc_sum(v, 3, false)));
+    cr_assert(strstr(rc_graph_errmsg(g), "axis 3 is out of range for x [2,3,4]"), "%s",
+              rc_graph_errmsg(g));
+}
+
+Test(ops_fwd, whole_tensor_reductions_gradcheck) {
+    // The registry checks reductions along an axis; this covers the "all" forms.
+    float x[40];
+    tu_fill_uniform(x, 40, -2, 2, 9);
+    rc_var v = rc_requires_grad(rc_input(g, RC_SHAPE(5, 8), x));
+    rc_var loss = rc_add(rc_add(rc_sum_all(rc_square(v)), rc_mean_all(rc_exp(v))),
+                         rc_l2norm_all(v));
+    rc_gradcheck_report rep;
+    rc_gradcheck_opts o = rc_gradcheck_defaults();
+    o.eps = 1e-3f;
+    cr_assert_eq(rc_gradcheck_loss(loss, &o, &rep), RC_OK, "%s", rep.worst);
+    cr_assert_eq(rep.checked, 40);
+    cr_assert_eq(rep.failed, 0, "%s", rep.worst);
+}
+
+Test(ops_fwd, large_sum_is_thread_count_independent) {
+    enum { N = 300000 };
+    float *x = malloc(N * sizeof(float));
+    tu_fill_uniform(x, N, -1, 1, 10);
+    rc_var v = rc_input(g, RC_SHAPE(N), x);
+    int before = rc_get_num_threads();
+    rc_set_num_threads(1);
+    float one = rc_item(rc_sum_all(v));
+    rc_set_num_threads(2);
+    float two = rc_item(rc_sum_all(v));
+    rc_set_num_threads(before);
+    cr_assert_eq(memcmp(&one, &two, sizeof one), 0, "%.9g vs %.9g", (double)one, (double)two);
+    free(x);
 }
