@@ -127,7 +127,7 @@ static rc_var run_step(rc_cell_ctx *c, const rc_unroll_opts *o, rc_var x, rc_var
         h->state_in(h->user, c, read);
     rc_var y = cell->step(c, x, read, next);
     if (h && h->state_out)
-        h->state_out(h->user, c, state, next);
+        h->state_out(h->user, c, state, next, &y);
     if (h && h->output)
         y = h->output(h->user, c, y);
     rc_var m = step_mask(c->g, o->lengths, c->batch, c->t);

@@ -113,8 +113,10 @@ struct rc_rnn_hooks {
     // May replace read[k], the states the step reads (a mask on h_{t-1}); the carried state is
     // not changed.
     void (*state_in)(void *user, const rc_cell_ctx *c, rc_var *read);
-    // After the step: may replace next[k], knowing the carried prev[k] (zoneout).
-    void (*state_out)(void *user, const rc_cell_ctx *c, const rc_var *prev, rc_var *next);
+    // After the step: may replace next[k], knowing the carried prev[k], and the step's output *y
+    // (zoneout mixes next with prev and, for a cell whose output is h, sets *y = next[0]).
+    void (*state_out)(void *user, const rc_cell_ctx *c, const rc_var *prev, rc_var *next,
+                      rc_var *y);
     // The step's output [B,dim_out], before padded steps are zeroed.
     rc_var (*output)(void *user, const rc_cell_ctx *c, rc_var y);
 };

@@ -12,11 +12,11 @@
 
 #include <criterion/parameterized.h>
 
+#include "rnn_util.h"
 #include "st_reader.h"
 
 #define PARITY_RTOL 1e-5
 
-static const char *const cell_names[] = {"rnn_tanh", "rnn_relu", "lstm", "lstm_proj", "gru"};
 enum { N_CASES = 40 };
 // How the input reaches the runner; each must reproduce the same fixture.
 enum { MODE_TIME_MAJOR, MODE_BATCH_MAJOR, MODE_PER_STEP_PROJECTION, MODE_STEP_LIST, N_MODES };
@@ -32,7 +32,7 @@ typedef struct parity_case {
 static parity_case decode(int index, int mode) {
     parity_case c = {.cell = index / 8, .layers = 1 + (index / 4) % 2, .mode = mode,
                      .bidir = (index / 2) % 2, .variable = index % 2};
-    snprintf(c.name, sizeof c.name, "%s_l%d_%s_%s", cell_names[c.cell], c.layers,
+    snprintf(c.name, sizeof c.name, "%s_l%d_%s_%s", ru_kind_names[c.cell], c.layers,
              c.bidir ? "bi" : "uni", c.variable ? "var" : "eq");
     return c;
 }
@@ -70,30 +70,6 @@ static double abs_dot(rc_tensor w, rc_tensor v) {
     for (int64_t i = 0; i < w.n && i < v.n; i++)
         s += fabs((double)w.data[i] * v.data[i]);
     return s;
-}
-
-static rc_rnn *make_rnn(const parity_case *pc, rc_params *ps) {
-    static rc_rnn_cell_opts rnn_opts[2] = {{.dim_hidden = 6, .nonlinearity = RC_RNN_TANH},
-                                           {.dim_hidden = 6, .nonlinearity = RC_RNN_RELU}};
-    static rc_lstm_opts lstm_opts[2] = {{.dim_hidden = 6}, {.dim_hidden = 6, .proj_size = 3}};
-    static rc_gru_opts gru_opts = {.dim_hidden = 6};
-    rc_rnn_config cfg = {.dim_in = 4, .num_layers = pc->layers, .bidirectional = pc->bidir};
-    if (pc->cell < 2) {
-        cfg.cell = &rc_rnn_cell_type;
-        cfg.cell_opts = &rnn_opts[pc->cell];
-    } else if (pc->cell < 4) {
-        cfg.cell = &rc_lstm_cell_type;
-        cfg.cell_opts = &lstm_opts[pc->cell - 2];
-    } else {
-        cfg.cell = &rc_gru_cell_type;
-        cfg.cell_opts = &gru_opts;
-    }
-    rc_rng rng;
-    rc_rng_seed(&rng, 7);
-    rc_rnn *rnn = NULL;
-    char err[256] = "";
-    cr_assert_eq(rc_rnn_new(&rnn, &cfg, ps, NULL, &rng, err, sizeof err), RC_OK, "%s", err);
-    return rnn;
 }
 
 // Every parameter of the store must be in the fixture under the same name and shape.
@@ -187,7 +163,7 @@ static void check_case(const parity_case *pc) {
     rc_graph *g;
     cr_assert_eq(rc_params_new(&ps), RC_OK);
     cr_assert_eq(rc_graph_new(&g), RC_OK);
-    rc_rnn *rnn = make_rnn(pc, ps);
+    rc_rnn *rnn = ru_make(ps, pc->cell, 4, 6, pc->layers, pc->bidir, 0.0f, 7);
     load_weights(pc, ps, f);
     rc_tensor lt = st_get(f, "lengths");
     int32_t lengths[8];
