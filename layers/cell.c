@@ -29,11 +29,12 @@ static char *dup_str(const char *s) {
 rc_status rc_cell_new(rc_cell **out, const rc_cell_type *type, const void *opts, int64_t dim_in,
                       rc_params *ps, const char *prefix, const char *suffix, rc_rng *rng,
                       char *err, size_t err_len) {
+    if (out)
+        *out = NULL;
     if (!out || !type || !type->init || !ps || !rng) {
-        set_err(err, err_len, "rc_cell_new: out, type, ps and rng must not be NULL");
+        set_err(err, err_len, "rc_cell_new: out, type (with init), ps and rng must not be NULL");
         return RC_ERR_ARG;
     }
-    *out = NULL;
     if (dim_in <= 0) {
         set_err(err, err_len, "%s: dim_in must be > 0, got %lld", type->name,
                 (long long)dim_in);

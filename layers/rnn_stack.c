@@ -50,9 +50,10 @@ static rc_status check_states(const rc_rnn *r, int i, char *err, size_t len) {
 
 rc_status rc_rnn_new(rc_rnn **out, const rc_rnn_config *config, rc_params *ps,
                      const char *prefix, rc_rng *rng, char *err, size_t err_len) {
+    if (out)
+        *out = NULL;
     if (!out || !ps || !rng)
         return fail(err, err_len, RC_ERR_ARG, "rc_rnn_new: out, ps and rng must not be NULL");
-    *out = NULL;
     rc_status st = check_config(config, err, err_len);
     if (st != RC_OK)
         return st;
