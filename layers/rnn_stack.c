@@ -140,7 +140,8 @@ static void layer_state0(const rc_rnn *r, const rc_var *state0, int i, int64_t B
 }
 
 typedef struct layer_io {
-    const rc_var *in; // [T] inputs of the layer
+    const rc_var *in; // [T] inputs of the layer, or NULL when seq holds them
+    rc_var seq;       // layer 0's input as one [T,B,I] tensor (time-major), or RC_NONE
     rc_var *out;      // [T] outputs, both directions concatenated
     rc_var *dir_out[2];
 } layer_io;
@@ -156,7 +157,10 @@ static void run_layer(rc_graph *g, const rc_rnn *r, int l, const rc_rnn_run *run
         rc_unroll_opts uo = {.reverse = d == 1, .lengths = run->lengths, .hooks = run->hooks,
                              .layer = l, .dir = d,
                              .per_step_projection = run->per_step_projection};
-        rc_rnn_unroll(g, r->cells[i], io->in, T, s0, io->dir_out[d], fin[i], &uo);
+        if (io->in)
+            rc_rnn_unroll(g, r->cells[i], io->in, T, s0, io->dir_out[d], fin[i], &uo);
+        else
+            rc_rnn_unroll_seq(g, r->cells[i], io->seq, s0, io->dir_out[d], fin[i], &uo);
         rc_scope_pop(g);
     }
     const bool drop = run->training && r->config.dropout > 0 && l + 1 < r->config.num_layers;
@@ -183,14 +187,12 @@ static bool check_steps(rc_graph *g, const rc_var *xs, int T, const char *who) {
     return true;
 }
 
-static rc_status forward_steps(rc_graph *g, const rc_rnn *r, const rc_var *xs, int T,
-                               const rc_rnn_run *run, rc_var *ys, rc_rnn_result *out,
-                               const char *who) {
+// All layers over xs[T] or, with xs NULL, the time-major tensor seq; B checked by the caller.
+static rc_status forward(rc_graph *g, const rc_rnn *r, const rc_var *xs, rc_var seq, int T,
+                         int64_t B, const rc_rnn_run *run, rc_var *ys, rc_rnn_result *out,
+                         const char *who) {
     const int L = r->config.num_layers, D = r->num_dirs;
     const rc_cell *cell0 = r->cells[0];
-    if (!check_steps(g, xs, T, who))
-        return rc_graph_status(g);
-    const int64_t B = rc_shape_of(xs[0]).dim[0];
     if (!check_state0(g, r, run->state0, B, who))
         return rc_graph_status(g);
     if (run->training && r->config.dropout > 0 && L > 1 && !run->rng) {
@@ -205,7 +207,7 @@ static rc_status forward_steps(rc_graph *g, const rc_rnn *r, const rc_var *xs, i
         return rc_graph_status(g);
     rc_var(*fin)[RC_CELL_MAX_STATE] = (void *)(mem + (size_t)T * (2 + D));
     rc_var *outs[2] = {mem, mem + T};
-    layer_io io = {.in = xs, .dir_out = {mem + 2 * T, mem + 3 * T}};
+    layer_io io = {.in = xs, .seq = seq, .dir_out = {mem + 2 * T, mem + 3 * T}};
     for (int l = 0; l < L && rc_graph_status(g) == RC_OK; l++) {
         io.out = outs[l % 2]; // layer l reads outs[(l-1) % 2] while it writes the other
         run_layer(g, r, l, run, T, B, &io, fin);
@@ -240,7 +242,10 @@ rc_status rc_rnn_forward_steps(rc_graph *g, const rc_rnn *rnn, const rc_var *xs,
     const rc_rnn_run r = run ? *run : (rc_rnn_run){0};
     if (rc_graph_status(g) != RC_OK)
         return rc_graph_status(g);
-    return forward_steps(g, rnn, xs, T, &r, ys, out, "rc_rnn_forward_steps");
+    const char *who = "rc_rnn_forward_steps";
+    if (!check_steps(g, xs, T, who))
+        return rc_graph_status(g);
+    return forward(g, rnn, xs, RC_NONE, T, rc_shape_of(xs[0]).dim[0], &r, ys, out, who);
 }
 
 rc_status rc_rnn_forward(rc_graph *g, const rc_rnn *rnn, rc_var x, const rc_rnn_run *run,
@@ -266,12 +271,15 @@ rc_status rc_rnn_forward(rc_graph *g, const rc_rnn *rnn, rc_var x, const rc_rnn_
     rc_var *xs = rc_graph_copy(g, NULL, (size_t)T * 2 * sizeof *xs);
     if (!xs)
         return rc_graph_status(g);
-    rc_scope_push(g, "input");
-    for (int64_t t = 0; t < T; t++)
-        xs[t] = rc_reshape(rc_slice(x, axis, t, t + 1), RC_SHAPE(B, I));
-    rc_scope_pop(g);
     rc_var *ys = xs + T;
-    rc_status st = forward_steps(g, rnn, xs, (int)T, &r, ys, out, "rc_rnn_forward");
+    if (r.batch_first) { // a time-major input goes to layer 0 whole
+        rc_scope_push(g, "input");
+        for (int64_t t = 0; t < T; t++)
+            xs[t] = rc_reshape(rc_slice(x, axis, t, t + 1), RC_SHAPE(B, I));
+        rc_scope_pop(g);
+    }
+    rc_status st = forward(g, rnn, r.batch_first ? xs : NULL, r.batch_first ? RC_NONE : x,
+                           (int)T, B, &r, ys, out, "rc_rnn_forward");
     if (st == RC_OK)
         out->output = rc_stack(ys, (int)T, axis);
     return rc_graph_status(g);

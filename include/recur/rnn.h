@@ -141,6 +141,12 @@ RC_API rc_status rc_rnn_unroll(rc_graph *g, const rc_cell *cell, const rc_var *x
                                const rc_var *state0, rc_var *ys, rc_var *state_n,
                                const rc_unroll_opts *opts);
 
+// The same over one time-major tensor x [T,B,I]. With the fused projection the cell projects x
+// as it is (no per-step copies); otherwise step t reads rows t of x.
+RC_API rc_status rc_rnn_unroll_seq(rc_graph *g, const rc_cell *cell, rc_var x,
+                                   const rc_var *state0, rc_var *ys, rc_var *state_n,
+                                   const rc_unroll_opts *opts);
+
 // ---- stacked, bidirectional layers (torch.nn.RNN / LSTM / GRU) ----------------------------------
 
 typedef struct rc_rnn_config {
