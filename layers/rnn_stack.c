@@ -48,8 +48,8 @@ static rc_status check_states(const rc_rnn *r, int i, char *err, size_t len) {
     return RC_OK;
 }
 
-rc_status rc_rnn_new(rc_rnn **out, const rc_rnn_config *config, rc_params *ps,
-                     const char *prefix, rc_rng *rng, char *err, size_t err_len) {
+rc_status rc_rnn_new(rc_rnn **out, const rc_rnn_config *config, rc_params *ps, const char *prefix,
+                     rc_rng *rng, char *err, size_t err_len) {
     if (out)
         *out = NULL;
     if (!out || !ps || !rng)
@@ -118,11 +118,13 @@ static bool check_state0(rc_graph *g, const rc_rnn *r, const rc_var *state0, int
             continue;
         char a[64], b[64];
         if (!rc_ok(state0[k]) || state0[k].g != g)
-            rc_graph_set_error(g, RC_ERR_ARG, who, "state0[%d] is not a valid handle of this "
-                               "graph", k);
+            rc_graph_set_error(g, RC_ERR_ARG, who,
+                               "state0[%d] is not a valid handle of this "
+                               "graph",
+                               k);
         else
-            rc_graph_set_error(g, RC_ERR_SHAPE, who, "state0[%d] is %s; want [L*D,B,%lld] = %s",
-                               k, rc_shape_str(rc_shape_of(state0[k]), a, sizeof a),
+            rc_graph_set_error(g, RC_ERR_SHAPE, who, "state0[%d] is %s; want [L*D,B,%lld] = %s", k,
+                               rc_shape_str(rc_shape_of(state0[k]), a, sizeof a),
                                (long long)cell->state_dim[k], rc_shape_str(want, b, sizeof b));
         return false;
     }
@@ -146,16 +148,19 @@ typedef struct layer_io {
     rc_var *dir_out[2];
 } layer_io;
 
-static void run_layer(rc_graph *g, const rc_rnn *r, int l, const rc_rnn_run *run, int T,
-                      int64_t B, layer_io *io, rc_var (*fin)[RC_CELL_MAX_STATE]) {
+static void run_layer(rc_graph *g, const rc_rnn *r, int l, const rc_rnn_run *run, int T, int64_t B,
+                      layer_io *io, rc_var (*fin)[RC_CELL_MAX_STATE]) {
     const int D = r->num_dirs;
     for (int d = 0; d < D; d++) {
         const int i = l * D + d;
         rc_var s0[RC_CELL_MAX_STATE];
         layer_state0(r, run->state0, i, B, s0);
         rc_scope_push(g, "layer%d/%s", l, d ? "bwd" : "fwd");
-        rc_unroll_opts uo = {.reverse = d == 1, .lengths = run->lengths, .hooks = run->hooks,
-                             .layer = l, .dir = d,
+        rc_unroll_opts uo = {.reverse = d == 1,
+                             .lengths = run->lengths,
+                             .hooks = run->hooks,
+                             .layer = l,
+                             .dir = d,
                              .per_step_projection = run->per_step_projection};
         if (io->in)
             rc_rnn_unroll(g, r->cells[i], io->in, T, s0, io->dir_out[d], fin[i], &uo);
@@ -261,9 +266,10 @@ rc_status rc_rnn_forward(rc_graph *g, const rc_rnn *rnn, rc_var x, const rc_rnn_
         char a[64];
         rc_graph_set_error(g, rc_ok(x) && x.g == g ? RC_ERR_SHAPE : RC_ERR_ARG, "rc_rnn_forward",
                            "x is %s; want %s with I = %lld",
-                           rc_ok(x) && x.g == g ? rc_shape_str(s, a, sizeof a) : "not a valid "
-                           "handle of this graph", r.batch_first ? "[B,T,I]" : "[T,B,I]",
-                           (long long)rnn->config.dim_in);
+                           rc_ok(x) && x.g == g ? rc_shape_str(s, a, sizeof a)
+                                                : "not a valid "
+                                                  "handle of this graph",
+                           r.batch_first ? "[B,T,I]" : "[T,B,I]", (long long)rnn->config.dim_in);
         return rc_graph_status(g);
     }
     const int axis = r.batch_first ? 1 : 0;
@@ -278,8 +284,8 @@ rc_status rc_rnn_forward(rc_graph *g, const rc_rnn *rnn, rc_var x, const rc_rnn_
             xs[t] = rc_reshape(rc_slice(x, axis, t, t + 1), RC_SHAPE(B, I));
         rc_scope_pop(g);
     }
-    rc_status st = forward(g, rnn, r.batch_first ? xs : NULL, r.batch_first ? RC_NONE : x,
-                           (int)T, B, &r, ys, out, "rc_rnn_forward");
+    rc_status st = forward(g, rnn, r.batch_first ? xs : NULL, r.batch_first ? RC_NONE : x, (int)T,
+                           B, &r, ys, out, "rc_rnn_forward");
     if (st == RC_OK)
         out->output = rc_stack(ys, (int)T, axis);
     return rc_graph_status(g);

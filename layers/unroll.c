@@ -13,8 +13,8 @@ static bool bad_handle(rc_graph *g, rc_var v, const char *what, int i, const cha
     if (rc_ok(v) && v.g == g)
         return false;
     if (rc_graph_status(g) == RC_OK)
-        rc_graph_set_error(g, RC_ERR_ARG, who, "%s[%d] is not a valid handle of this graph",
-                           what, i);
+        rc_graph_set_error(g, RC_ERR_ARG, who, "%s[%d] is not a valid handle of this graph", what,
+                           i);
     return true;
 }
 
@@ -45,8 +45,8 @@ static bool check_inputs(rc_graph *g, const rc_cell *cell, const rc_var *xs, int
         if (s.ndim != 2 || s.dim[0] != *batch || s.dim[1] != cell->dim_in) {
             char a[64];
             rc_graph_set_error(g, RC_ERR_SHAPE, WHO,
-                               "xs[%d] is %s; the %s cell wants [B,%lld] with B = %lld as xs[0]",
-                               t, rc_shape_str(s, a, sizeof a), cell->type->name,
+                               "xs[%d] is %s; the %s cell wants [B,%lld] with B = %lld as xs[0]", t,
+                               rc_shape_str(s, a, sizeof a), cell->type->name,
                                (long long)cell->dim_in, (long long)*batch);
             return false;
         }
@@ -54,8 +54,7 @@ static bool check_inputs(rc_graph *g, const rc_cell *cell, const rc_var *xs, int
     return true;
 }
 
-static bool check_lengths(rc_graph *g, const int32_t *lengths, int64_t B, int T,
-                          const char *who) {
+static bool check_lengths(rc_graph *g, const int32_t *lengths, int64_t B, int T, const char *who) {
     for (int64_t b = 0; lengths && b < B; b++) {
         if (lengths[b] < 0 || lengths[b] > T) {
             rc_graph_set_error(g, RC_ERR_RANGE, who, "lengths[%lld] = %d is outside [0, T=%d]",
@@ -82,8 +81,8 @@ static bool initial_states(rc_graph *g, const rc_cell *cell, const rc_var *state
         if (!rc_shape_eq(rc_shape_of(state0[k]), want)) {
             char a[64], b[64];
             rc_graph_set_error(g, RC_ERR_SHAPE, who, "state0[%d] is %s; the %s cell wants %s", k,
-                               rc_shape_str(rc_shape_of(state0[k]), a, sizeof a),
-                               cell->type->name, rc_shape_str(want, b, sizeof b));
+                               rc_shape_str(rc_shape_of(state0[k]), a, sizeof a), cell->type->name,
+                               rc_shape_str(want, b, sizeof b));
             return false;
         }
         state[k] = state0[k];
@@ -210,8 +209,8 @@ rc_status rc_rnn_unroll_seq(rc_graph *g, const rc_cell *cell, rc_var x, const rc
     const rc_shape s = rc_shape_of(x);
     if (!rc_ok(x) || x.g != g || s.ndim != 3 || s.dim[2] != cell->dim_in || s.dim[0] > 1 << 30) {
         char a[64];
-        rc_graph_set_error(g, rc_ok(x) && x.g == g ? RC_ERR_SHAPE : RC_ERR_ARG,
-                           WHO_SEQ, "x is %s; the %s cell wants [T,B,%lld]",
+        rc_graph_set_error(g, rc_ok(x) && x.g == g ? RC_ERR_SHAPE : RC_ERR_ARG, WHO_SEQ,
+                           "x is %s; the %s cell wants [T,B,%lld]",
                            rc_ok(x) && x.g == g ? rc_shape_str(s, a, sizeof a)
                                                 : "not a valid handle of this graph",
                            cell->type->name, (long long)cell->dim_in);

@@ -66,16 +66,15 @@ static void check_lengths_against_single_runs(int kind) {
         for (int t = 0; t < n; t++)
             memcpy(xb + t * I, xv.data + (t * B + b) * I, I * sizeof(float));
         rc_rnn_result one;
-        cr_assert_eq(rc_rnn_forward(g, rnn, rc_input(g, RC_SHAPE(n, 1, I), xb), NULL, &one),
-                     RC_OK);
+        cr_assert_eq(rc_rnn_forward(g, rnn, rc_input(g, RC_SHAPE(n, 1, I), xb), NULL, &one), RC_OK);
         const rc_tensor o1 = rc_value(one.output);
         for (int t = 0; t < T; t++) {
             for (int64_t j = 0; j < O; j++) {
                 float got = out.data[(t * B + b) * O + j];
                 float want = t < n ? o1.data[t * O + j] : 0.0f;
                 cr_assert(fabsf(got - want) <= 1e-5f * fmaxf(1.0f, fabsf(want)),
-                          "%s: output[t=%d, b=%d, %lld] = %g, alone %g", ru_kind_names[kind], t,
-                          b, (long long)j, (double)got, (double)want);
+                          "%s: output[t=%d, b=%d, %lld] = %g, alone %g", ru_kind_names[kind], t, b,
+                          (long long)j, (double)got, (double)want);
             }
         }
         for (int k = 0; k < res.n_state; k++) {
@@ -121,9 +120,9 @@ Test(rnn, padding_contents_do_not_matter) {
         rc_rnn_result res;
         cr_assert_eq(rc_rnn_forward(g, rnn, x, &run, &res), RC_OK, "%s", rc_graph_errmsg(g));
         rc_params_zero_grad(ps);
-        cr_assert_eq(rc_backward(rc_add(ru_weighted_sum(res.output, 1),
-                                        ru_weighted_sum(res.state[0], 2))),
-                     RC_OK);
+        cr_assert_eq(
+            rc_backward(rc_add(ru_weighted_sum(res.output, 1), ru_weighted_sum(res.state[0], 2))),
+            RC_OK);
         if (pass == 0) {
             copy_of(res.output, out0);
             save_grads(grads0);
@@ -258,7 +257,8 @@ Test(rnn, unroll_seq_equals_unroll_over_steps) {
     const int32_t lengths[B] = {4, 1, 3};
     rc_rnn_hooks hook = {.input = add_one};
     for (int variant = 0; variant < 3; variant++) {
-        rc_unroll_opts o = {.reverse = true, .lengths = lengths,
+        rc_unroll_opts o = {.reverse = true,
+                            .lengths = lengths,
                             .per_step_projection = variant == 1,
                             .hooks = variant == 2 ? &hook : NULL};
         float out[2][T * B * H], gx[2][T * B * I];
@@ -285,8 +285,7 @@ Test(rnn, unroll_seq_equals_unroll_over_steps) {
         for (int i = 0; i < T * B * I; i++)
             cr_assert_float_eq(gx[1][i], gx[0][i], 1e-6f, "variant %d grad x[%d]", variant, i);
     }
-    cr_assert_eq(rc_rnn_unroll_seq(g, cell, ru_input(g, RC_SHAPE(4, 3), 1), NULL, NULL, NULL,
-                                   NULL),
+    cr_assert_eq(rc_rnn_unroll_seq(g, cell, ru_input(g, RC_SHAPE(4, 3), 1), NULL, NULL, NULL, NULL),
                  RC_ERR_SHAPE);
     cr_assert(strstr(rc_graph_errmsg(g), "rc_rnn_unroll_seq: x is [4,3]; the lstm cell wants "
                                          "[T,B,2]"),
