@@ -102,7 +102,8 @@ RC_API rc_var rc_cell_use(const rc_cell_ctx *c, rc_param *p);
 // state_in, the cell's step, state_out, output. `user` is passed back unchanged.
 struct rc_rnn_hooks {
     void *user;
-    // Once per sequence, layer and direction, before anything else (draw per-sequence masks).
+    // Once per sequence, layer and direction, before anything else (draw per-sequence masks);
+    // c->weight is not bound yet.
     void (*begin)(void *user, const rc_cell_ctx *c);
     // Once per sequence for weight k: returns what the steps read instead of w (weight drop:
     // w times a mask drawn per sequence). Must keep w's shape.
