@@ -255,3 +255,28 @@ Test(rnn_parity, names_and_order_follow_pytorch) {
     cr_assert_null(rnn);
     rc_params_free(&ps);
 }
+
+// A file written from PyTorch's named_parameters() loads through the checkpoint loader: every
+// parameter found under its PyTorch name with its PyTorch shape (the fixture's other tensors are
+// reported as unexpected, which the lenient mode allows).
+Test(rnn_parity, pytorch_names_load_through_checkpoints) {
+    rc_params *ps;
+    cr_assert_eq(rc_params_new(&ps), RC_OK);
+    rc_rnn *rnn = ru_make(ps, RU_LSTM_PROJ, 4, 6, 2, true, 0.0f, 1);
+    char path[1024], err[512] = "";
+    const char *root = getenv("RECUR_SOURCE_ROOT");
+    snprintf(path, sizeof path, "%s%stests/fixtures/rnn/lstm_proj_l2_bi_var.safetensors",
+             root && *root ? root : "", root && *root ? "/" : "");
+    rc_load_report rep;
+    cr_assert_eq(rc_checkpoint_load(path, ps, NULL, false, &rep, err, sizeof err), RC_OK, "%s",
+                 err);
+    cr_assert_eq(rep.loaded, rc_params_count(ps), "%s", rep.text);
+    cr_assert_eq(rep.missing + rep.mismatched, 0, "%s", rep.text);
+    ru_fixture *f = ru_fixture_open("rnn/lstm_proj_l2_bi_var.safetensors");
+    rc_tensor want = ru_fixture_get(f, "weight_hr_l1_reverse");
+    rc_tensor got = rc_param_value(rc_params_find(ps, "weight_hr_l1_reverse"));
+    cr_assert_eq(memcmp(got.data, want.data, (size_t)want.n * sizeof(float)), 0);
+    ru_fixture_close(&f);
+    rc_rnn_free(&rnn);
+    rc_params_free(&ps);
+}
