@@ -29,7 +29,7 @@ static double row(const float *w, int64_t blk, int64_t H, int64_t j, int64_t col
 // ---- the peephole LSTM and Greff's variants: one reference, one change per variant -------------
 
 typedef struct greff_view {
-    int blk[4];       // block of each gate in weight_ih / weight_hh / bias, -1 when absent
+    int blk[4]; // block of each gate in weight_ih / weight_hh / bias, -1 when absent
     const float *wx, *wh, *b;
     const float *p[3]; // peepholes of i, f, o (NULL: none)
     const float *rg;   // FGR's [3H,3H]
@@ -69,35 +69,45 @@ static void greff(const rc_cell *cell, const greff_view *v, const double *x,
 
 // The baseline layout: blocks [i|f|g|o], peepholes p_i, p_f, p_o.
 static greff_view full_view(const rc_peephole_lstm_params *p) {
-    return (greff_view){.blk = {0, 1, 2, 3}, .wx = val(p->weight_ih), .wh = val(p->weight_hh),
+    return (greff_view){.blk = {0, 1, 2, 3},
+                        .wx = val(p->weight_ih),
+                        .wh = val(p->weight_hh),
                         .b = val(p->bias),
                         .p = {val(p->weight_ci), val(p->weight_cf), val(p->weight_co)}};
 }
 
-void cref_peephole(const rc_cell *cell, const double *x, const double *const *prev,
-                   double **next) {
+void cref_peephole(const rc_cell *cell, const double *x, const double *const *prev, double **next) {
     greff_view v = full_view(cell->params);
     greff(cell, &v, x, prev, next);
 }
 
 void cref_nig(const rc_cell *cell, const double *x, const double *const *prev, double **next) {
     const rc_lstm_nig_params *p = cell->params;
-    greff_view v = {.blk = {-1, 0, 1, 2}, .wx = val(p->weight_ih), .wh = val(p->weight_hh),
-                    .b = val(p->bias), .p = {NULL, val(p->weight_cf), val(p->weight_co)}};
+    greff_view v = {.blk = {-1, 0, 1, 2},
+                    .wx = val(p->weight_ih),
+                    .wh = val(p->weight_hh),
+                    .b = val(p->bias),
+                    .p = {NULL, val(p->weight_cf), val(p->weight_co)}};
     greff(cell, &v, x, prev, next);
 }
 
 void cref_nfg(const rc_cell *cell, const double *x, const double *const *prev, double **next) {
     const rc_lstm_nfg_params *p = cell->params;
-    greff_view v = {.blk = {0, -1, 1, 2}, .wx = val(p->weight_ih), .wh = val(p->weight_hh),
-                    .b = val(p->bias), .p = {val(p->weight_ci), NULL, val(p->weight_co)}};
+    greff_view v = {.blk = {0, -1, 1, 2},
+                    .wx = val(p->weight_ih),
+                    .wh = val(p->weight_hh),
+                    .b = val(p->bias),
+                    .p = {val(p->weight_ci), NULL, val(p->weight_co)}};
     greff(cell, &v, x, prev, next);
 }
 
 void cref_nog(const rc_cell *cell, const double *x, const double *const *prev, double **next) {
     const rc_lstm_nog_params *p = cell->params;
-    greff_view v = {.blk = {0, 1, 2, -1}, .wx = val(p->weight_ih), .wh = val(p->weight_hh),
-                    .b = val(p->bias), .p = {val(p->weight_ci), val(p->weight_cf), NULL}};
+    greff_view v = {.blk = {0, 1, 2, -1},
+                    .wx = val(p->weight_ih),
+                    .wh = val(p->weight_hh),
+                    .b = val(p->bias),
+                    .p = {val(p->weight_ci), val(p->weight_cf), NULL}};
     greff(cell, &v, x, prev, next);
 }
 
@@ -115,22 +125,27 @@ void cref_noaf(const rc_cell *cell, const double *x, const double *const *prev, 
 
 void cref_np(const rc_cell *cell, const double *x, const double *const *prev, double **next) {
     const rc_lstm_np_params *p = cell->params;
-    greff_view v = {.blk = {0, 1, 2, 3}, .wx = val(p->weight_ih), .wh = val(p->weight_hh),
-                    .b = val(p->bias)};
+    greff_view v = {
+        .blk = {0, 1, 2, 3}, .wx = val(p->weight_ih), .wh = val(p->weight_hh), .b = val(p->bias)};
     greff(cell, &v, x, prev, next);
 }
 
 void cref_cifg(const rc_cell *cell, const double *x, const double *const *prev, double **next) {
     const rc_lstm_cifg_params *p = cell->params;
-    greff_view v = {.blk = {0, -1, 1, 2}, .wx = val(p->weight_ih), .wh = val(p->weight_hh),
-                    .b = val(p->bias), .p = {val(p->weight_ci), NULL, val(p->weight_co)},
+    greff_view v = {.blk = {0, -1, 1, 2},
+                    .wx = val(p->weight_ih),
+                    .wh = val(p->weight_hh),
+                    .b = val(p->bias),
+                    .p = {val(p->weight_ci), NULL, val(p->weight_co)},
                     .cifg = true};
     greff(cell, &v, x, prev, next);
 }
 
 void cref_fgr(const rc_cell *cell, const double *x, const double *const *prev, double **next) {
     const rc_lstm_fgr_params *p = cell->params;
-    greff_view v = {.blk = {0, 1, 2, 3}, .wx = val(p->weight_ih), .wh = val(p->weight_hh),
+    greff_view v = {.blk = {0, 1, 2, 3},
+                    .wx = val(p->weight_ih),
+                    .wh = val(p->weight_hh),
                     .b = val(p->bias),
                     .p = {val(p->weight_ci), val(p->weight_cf), val(p->weight_co)},
                     .rg = val(p->weight_hh_gates)};
@@ -139,8 +154,7 @@ void cref_fgr(const rc_cell *cell, const double *x, const double *const *prev, d
 
 // ---- GRU (Cho), MGU, MUT1-3 -------------------------------------------------------------------
 
-void cref_gru_cho(const rc_cell *cell, const double *x, const double *const *prev,
-                  double **next) {
+void cref_gru_cho(const rc_cell *cell, const double *x, const double *const *prev, double **next) {
     const rc_gru_cho_params *p = cell->params;
     const int64_t H = cell->dim_hidden, I = cell->dim_in;
     const float *wx = val(p->weight_ih), *wh = val(p->weight_hh), *wn = val(p->weight_hh_n);
@@ -239,8 +253,7 @@ void cref_mut3(const rc_cell *cell, const double *x, const double *const *prev, 
 
 // ---- IndRNN, SRU, LN-LSTM ---------------------------------------------------------------------
 
-void cref_indrnn(const rc_cell *cell, const double *x, const double *const *prev,
-                 double **next) {
+void cref_indrnn(const rc_cell *cell, const double *x, const double *const *prev, double **next) {
     const rc_indrnn_params *p = cell->params;
     const int64_t H = cell->dim_hidden, I = cell->dim_in;
     const float *w = val(p->weight_ih), *u = val(p->weight_hh), *b = val(p->bias);
@@ -285,8 +298,7 @@ static void ln_blocks(double *z, int64_t H, bool per_gate, const float *gain, do
         ln(z + q * (per_gate ? H : 0), per_gate ? H : 4 * H, gain + q * (per_gate ? H : 0), eps);
 }
 
-void cref_ln_lstm(const rc_cell *cell, const double *x, const double *const *prev,
-                  double **next) {
+void cref_ln_lstm(const rc_cell *cell, const double *x, const double *const *prev, double **next) {
     const rc_ln_lstm_params *p = cell->params;
     const int64_t H = cell->dim_hidden, I = cell->dim_in;
     const float *wx = val(p->weight_ih), *wh = val(p->weight_hh), *b = val(p->bias);
