@@ -1,6 +1,7 @@
 // rc_rnn_unroll: one layer, one direction, any cell. Everything around the cell's step lives
 // here: initial states, the input projection of all steps in one GEMM, hooks, and the masks that
 // keep a finished sequence's state and zero its output.
+#include <stdio.h>
 #include <string.h>
 
 #include <recur/recur.h>
@@ -58,7 +59,9 @@ static bool initial_states(rc_graph *g, const rc_cell *cell, const rc_var *state
     for (int k = 0; k < cell->n_state; k++) {
         rc_shape want = RC_SHAPE(B, cell->state_dim[k]);
         if (!state0 || !state0[k].g) {
-            state[k] = rc_full(g, want, 0.0f);
+            char name[32];
+            snprintf(name, sizeof name, "state0[%d]", k);
+            state[k] = rc_name(rc_full(g, want, 0.0f), name);
             continue;
         }
         if (bad_handle(g, state0[k], "state0", k))
@@ -80,26 +83,26 @@ static rc_var input_at(rc_cell_ctx *c, const rc_rnn_hooks *h, const rc_var *xs, 
     return h && h->input ? h->input(h->user, c, xs[t]) : xs[t];
 }
 
-// xp[t]: what the step at t reads. One GEMM over all T steps when the cell has a projection.
-static void project_inputs(rc_cell_ctx *c, const rc_var *xs, int T, const rc_unroll_opts *o,
-                           rc_var *xp) {
-    const rc_cell *cell = c->cell;
+static bool fused_projection(const rc_cell *cell, int T, const rc_unroll_opts *o) {
+    return cell->project && !o->per_step_projection && T > 1;
+}
+
+// xp[t] for every t: the inputs after the input hook, projected in one GEMM over all T steps.
+static void project_all(rc_cell_ctx *c, const rc_var *xs, int T, const rc_unroll_opts *o,
+                        rc_var *xp) {
+    rc_scope_push(c->g, "projection");
     for (int t = 0; t < T; t++)
         xp[t] = input_at(c, o->hooks, xs, t);
-    if (!cell->project)
-        return;
-    if (o->per_step_projection || T == 1) {
-        for (int t = 0; t < T; t++) {
-            c->t = t;
-            xp[t] = cell->project(c, xp[t]);
-        }
-        return;
-    }
-    rc_scope_push(c->g, "projection");
-    rc_var all = cell->project(c, rc_concat(xp, T, 0)); // [T*B, P]
+    rc_var all = c->cell->project(c, rc_concat(xp, T, 0)); // [T*B, P]
     for (int t = 0; t < T; t++)
         xp[t] = rc_slice(all, 0, t * c->batch, (t + 1) * c->batch);
     rc_scope_pop(c->g);
+}
+
+// What the step at c->t reads when the projection is not fused: hooked, then projected.
+static rc_var step_input(rc_cell_ctx *c, const rc_var *xs, const rc_unroll_opts *o) {
+    rc_var x = input_at(c, o->hooks, xs, c->t);
+    return c->cell->project ? c->cell->project(c, x) : x;
 }
 
 // [B,1] with 1 where step t belongs to the sequence, or RC_NONE when it does for every b.
@@ -113,7 +116,7 @@ static rc_var step_mask(rc_graph *g, const int32_t *lengths, int64_t B, int t) {
     rc_tensor v = rc_value(m);
     for (int64_t b = 0; v.data && b < B; b++)
         v.data[b] = t < lengths[b] ? 1.0f : 0.0f;
-    return m;
+    return rc_name(m, "length mask");
 }
 
 static rc_var run_step(rc_cell_ctx *c, const rc_unroll_opts *o, rc_var x, rc_var *state) {
@@ -153,16 +156,18 @@ rc_status rc_rnn_unroll(rc_graph *g, const rc_cell *cell, const rc_var *xs, int 
     if (!check_inputs(g, cell, xs, T, &B) || !check_lengths(g, o.lengths, B, T) ||
         !initial_states(g, cell, state0, B, state))
         return rc_graph_status(g);
-    rc_var *xp = rc_graph_copy(g, NULL, (size_t)T * sizeof *xp);
-    if (!xp)
+    const bool fused = fused_projection(cell, T, &o);
+    rc_var *xp = fused ? rc_graph_copy(g, NULL, (size_t)T * sizeof *xp) : NULL;
+    if (fused && !xp)
         return rc_graph_status(g);
     rc_cell_ctx c;
     rc_cell_begin(&c, g, cell, B, o.hooks, o.layer, o.dir);
-    project_inputs(&c, xs, T, &o, xp);
+    if (fused)
+        project_all(&c, xs, T, &o, xp);
     for (int i = 0; i < T; i++) {
         c.t = o.reverse ? T - 1 - i : i;
         rc_scope_push(g, "t=%d", c.t);
-        rc_var y = run_step(&c, &o, xp[c.t], state);
+        rc_var y = run_step(&c, &o, fused ? xp[c.t] : step_input(&c, xs, &o), state);
         rc_scope_pop(g);
         if (ys)
             ys[c.t] = y;

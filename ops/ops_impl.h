@@ -70,5 +70,6 @@ extern const rc_op_def rc_op_reshape, rc_op_slice, rc_op_concat, rc_op_stack, rc
 extern const rc_op_def rc_op_embedding, rc_op_index_select, rc_op_where, rc_op_masked_fill;
 extern const rc_op_def rc_op_softmax, rc_op_log_softmax, rc_op_cross_entropy, rc_op_nll,
     rc_op_bce_with_logits, rc_op_mse;
+extern const rc_op_def rc_op_sparse_matmul;
 
 #endif

@@ -35,6 +35,7 @@ static const rc_op_def *const registry[] = {
     &rc_op_nll,
     &rc_op_bce_with_logits,
     &rc_op_mse,
+    &rc_op_sparse_matmul,
 };
 
 int rc_op_count(void) {

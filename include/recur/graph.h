@@ -100,6 +100,10 @@ RC_API float *rc_param_state(rc_param *p, int k);
 // embedding gather) marks only the rows it touched; any other op marks all rows.
 // Returns NULL when every row counts as touched.
 RC_API const uint8_t *rc_param_touched_rows(const rc_param *p);
+// For gradients written by hand into rc_param_grad: marks row `row` as touched, as a row-sparse
+// op's backward does, or every row when row < 0, as a dense op's does (rc_param_touched_rows then
+// returns NULL until zero_grad). RC_ERR_RANGE if row >= the first dimension.
+RC_API rc_status rc_param_mark_touched(rc_param *p, int64_t row);
 // Frozen parameters get no gradient and are skipped by optimizers.
 RC_API void rc_param_set_frozen(rc_param *p, bool frozen);
 RC_API bool rc_param_frozen(const rc_param *p);

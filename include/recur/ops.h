@@ -114,4 +114,22 @@ RC_API rc_var rc_dropout_mask(rc_graph *g, rc_shape shape, float p, rc_rng *rng)
 // all-ones mask through mask_out). p outside [0,1) is RC_ERR_RANGE.
 RC_API rc_var rc_dropout(rc_var x, float p, rc_rng *rng, rc_var *mask_out);
 
+
+// ---- sparse ---------------------------------------------------------------------------------
+// A compressed sparse row matrix [R,C]: row r's entries are indices[k], values[k] for k in
+// [indptr[r], indptr[r+1]), with indptr[0] == 0. Columns within a row are ascending (the
+// builder in text.h makes them so); rc_sparse_matmul accepts any order and repeats.
+typedef struct rc_csr {
+    int64_t rows, cols;
+    int64_t *indptr;   // [R+1]
+    int32_t *indices;  // [nnz], each in [0, C)
+    float *values;     // [nnz]
+    int64_t cap_rows, cap_nnz; // allocated sizes (the text.h builder's bookkeeping)
+} rc_csr;
+
+// y = A b: the sparse A [R,C] (copied into the graph's arena) times the dense b [C,N] -> [R,N].
+// Gradient to b only: db += A^T g. RC_ERR_SHAPE when C differs from b's rows, RC_ERR_RANGE for a
+// column index outside [0,C) or an indptr that is not non-decreasing from 0.
+RC_API rc_var rc_sparse_matmul(const rc_csr *a, rc_var b);
+
 #endif

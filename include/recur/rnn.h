@@ -108,7 +108,8 @@ struct rc_rnn_hooks {
     // Once per sequence for weight k: returns what the steps read instead of w (weight drop:
     // w times a mask drawn per sequence). Must keep w's shape.
     rc_var (*weight)(void *user, const rc_cell_ctx *c, int k, rc_var w);
-    // The step's input x_t [B,I] before the cell (and its projection) sees it.
+    // The step's input x_t [B,I] before the cell (and its projection) sees it. With the fused
+    // projection this runs for every t before the first step.
     rc_var (*input)(void *user, const rc_cell_ctx *c, rc_var x);
     // May replace read[k], the states the step reads (a mask on h_{t-1}); the carried state is
     // not changed.

@@ -2,7 +2,9 @@
 
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "test_util.h"
 
@@ -91,4 +93,57 @@ void ru_assert_close(rc_tensor a, rc_tensor b, float rtol, const char *what) {
         cr_assert(fabsf(a.data[i] - b.data[i]) <= rtol * ref, "%s[%lld]: %.9g vs %.9g", what,
                   (long long)i, (double)a.data[i], (double)b.data[i]);
     }
+}
+
+// ---- fixtures ---------------------------------------------------------------------------------
+
+struct ru_fixture {
+    int n;
+    rc_tensor *t;
+    const char **names;
+    rc_safetensors *file;
+};
+
+ru_fixture *ru_fixture_open(const char *rel) {
+    char path[1024], err[512] = "";
+    const char *root = getenv("RECUR_SOURCE_ROOT");
+    snprintf(path, sizeof path, "%s%stests/fixtures/%s", root && *root ? root : "",
+             root && *root ? "/" : "", rel);
+    ru_fixture *f = calloc(1, sizeof *f);
+    cr_assert_not_null(f);
+    cr_assert_eq(rc_safetensors_open(&f->file, path, err, sizeof err), RC_OK, "%s", err);
+    f->n = rc_safetensors_count(f->file);
+    f->t = calloc((size_t)f->n, sizeof *f->t);
+    f->names = calloc((size_t)f->n, sizeof *f->names);
+    cr_assert(f->t && f->names);
+    for (int i = 0; i < f->n; i++) {
+        const rc_safetensors_info *info = rc_safetensors_at(f->file, i);
+        cr_assert_leq(info->ndim, RC_MAX_DIMS, "%s: too many dims", info->name);
+        f->names[i] = info->name;
+        f->t[i] = (rc_tensor){malloc((size_t)(info->numel ? info->numel : 1) * sizeof(float)),
+                              info->shape, info->numel};
+        cr_assert_eq(rc_safetensors_read(f->file, info->name, f->t[i].data, info->numel, err,
+                                         sizeof err),
+                     RC_OK, "%s", err);
+    }
+    return f;
+}
+
+void ru_fixture_close(ru_fixture **f) {
+    if (!f || !*f)
+        return;
+    for (int i = 0; i < (*f)->n; i++)
+        free((*f)->t[i].data);
+    free((*f)->t);
+    free((*f)->names);
+    rc_safetensors_close(&(*f)->file);
+    free(*f);
+    *f = NULL;
+}
+
+rc_tensor ru_fixture_get(const ru_fixture *f, const char *name) {
+    for (int i = 0; i < f->n; i++)
+        if (!strcmp(f->names[i], name))
+            return f->t[i];
+    return (rc_tensor){0};
 }

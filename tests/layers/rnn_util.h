@@ -22,4 +22,12 @@ rc_var ru_weighted_sum(rc_var v, uint64_t seed);
 // Asserts |a - b| <= rtol * max(|b|, 0.1 * max|b|) entry by entry (rtol 0: bit-identical).
 void ru_assert_close(rc_tensor a, rc_tensor b, float rtol, const char *what);
 
+// A fixture file under $RECUR_SOURCE_ROOT/tests/fixtures/ (or ./tests/fixtures), every tensor
+// read as f32 through the library's safetensors reader. Asserts it opens and parses.
+typedef struct ru_fixture ru_fixture;
+ru_fixture *ru_fixture_open(const char *rel);
+void ru_fixture_close(ru_fixture **f);
+// The named tensor (owned by the fixture), or data == NULL when absent.
+rc_tensor ru_fixture_get(const ru_fixture *f, const char *name);
+
 #endif

@@ -13,7 +13,6 @@
 #include <criterion/parameterized.h>
 
 #include "rnn_util.h"
-#include "st_reader.h"
 
 #define PARITY_RTOL 1e-5
 
@@ -73,10 +72,10 @@ static double abs_dot(rc_tensor w, rc_tensor v) {
 }
 
 // Every parameter of the store must be in the fixture under the same name and shape.
-static void load_weights(const parity_case *pc, rc_params *ps, const st_file *f) {
+static void load_weights(const parity_case *pc, rc_params *ps, const ru_fixture *f) {
     for (int i = 0; i < rc_params_count(ps); i++) {
         rc_param *p = rc_params_at(ps, i);
-        rc_tensor want = st_get(f, rc_param_name(p)), v = rc_param_value(p);
+        rc_tensor want = ru_fixture_get(f, rc_param_name(p)), v = rc_param_value(p);
         cr_assert_not_null(want.data, "%s: PyTorch has no parameter %s", pc->name,
                            rc_param_name(p));
         cr_assert(rc_shape_eq(want.shape, v.shape), "%s: %s has another shape in PyTorch",
@@ -108,14 +107,14 @@ typedef struct run_out {
     rc_var x, state0[2], output, state[2], loss;
 } run_out;
 
-static void build(const parity_case *pc, rc_graph *g, const rc_rnn *rnn, const st_file *f,
+static void build(const parity_case *pc, rc_graph *g, const rc_rnn *rnn, const ru_fixture *f,
                   const int32_t *lengths, run_out *o) {
-    rc_tensor x = st_get(f, "input");
+    rc_tensor x = ru_fixture_get(f, "input");
     const int64_t T = x.shape.dim[0], B = x.shape.dim[1], I = x.shape.dim[2];
     const int n_state = rnn->cells[0]->n_state;
     const char *s0_names[2] = {"h0", "c0"};
     for (int k = 0; k < n_state; k++) {
-        rc_tensor s = st_get(f, s0_names[k]);
+        rc_tensor s = ru_fixture_get(f, s0_names[k]);
         o->state0[k] = rc_requires_grad(rc_input(g, s.shape, s.data));
     }
     rc_rnn_run run = {.lengths = lengths, .state0 = o->state0,
@@ -143,29 +142,29 @@ static void build(const parity_case *pc, rc_graph *g, const rc_rnn *rnn, const s
     }
     cr_assert_eq(res.n_state, n_state);
     o->output = res.output;
-    rc_tensor w_out = st_get(f, "loss_w.output");
+    rc_tensor w_out = ru_fixture_get(f, "loss_w.output");
     float w_bt[1024];
     rc_var loss = weighted_sum(g, o->output, pc->mode == MODE_BATCH_MAJOR
                                                  ? as_batch_major(w_out, w_bt) : w_out);
     const char *w_names[2] = {"loss_w.h_n", "loss_w.c_n"};
     for (int k = 0; k < n_state; k++) {
         o->state[k] = res.state[k];
-        loss = rc_add(loss, weighted_sum(g, res.state[k], st_get(f, w_names[k])));
+        loss = rc_add(loss, weighted_sum(g, res.state[k], ru_fixture_get(f, w_names[k])));
     }
     o->loss = loss;
 }
 
 static void check_case(const parity_case *pc) {
-    char path[512], rel[128];
+    char rel[128];
     snprintf(rel, sizeof rel, "rnn/%s.safetensors", pc->name);
-    st_file *f = st_open(st_fixture_path(rel, path, sizeof path));
+    ru_fixture *f = ru_fixture_open(rel);
     rc_params *ps;
     rc_graph *g;
     cr_assert_eq(rc_params_new(&ps), RC_OK);
     cr_assert_eq(rc_graph_new(&g), RC_OK);
     rc_rnn *rnn = ru_make(ps, pc->cell, 4, 6, pc->layers, pc->bidir, 0.0f, 7);
     load_weights(pc, ps, f);
-    rc_tensor lt = st_get(f, "lengths");
+    rc_tensor lt = ru_fixture_get(f, "lengths");
     int32_t lengths[8];
     for (int64_t b = 0; b < lt.n; b++)
         lengths[b] = (int32_t)lt.data[b];
@@ -176,28 +175,28 @@ static void check_case(const parity_case *pc) {
     const bool bm = pc->mode == MODE_BATCH_MAJOR;
     float buf[1024];
     rc_tensor out = rc_value(o.output), gx = rc_grad(o.x);
-    assert_tensor(pc, "output", bm ? as_batch_major(out, buf) : out, st_get(f, "output"));
+    assert_tensor(pc, "output", bm ? as_batch_major(out, buf) : out, ru_fixture_get(f, "output"));
     // The loss sums terms of both signs: its scale is the sum of their magnitudes.
-    double loss_scale = abs_dot(st_get(f, "loss_w.output"), st_get(f, "output")) +
-                        abs_dot(st_get(f, "loss_w.h_n"), st_get(f, "h_n")) +
-                        abs_dot(st_get(f, "loss_w.c_n"), st_get(f, "c_n"));
-    assert_close(pc, "loss", rc_value(o.loss), st_get(f, "loss"), loss_scale);
+    double loss_scale = abs_dot(ru_fixture_get(f, "loss_w.output"), ru_fixture_get(f, "output")) +
+                        abs_dot(ru_fixture_get(f, "loss_w.h_n"), ru_fixture_get(f, "h_n")) +
+                        abs_dot(ru_fixture_get(f, "loss_w.c_n"), ru_fixture_get(f, "c_n"));
+    assert_close(pc, "loss", rc_value(o.loss), ru_fixture_get(f, "loss"), loss_scale);
     const char *names[2][3] = {{"h_n", "h0", "grad.h0"}, {"c_n", "c0", "grad.c0"}};
     for (int k = 0; k < rnn->cells[0]->n_state; k++) {
-        assert_tensor(pc, names[k][0], rc_value(o.state[k]), st_get(f, names[k][0]));
-        assert_tensor(pc, names[k][2], rc_grad(o.state0[k]), st_get(f, names[k][2]));
+        assert_tensor(pc, names[k][0], rc_value(o.state[k]), ru_fixture_get(f, names[k][0]));
+        assert_tensor(pc, names[k][2], rc_grad(o.state0[k]), ru_fixture_get(f, names[k][2]));
     }
-    assert_tensor(pc, "grad.input", bm ? as_batch_major(gx, buf) : gx, st_get(f, "grad.input"));
+    assert_tensor(pc, "grad.input", bm ? as_batch_major(gx, buf) : gx, ru_fixture_get(f, "grad.input"));
     for (int i = 0; i < rc_params_count(ps); i++) {
         rc_param *p = rc_params_at(ps, i);
         char gname[128];
         snprintf(gname, sizeof gname, "grad.%s", rc_param_name(p));
-        assert_tensor(pc, gname, rc_param_grad(p), st_get(f, gname));
+        assert_tensor(pc, gname, rc_param_grad(p), ru_fixture_get(f, gname));
     }
     rc_rnn_free(&rnn);
     rc_graph_free(&g);
     rc_params_free(&ps);
-    st_close(&f);
+    ru_fixture_close(&f);
 }
 
 typedef struct parity_param {

@@ -1,0 +1,14 @@
+// Private to layers/: helpers the basic layers share.
+#ifndef RECUR_LAYERS_IMPL_H
+#define RECUR_LAYERS_IMPL_H
+
+#include <recur/recur.h>
+
+// "<prefix>.<leaf>", or "<leaf>" for a NULL or empty prefix; malloc'ed (NULL: out of memory).
+char *rc_layer_name(const char *prefix, const char *leaf);
+// Adds n (<= 4) parameters "<prefix>.<leaf[i]>" of shape[i] into out[i]; when any name is taken,
+// RC_ERR_ARG and nothing is added.
+rc_status rc_layer_add_params(rc_params *ps, const char *prefix, int n, const char *const *leaf,
+                              const rc_shape *shape, rc_param **out);
+
+#endif
