@@ -10,8 +10,9 @@
 
 #include "rnn.h"
 
-// ---- GRU of Cho et al. 2014: the reset gate acts before the product with the recurrent weight
-// ---- r = σ(W_r x + U_r h + b_r), z = σ(W_z x + U_z h + b_z), n = tanh(W_n x + U_n (r*h) + b_n),
+// ---- GRU of Cho et al. 2014 ---------------------------------------------------------------------
+// The reset gate acts before the product with the recurrent weight (PyTorch's GRU: after it):
+// r = σ(W_r x + U_r h + b_r), z = σ(W_z x + U_z h + b_z), n = tanh(W_n x + U_n (r*h) + b_n),
 // h' = z*h + (1-z)*n. State [h].
 typedef struct rc_gru_cho_opts {
     int64_t dim_hidden; // H
@@ -157,7 +158,8 @@ RC_API extern const rc_cell_type rc_mgu_cell_type;
 // h' = act(W x + u*h + b), one recurrent weight per unit; act relu (default) or tanh. With
 // recurrent_max > 0 the step reads clamp(u, -recurrent_max, recurrent_max), and rc_indrnn_clip
 // projects the stored u back into that range (call it after each optimizer step, as the paper
-// clips). u starts from U(0, min(1, recurrent_max)); W and b from U(-1/sqrt(H), 1/sqrt(H)).
+// clips). u starts from U(0, 1), or U(0, recurrent_max) when that is below 1; W and b from
+// U(-1/sqrt(H), 1/sqrt(H)).
 typedef struct rc_indrnn_opts {
     int64_t dim_hidden;  // H
     bool use_tanh;       // tanh instead of relu

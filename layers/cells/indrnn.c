@@ -4,7 +4,8 @@
 // With recurrent_max > 0 the step reads clamp(u, -recurrent_max, recurrent_max) instead of u, and
 // rc_indrnn_clip projects the stored u into that range, as the paper clips after each update.
 // Parameters: weight_ih [H,I] (W) and bias [H] (b; absent with no_bias) from
-// U(-1/sqrt(H), 1/sqrt(H)); weight_hh [H] (u) from U(0, min(1, recurrent_max)).
+// U(-1/sqrt(H), 1/sqrt(H)); weight_hh [H] (u) from U(0, 1), or U(0, recurrent_max) when that is
+// below 1.
 // State [h]; output h'.
 #include <math.h>
 #include <stdio.h>
