@@ -14,6 +14,8 @@ typedef struct rc_regularizer rc_regularizer;
 // Variational ("locked") dropout of Gal & Ghahramani 2016: one inverted-dropout mask per sequence
 // of the batch (a row of a [B,.] mask), per layer and direction, drawn when the runner starts that
 // layer and direction and reused at every step. Rates in [0,1); 0 leaves that place untouched.
+// Every layer gets them: layer l > 0 reads layer l-1's (masked) outputs and masks them again with
+// its own input mask, so for one mask between layers set input or output, not both.
 typedef struct rc_variational_dropout_opts {
     float input;  // on x_t [B,I] before the cell (and its projection) sees it
     float state;  // on h_{t-1} (state 0) as the step reads it; the carried state is not masked
