@@ -38,8 +38,8 @@ static rc_var janet_step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc
     return next[0];
 }
 
-static rc_status janet_init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng,
-                            char *err, size_t err_len) {
+static rc_status janet_init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
+                            size_t err_len) {
     const int64_t H = *(const int64_t *)opts, I = cell->dim_in;
     janet_params *p = cell->params;
     cell->n_state = 1;
@@ -50,11 +50,10 @@ static rc_status janet_init(rc_cell *cell, const void *opts, rc_params *ps, rc_r
     rc_status st = rc_cell_add_weight(cell, ps, "weight_ih", RC_SHAPE(2 * H, I), k, rng,
                                       &p->weight_ih, err, err_len);
     if (!st)
-        st = rc_cell_add_weight(cell, ps, "weight_hh", RC_SHAPE(2 * H, H), k, rng,
-                                &p->weight_hh, err, err_len);
+        st = rc_cell_add_weight(cell, ps, "weight_hh", RC_SHAPE(2 * H, H), k, rng, &p->weight_hh,
+                                err, err_len);
     if (!st)
-        st = rc_cell_add_weight(cell, ps, "bias", RC_SHAPE(2 * H), k, rng, &p->bias, err,
-                                err_len);
+        st = rc_cell_add_weight(cell, ps, "bias", RC_SHAPE(2 * H), k, rng, &p->bias, err, err_len);
     return st;
 }
 
@@ -145,8 +144,8 @@ static int gradcheck(rc_rng *rng) {
     const int64_t h = 3;
     rc_params_new(&ps);
     rc_graph_new(&g);
-    rc_rnn_config cfg = {.cell = &janet_cell, .cell_opts = &h, .dim_in = 2, .num_layers = 2,
-                         .bidirectional = true};
+    rc_rnn_config cfg = {
+        .cell = &janet_cell, .cell_opts = &h, .dim_in = 2, .num_layers = 2, .bidirectional = true};
     rc_rnn_new(&rnn, &cfg, ps, NULL, rng, NULL, 0);
     float x[4 * 3 * 2], h0[4 * 3 * 3];
     for (int i = 0; i < 24; i++)

@@ -27,8 +27,8 @@ static char *dup_str(const char *s) {
 }
 
 rc_status rc_cell_new(rc_cell **out, const rc_cell_type *type, const void *opts, int64_t dim_in,
-                      rc_params *ps, const char *prefix, const char *suffix, rc_rng *rng,
-                      char *err, size_t err_len) {
+                      rc_params *ps, const char *prefix, const char *suffix, rc_rng *rng, char *err,
+                      size_t err_len) {
     if (out)
         *out = NULL;
     if (!out || !type || !type->init || !ps || !rng) {
@@ -36,8 +36,7 @@ rc_status rc_cell_new(rc_cell **out, const rc_cell_type *type, const void *opts,
         return RC_ERR_ARG;
     }
     if (dim_in <= 0) {
-        set_err(err, err_len, "%s: dim_in must be > 0, got %lld", type->name,
-                (long long)dim_in);
+        set_err(err, err_len, "%s: dim_in must be > 0, got %lld", type->name, (long long)dim_in);
         return RC_ERR_ARG;
     }
     rc_cell *c = calloc(1, sizeof *c);
@@ -80,8 +79,7 @@ void rc_cell_free(rc_cell **cell) {
 }
 
 rc_status rc_cell_add_weight(rc_cell *cell, rc_params *ps, const char *role, rc_shape shape,
-                             float bound, rc_rng *rng, rc_param **out, char *err,
-                             size_t err_len) {
+                             float bound, rc_rng *rng, rc_param **out, char *err, size_t err_len) {
     if (out)
         *out = NULL;
     const char *tname = cell && cell->type ? cell->type->name : "cell";
@@ -138,8 +136,8 @@ void rc_cell_begin(rc_cell_ctx *c, rc_graph *g, const rc_cell *cell, int64_t bat
         if (rc_ok(c->weight[k]) && !rc_shape_eq(rc_shape_of(c->weight[k]), want)) {
             char a[64], b[64];
             rc_graph_set_error(g, RC_ERR_SHAPE, "rc_cell_begin",
-                               "the weight hook turned %s %s into %s", rc_param_name(cell->weight[k]),
-                               rc_shape_str(want, a, sizeof a),
+                               "the weight hook turned %s %s into %s",
+                               rc_param_name(cell->weight[k]), rc_shape_str(want, a, sizeof a),
                                rc_shape_str(rc_shape_of(c->weight[k]), b, sizeof b));
         }
     }

@@ -44,8 +44,8 @@ static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rn
     rc_status st = rc_cell_add_weight(cell, ps, "weight_ih", RC_SHAPE(3 * H, I), k, rng,
                                       &p->weight_ih, err, err_len);
     if (!st)
-        st = rc_cell_add_weight(cell, ps, "weight_hh", RC_SHAPE(3 * H, H), k, rng,
-                                &p->weight_hh, err, err_len);
+        st = rc_cell_add_weight(cell, ps, "weight_hh", RC_SHAPE(3 * H, H), k, rng, &p->weight_hh,
+                                err, err_len);
     if (!st && !o->no_bias)
         st = rc_cell_add_weight(cell, ps, "bias_ih", RC_SHAPE(3 * H), k, rng, &p->bias_ih, err,
                                 err_len);

@@ -14,8 +14,8 @@ static rc_var project(const rc_cell_ctx *c, rc_var x) {
 
 static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *next) {
     const rc_lstm_params *p = c->cell->params;
-    rc_var gates = rc_add(xp, rc_linear(prev[0], rc_cell_use(c, p->weight_hh),
-                                        rc_cell_use(c, p->bias_hh)));
+    rc_var gates =
+        rc_add(xp, rc_linear(prev[0], rc_cell_use(c, p->weight_hh), rc_cell_use(c, p->bias_hh)));
     rc_var ifgo[4];
     rc_split(gates, 1, 4, ifgo);
     rc_var i = rc_sigmoid(ifgo[0]), f = rc_sigmoid(ifgo[1]);
@@ -31,7 +31,8 @@ static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rn
     const rc_lstm_opts *o = opts;
     if (!o || o->dim_hidden <= 0 || o->proj_size < 0 || o->proj_size >= o->dim_hidden) {
         if (err && err_len)
-            snprintf(err, err_len, "lstm: needs options with dim_hidden > 0 and proj_size in "
+            snprintf(err, err_len,
+                     "lstm: needs options with dim_hidden > 0 and proj_size in "
                      "[0, dim_hidden), got dim_hidden %lld, proj_size %lld",
                      o ? (long long)o->dim_hidden : 0LL, o ? (long long)o->proj_size : 0LL);
         return RC_ERR_ARG;
@@ -49,8 +50,8 @@ static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rn
     rc_status st = rc_cell_add_weight(cell, ps, "weight_ih", RC_SHAPE(4 * H, I), k, rng,
                                       &p->weight_ih, err, err_len);
     if (!st)
-        st = rc_cell_add_weight(cell, ps, "weight_hh", RC_SHAPE(4 * H, R), k, rng,
-                                &p->weight_hh, err, err_len);
+        st = rc_cell_add_weight(cell, ps, "weight_hh", RC_SHAPE(4 * H, R), k, rng, &p->weight_hh,
+                                err, err_len);
     if (!st && !o->no_bias)
         st = rc_cell_add_weight(cell, ps, "bias_ih", RC_SHAPE(4 * H), k, rng, &p->bias_ih, err,
                                 err_len);
@@ -58,8 +59,8 @@ static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rn
         st = rc_cell_add_weight(cell, ps, "bias_hh", RC_SHAPE(4 * H), k, rng, &p->bias_hh, err,
                                 err_len);
     if (!st && o->proj_size)
-        st = rc_cell_add_weight(cell, ps, "weight_hr", RC_SHAPE(R, H), k, rng, &p->weight_hr,
-                                err, err_len);
+        st = rc_cell_add_weight(cell, ps, "weight_hr", RC_SHAPE(R, H), k, rng, &p->weight_hr, err,
+                                err_len);
     return st;
 }
 

@@ -11,8 +11,8 @@ static rc_var project(const rc_cell_ctx *c, rc_var x) {
 
 static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *next) {
     const rc_rnn_cell_params *p = c->cell->params;
-    rc_var pre = rc_add(xp, rc_linear(prev[0], rc_cell_use(c, p->weight_hh),
-                                      rc_cell_use(c, p->bias_hh)));
+    rc_var pre =
+        rc_add(xp, rc_linear(prev[0], rc_cell_use(c, p->weight_hh), rc_cell_use(c, p->bias_hh)));
     next[0] = p->nonlinearity == RC_RNN_RELU ? rc_relu(pre) : rc_tanh(pre);
     return next[0];
 }
@@ -23,7 +23,8 @@ static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rn
     if (!o || o->dim_hidden <= 0 ||
         (o->nonlinearity != RC_RNN_TANH && o->nonlinearity != RC_RNN_RELU)) {
         if (err && err_len)
-            snprintf(err, err_len, "rnn: needs options with dim_hidden > 0 (got %lld) and "
+            snprintf(err, err_len,
+                     "rnn: needs options with dim_hidden > 0 (got %lld) and "
                      "nonlinearity RC_RNN_TANH or RC_RNN_RELU",
                      o ? (long long)o->dim_hidden : 0LL);
         return RC_ERR_ARG;
@@ -36,17 +37,17 @@ static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rn
     cell->step = step;
     cell->project = project;
     const float k = 1.0f / sqrtf((float)H);
-    rc_status st = rc_cell_add_weight(cell, ps, "weight_ih", RC_SHAPE(H, I), k, rng,
-                                      &p->weight_ih, err, err_len);
+    rc_status st = rc_cell_add_weight(cell, ps, "weight_ih", RC_SHAPE(H, I), k, rng, &p->weight_ih,
+                                      err, err_len);
     if (!st)
-        st = rc_cell_add_weight(cell, ps, "weight_hh", RC_SHAPE(H, H), k, rng, &p->weight_hh,
-                                err, err_len);
-    if (!st && !o->no_bias)
-        st = rc_cell_add_weight(cell, ps, "bias_ih", RC_SHAPE(H), k, rng, &p->bias_ih, err,
+        st = rc_cell_add_weight(cell, ps, "weight_hh", RC_SHAPE(H, H), k, rng, &p->weight_hh, err,
                                 err_len);
     if (!st && !o->no_bias)
-        st = rc_cell_add_weight(cell, ps, "bias_hh", RC_SHAPE(H), k, rng, &p->bias_hh, err,
-                                err_len);
+        st =
+            rc_cell_add_weight(cell, ps, "bias_ih", RC_SHAPE(H), k, rng, &p->bias_ih, err, err_len);
+    if (!st && !o->no_bias)
+        st =
+            rc_cell_add_weight(cell, ps, "bias_hh", RC_SHAPE(H), k, rng, &p->bias_hh, err, err_len);
     return st;
 }
 

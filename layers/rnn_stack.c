@@ -48,8 +48,8 @@ static rc_status check_states(const rc_rnn *r, int i, char *err, size_t len) {
     return RC_OK;
 }
 
-rc_status rc_rnn_new(rc_rnn **out, const rc_rnn_config *config, rc_params *ps,
-                     const char *prefix, rc_rng *rng, char *err, size_t err_len) {
+rc_status rc_rnn_new(rc_rnn **out, const rc_rnn_config *config, rc_params *ps, const char *prefix,
+                     rc_rng *rng, char *err, size_t err_len) {
     if (out)
         *out = NULL;
     if (!out || !ps || !rng)
@@ -118,11 +118,13 @@ static bool check_state0(rc_graph *g, const rc_rnn *r, const rc_var *state0, int
             continue;
         char a[64], b[64];
         if (!rc_ok(state0[k]) || state0[k].g != g)
-            rc_graph_set_error(g, RC_ERR_ARG, who, "state0[%d] is not a valid handle of this "
-                               "graph", k);
+            rc_graph_set_error(g, RC_ERR_ARG, who,
+                               "state0[%d] is not a valid handle of this "
+                               "graph",
+                               k);
         else
-            rc_graph_set_error(g, RC_ERR_SHAPE, who, "state0[%d] is %s; want [L*D,B,%lld] = %s",
-                               k, rc_shape_str(rc_shape_of(state0[k]), a, sizeof a),
+            rc_graph_set_error(g, RC_ERR_SHAPE, who, "state0[%d] is %s; want [L*D,B,%lld] = %s", k,
+                               rc_shape_str(rc_shape_of(state0[k]), a, sizeof a),
                                (long long)cell->state_dim[k], rc_shape_str(want, b, sizeof b));
         return false;
     }
@@ -140,23 +142,30 @@ static void layer_state0(const rc_rnn *r, const rc_var *state0, int i, int64_t B
 }
 
 typedef struct layer_io {
-    const rc_var *in; // [T] inputs of the layer
+    const rc_var *in; // [T] inputs of the layer, or NULL when seq holds them
+    rc_var seq;       // layer 0's input as one [T,B,I] tensor (time-major), or RC_NONE
     rc_var *out;      // [T] outputs, both directions concatenated
     rc_var *dir_out[2];
 } layer_io;
 
-static void run_layer(rc_graph *g, const rc_rnn *r, int l, const rc_rnn_run *run, int T,
-                      int64_t B, layer_io *io, rc_var (*fin)[RC_CELL_MAX_STATE]) {
+static void run_layer(rc_graph *g, const rc_rnn *r, int l, const rc_rnn_run *run, int T, int64_t B,
+                      layer_io *io, rc_var (*fin)[RC_CELL_MAX_STATE]) {
     const int D = r->num_dirs;
     for (int d = 0; d < D; d++) {
         const int i = l * D + d;
         rc_var s0[RC_CELL_MAX_STATE];
         layer_state0(r, run->state0, i, B, s0);
         rc_scope_push(g, "layer%d/%s", l, d ? "bwd" : "fwd");
-        rc_unroll_opts uo = {.reverse = d == 1, .lengths = run->lengths, .hooks = run->hooks,
-                             .layer = l, .dir = d,
+        rc_unroll_opts uo = {.reverse = d == 1,
+                             .lengths = run->lengths,
+                             .hooks = run->hooks,
+                             .layer = l,
+                             .dir = d,
                              .per_step_projection = run->per_step_projection};
-        rc_rnn_unroll(g, r->cells[i], io->in, T, s0, io->dir_out[d], fin[i], &uo);
+        if (io->in)
+            rc_rnn_unroll(g, r->cells[i], io->in, T, s0, io->dir_out[d], fin[i], &uo);
+        else
+            rc_rnn_unroll_seq(g, r->cells[i], io->seq, s0, io->dir_out[d], fin[i], &uo);
         rc_scope_pop(g);
     }
     const bool drop = run->training && r->config.dropout > 0 && l + 1 < r->config.num_layers;
@@ -183,14 +192,12 @@ static bool check_steps(rc_graph *g, const rc_var *xs, int T, const char *who) {
     return true;
 }
 
-static rc_status forward_steps(rc_graph *g, const rc_rnn *r, const rc_var *xs, int T,
-                               const rc_rnn_run *run, rc_var *ys, rc_rnn_result *out,
-                               const char *who) {
+// All layers over xs[T] or, with xs NULL, the time-major tensor seq; B checked by the caller.
+static rc_status forward(rc_graph *g, const rc_rnn *r, const rc_var *xs, rc_var seq, int T,
+                         int64_t B, const rc_rnn_run *run, rc_var *ys, rc_rnn_result *out,
+                         const char *who) {
     const int L = r->config.num_layers, D = r->num_dirs;
     const rc_cell *cell0 = r->cells[0];
-    if (!check_steps(g, xs, T, who))
-        return rc_graph_status(g);
-    const int64_t B = rc_shape_of(xs[0]).dim[0];
     if (!check_state0(g, r, run->state0, B, who))
         return rc_graph_status(g);
     if (run->training && r->config.dropout > 0 && L > 1 && !run->rng) {
@@ -205,7 +212,7 @@ static rc_status forward_steps(rc_graph *g, const rc_rnn *r, const rc_var *xs, i
         return rc_graph_status(g);
     rc_var(*fin)[RC_CELL_MAX_STATE] = (void *)(mem + (size_t)T * (2 + D));
     rc_var *outs[2] = {mem, mem + T};
-    layer_io io = {.in = xs, .dir_out = {mem + 2 * T, mem + 3 * T}};
+    layer_io io = {.in = xs, .seq = seq, .dir_out = {mem + 2 * T, mem + 3 * T}};
     for (int l = 0; l < L && rc_graph_status(g) == RC_OK; l++) {
         io.out = outs[l % 2]; // layer l reads outs[(l-1) % 2] while it writes the other
         run_layer(g, r, l, run, T, B, &io, fin);
@@ -240,7 +247,10 @@ rc_status rc_rnn_forward_steps(rc_graph *g, const rc_rnn *rnn, const rc_var *xs,
     const rc_rnn_run r = run ? *run : (rc_rnn_run){0};
     if (rc_graph_status(g) != RC_OK)
         return rc_graph_status(g);
-    return forward_steps(g, rnn, xs, T, &r, ys, out, "rc_rnn_forward_steps");
+    const char *who = "rc_rnn_forward_steps";
+    if (!check_steps(g, xs, T, who))
+        return rc_graph_status(g);
+    return forward(g, rnn, xs, RC_NONE, T, rc_shape_of(xs[0]).dim[0], &r, ys, out, who);
 }
 
 rc_status rc_rnn_forward(rc_graph *g, const rc_rnn *rnn, rc_var x, const rc_rnn_run *run,
@@ -256,9 +266,10 @@ rc_status rc_rnn_forward(rc_graph *g, const rc_rnn *rnn, rc_var x, const rc_rnn_
         char a[64];
         rc_graph_set_error(g, rc_ok(x) && x.g == g ? RC_ERR_SHAPE : RC_ERR_ARG, "rc_rnn_forward",
                            "x is %s; want %s with I = %lld",
-                           rc_ok(x) && x.g == g ? rc_shape_str(s, a, sizeof a) : "not a valid "
-                           "handle of this graph", r.batch_first ? "[B,T,I]" : "[T,B,I]",
-                           (long long)rnn->config.dim_in);
+                           rc_ok(x) && x.g == g ? rc_shape_str(s, a, sizeof a)
+                                                : "not a valid "
+                                                  "handle of this graph",
+                           r.batch_first ? "[B,T,I]" : "[T,B,I]", (long long)rnn->config.dim_in);
         return rc_graph_status(g);
     }
     const int axis = r.batch_first ? 1 : 0;
@@ -266,12 +277,15 @@ rc_status rc_rnn_forward(rc_graph *g, const rc_rnn *rnn, rc_var x, const rc_rnn_
     rc_var *xs = rc_graph_copy(g, NULL, (size_t)T * 2 * sizeof *xs);
     if (!xs)
         return rc_graph_status(g);
-    rc_scope_push(g, "input");
-    for (int64_t t = 0; t < T; t++)
-        xs[t] = rc_reshape(rc_slice(x, axis, t, t + 1), RC_SHAPE(B, I));
-    rc_scope_pop(g);
     rc_var *ys = xs + T;
-    rc_status st = forward_steps(g, rnn, xs, (int)T, &r, ys, out, "rc_rnn_forward");
+    if (r.batch_first) { // a time-major input goes to layer 0 whole
+        rc_scope_push(g, "input");
+        for (int64_t t = 0; t < T; t++)
+            xs[t] = rc_reshape(rc_slice(x, axis, t, t + 1), RC_SHAPE(B, I));
+        rc_scope_pop(g);
+    }
+    rc_status st = forward(g, rnn, r.batch_first ? xs : NULL, r.batch_first ? RC_NONE : x, (int)T,
+                           B, &r, ys, out, "rc_rnn_forward");
     if (st == RC_OK)
         out->output = rc_stack(ys, (int)T, axis);
     return rc_graph_status(g);

@@ -7,14 +7,26 @@
 #include <recur/recur.h>
 
 #define WHO "rc_rnn_unroll"
+#define WHO_SEQ "rc_rnn_unroll_seq"
 
-static bool bad_handle(rc_graph *g, rc_var v, const char *what, int i) {
+static bool bad_handle(rc_graph *g, rc_var v, const char *what, int i, const char *who) {
     if (rc_ok(v) && v.g == g)
         return false;
     if (rc_graph_status(g) == RC_OK)
-        rc_graph_set_error(g, RC_ERR_ARG, WHO, "%s[%d] is not a valid handle of this graph",
-                           what, i);
+        rc_graph_set_error(g, RC_ERR_ARG, who, "%s[%d] is not a valid handle of this graph", what,
+                           i);
     return true;
+}
+
+// The inputs of one run: T per-step handles xs[t] [B,I], or one time-major tensor `all` [T*B,I]
+// whose rows t*B..(t+1)*B-1 are step t (xs NULL).
+typedef struct seq_in {
+    const rc_var *xs;
+    rc_var all;
+} seq_in;
+
+static rc_var x_at(const seq_in *in, int t, int64_t B) {
+    return in->xs ? in->xs[t] : rc_slice(in->all, 0, t * B, (t + 1) * B);
 }
 
 static bool check_inputs(rc_graph *g, const rc_cell *cell, const rc_var *xs, int T,
@@ -25,7 +37,7 @@ static bool check_inputs(rc_graph *g, const rc_cell *cell, const rc_var *xs, int
         return false;
     }
     for (int t = 0; t < T; t++) {
-        if (bad_handle(g, xs[t], "xs", t))
+        if (bad_handle(g, xs[t], "xs", t, WHO))
             return false;
         rc_shape s = rc_shape_of(xs[t]);
         if (t == 0 && s.ndim == 2)
@@ -33,8 +45,8 @@ static bool check_inputs(rc_graph *g, const rc_cell *cell, const rc_var *xs, int
         if (s.ndim != 2 || s.dim[0] != *batch || s.dim[1] != cell->dim_in) {
             char a[64];
             rc_graph_set_error(g, RC_ERR_SHAPE, WHO,
-                               "xs[%d] is %s; the %s cell wants [B,%lld] with B = %lld as xs[0]",
-                               t, rc_shape_str(s, a, sizeof a), cell->type->name,
+                               "xs[%d] is %s; the %s cell wants [B,%lld] with B = %lld as xs[0]", t,
+                               rc_shape_str(s, a, sizeof a), cell->type->name,
                                (long long)cell->dim_in, (long long)*batch);
             return false;
         }
@@ -42,10 +54,10 @@ static bool check_inputs(rc_graph *g, const rc_cell *cell, const rc_var *xs, int
     return true;
 }
 
-static bool check_lengths(rc_graph *g, const int32_t *lengths, int64_t B, int T) {
+static bool check_lengths(rc_graph *g, const int32_t *lengths, int64_t B, int T, const char *who) {
     for (int64_t b = 0; lengths && b < B; b++) {
         if (lengths[b] < 0 || lengths[b] > T) {
-            rc_graph_set_error(g, RC_ERR_RANGE, WHO, "lengths[%lld] = %d is outside [0, T=%d]",
+            rc_graph_set_error(g, RC_ERR_RANGE, who, "lengths[%lld] = %d is outside [0, T=%d]",
                                (long long)b, (int)lengths[b], T);
             return false;
         }
@@ -55,7 +67,7 @@ static bool check_lengths(rc_graph *g, const int32_t *lengths, int64_t B, int T)
 
 // state[k] = state0[k], or zeros when state0 or its entry is absent.
 static bool initial_states(rc_graph *g, const rc_cell *cell, const rc_var *state0, int64_t B,
-                           rc_var *state) {
+                           rc_var *state, const char *who) {
     for (int k = 0; k < cell->n_state; k++) {
         rc_shape want = RC_SHAPE(B, cell->state_dim[k]);
         if (!state0 || !state0[k].g) {
@@ -64,13 +76,13 @@ static bool initial_states(rc_graph *g, const rc_cell *cell, const rc_var *state
             state[k] = rc_name(rc_full(g, want, 0.0f), name);
             continue;
         }
-        if (bad_handle(g, state0[k], "state0", k))
+        if (bad_handle(g, state0[k], "state0", k, who))
             return false;
         if (!rc_shape_eq(rc_shape_of(state0[k]), want)) {
             char a[64], b[64];
-            rc_graph_set_error(g, RC_ERR_SHAPE, WHO, "state0[%d] is %s; the %s cell wants %s", k,
-                               rc_shape_str(rc_shape_of(state0[k]), a, sizeof a),
-                               cell->type->name, rc_shape_str(want, b, sizeof b));
+            rc_graph_set_error(g, RC_ERR_SHAPE, who, "state0[%d] is %s; the %s cell wants %s", k,
+                               rc_shape_str(rc_shape_of(state0[k]), a, sizeof a), cell->type->name,
+                               rc_shape_str(want, b, sizeof b));
             return false;
         }
         state[k] = state0[k];
@@ -78,9 +90,10 @@ static bool initial_states(rc_graph *g, const rc_cell *cell, const rc_var *state
     return true;
 }
 
-static rc_var input_at(rc_cell_ctx *c, const rc_rnn_hooks *h, const rc_var *xs, int t) {
+static rc_var input_at(rc_cell_ctx *c, const rc_rnn_hooks *h, const seq_in *in, int t) {
     c->t = t;
-    return h && h->input ? h->input(h->user, c, xs[t]) : xs[t];
+    rc_var x = x_at(in, t, c->batch);
+    return h && h->input ? h->input(h->user, c, x) : x;
 }
 
 static bool fused_projection(const rc_cell *cell, int T, const rc_unroll_opts *o) {
@@ -88,20 +101,23 @@ static bool fused_projection(const rc_cell *cell, int T, const rc_unroll_opts *o
 }
 
 // xp[t] for every t: the inputs after the input hook, projected in one GEMM over all T steps.
-static void project_all(rc_cell_ctx *c, const rc_var *xs, int T, const rc_unroll_opts *o,
+static void project_all(rc_cell_ctx *c, const seq_in *in, int T, const rc_unroll_opts *o,
                         rc_var *xp) {
     rc_scope_push(c->g, "projection");
-    for (int t = 0; t < T; t++)
-        xp[t] = input_at(c, o->hooks, xs, t);
-    rc_var all = c->cell->project(c, rc_concat(xp, T, 0)); // [T*B, P]
+    rc_var x = in->all;
+    if (!in->xs && o->hooks && o->hooks->input)
+        x = RC_NONE; // the hook sees each step
+    for (int t = 0; !x.g && t < T; t++)
+        xp[t] = input_at(c, o->hooks, in, t);
+    rc_var all = c->cell->project(c, x.g ? x : rc_concat(xp, T, 0)); // [T*B, P]
     for (int t = 0; t < T; t++)
         xp[t] = rc_slice(all, 0, t * c->batch, (t + 1) * c->batch);
     rc_scope_pop(c->g);
 }
 
 // What the step at c->t reads when the projection is not fused: hooked, then projected.
-static rc_var step_input(rc_cell_ctx *c, const rc_var *xs, const rc_unroll_opts *o) {
-    rc_var x = input_at(c, o->hooks, xs, c->t);
+static rc_var step_input(rc_cell_ctx *c, const seq_in *in, const rc_unroll_opts *o) {
+    rc_var x = input_at(c, o->hooks, in, c->t);
     return c->cell->project ? c->cell->project(c, x) : x;
 }
 
@@ -143,6 +159,27 @@ static rc_var run_step(rc_cell_ctx *c, const rc_unroll_opts *o, rc_var x, rc_var
     return y;
 }
 
+// Runs the steps once inputs, lengths and states are checked.
+static void unroll(rc_graph *g, const rc_cell *cell, const seq_in *in, int T, int64_t B,
+                   const rc_unroll_opts *o, rc_var *state, rc_var *ys) {
+    const bool fused = fused_projection(cell, T, o);
+    rc_var *xp = fused ? rc_graph_copy(g, NULL, (size_t)T * sizeof *xp) : NULL;
+    if (fused && !xp)
+        return;
+    rc_cell_ctx c;
+    rc_cell_begin(&c, g, cell, B, o->hooks, o->layer, o->dir);
+    if (fused)
+        project_all(&c, in, T, o, xp);
+    for (int i = 0; i < T; i++) {
+        c.t = o->reverse ? T - 1 - i : i;
+        rc_scope_push(g, "t=%d", c.t);
+        rc_var y = run_step(&c, o, fused ? xp[c.t] : step_input(&c, in, o), state);
+        rc_scope_pop(g);
+        if (ys)
+            ys[c.t] = y;
+    }
+}
+
 rc_status rc_rnn_unroll(rc_graph *g, const rc_cell *cell, const rc_var *xs, int T,
                         const rc_var *state0, rc_var *ys, rc_var *state_n,
                         const rc_unroll_opts *opts) {
@@ -153,25 +190,40 @@ rc_status rc_rnn_unroll(rc_graph *g, const rc_cell *cell, const rc_var *xs, int 
         return rc_graph_status(g);
     int64_t B = 0;
     rc_var state[RC_CELL_MAX_STATE] = {RC_NONE, RC_NONE, RC_NONE, RC_NONE};
-    if (!check_inputs(g, cell, xs, T, &B) || !check_lengths(g, o.lengths, B, T) ||
-        !initial_states(g, cell, state0, B, state))
+    if (!check_inputs(g, cell, xs, T, &B) || !check_lengths(g, o.lengths, B, T, WHO) ||
+        !initial_states(g, cell, state0, B, state, WHO))
         return rc_graph_status(g);
-    const bool fused = fused_projection(cell, T, &o);
-    rc_var *xp = fused ? rc_graph_copy(g, NULL, (size_t)T * sizeof *xp) : NULL;
-    if (fused && !xp)
+    unroll(g, cell, &(seq_in){xs, RC_NONE}, T, B, &o, state, ys);
+    if (state_n)
+        memcpy(state_n, state, (size_t)cell->n_state * sizeof *state_n);
+    return rc_graph_status(g);
+}
+
+rc_status rc_rnn_unroll_seq(rc_graph *g, const rc_cell *cell, rc_var x, const rc_var *state0,
+                            rc_var *ys, rc_var *state_n, const rc_unroll_opts *opts) {
+    if (!g || !cell)
+        return RC_ERR_ARG;
+    const rc_unroll_opts o = opts ? *opts : (rc_unroll_opts){0};
+    if (rc_graph_status(g) != RC_OK)
         return rc_graph_status(g);
-    rc_cell_ctx c;
-    rc_cell_begin(&c, g, cell, B, o.hooks, o.layer, o.dir);
-    if (fused)
-        project_all(&c, xs, T, &o, xp);
-    for (int i = 0; i < T; i++) {
-        c.t = o.reverse ? T - 1 - i : i;
-        rc_scope_push(g, "t=%d", c.t);
-        rc_var y = run_step(&c, &o, fused ? xp[c.t] : step_input(&c, xs, &o), state);
-        rc_scope_pop(g);
-        if (ys)
-            ys[c.t] = y;
+    const rc_shape s = rc_shape_of(x);
+    if (!rc_ok(x) || x.g != g || s.ndim != 3 || s.dim[2] != cell->dim_in || s.dim[0] > 1 << 30) {
+        char a[64];
+        rc_graph_set_error(g, rc_ok(x) && x.g == g ? RC_ERR_SHAPE : RC_ERR_ARG, WHO_SEQ,
+                           "x is %s; the %s cell wants [T,B,%lld]",
+                           rc_ok(x) && x.g == g ? rc_shape_str(s, a, sizeof a)
+                                                : "not a valid handle of this graph",
+                           cell->type->name, (long long)cell->dim_in);
+        return rc_graph_status(g);
     }
+    const int T = (int)s.dim[0];
+    const int64_t B = s.dim[1];
+    rc_var state[RC_CELL_MAX_STATE] = {RC_NONE, RC_NONE, RC_NONE, RC_NONE};
+    if (!check_lengths(g, o.lengths, B, T, WHO_SEQ) ||
+        !initial_states(g, cell, state0, B, state, WHO_SEQ))
+        return rc_graph_status(g);
+    rc_var all = rc_reshape(x, RC_SHAPE(T * B, cell->dim_in));
+    unroll(g, cell, &(seq_in){NULL, all}, T, B, &o, state, ys);
     if (state_n)
         memcpy(state_n, state, (size_t)cell->n_state * sizeof *state_n);
     return rc_graph_status(g);

@@ -24,8 +24,7 @@ typedef struct rc_rnn_hooks rc_rnn_hooks;
 // (then x is project(x_t)). prev[k] is state k [B,state_dim[k]]; the step writes next[k] for every
 // k < n_state and returns the step's output [B,dim_out] (for most cells the new h, next[0]).
 // Parameters are read through rc_cell_use(c, p), never rc_use, so that hooks can transform them.
-typedef rc_var (*rc_cell_step_fn)(const rc_cell_ctx *c, rc_var x, const rc_var *prev,
-                                  rc_var *next);
+typedef rc_var (*rc_cell_step_fn)(const rc_cell_ctx *c, rc_var x, const rc_var *prev, rc_var *next);
 // Optional input projection, the part of a step that does not depend on the state: x [N,I] ->
 // [N,P]. Runners apply it to all T steps at once ([T*B,I], one GEMM) and hand each step its rows.
 typedef rc_var (*rc_cell_project_fn)(const rc_cell_ctx *c, rc_var x);
@@ -103,7 +102,8 @@ RC_API rc_var rc_cell_use(const rc_cell_ctx *c, rc_param *p);
 // state_in, the cell's step, state_out, output. `user` is passed back unchanged.
 struct rc_rnn_hooks {
     void *user;
-    // Once per sequence, layer and direction, before anything else (draw per-sequence masks).
+    // Once per sequence, layer and direction, before anything else (draw per-sequence masks);
+    // c->weight is not bound yet.
     void (*begin)(void *user, const rc_cell_ctx *c);
     // Once per sequence for weight k: returns what the steps read instead of w (weight drop:
     // w times a mask drawn per sequence). Must keep w's shape.
@@ -123,10 +123,10 @@ struct rc_rnn_hooks {
 };
 
 typedef struct rc_unroll_opts {
-    bool reverse;            // run t = T-1 down to 0
-    const int32_t *lengths;  // [B] in [0,T], or NULL: every sequence has T steps
+    bool reverse;           // run t = T-1 down to 0
+    const int32_t *lengths; // [B] in [0,T], or NULL: every sequence has T steps
     const rc_rnn_hooks *hooks;
-    int layer, dir;          // reported to hooks through rc_cell_ctx
+    int layer, dir;           // reported to hooks through rc_cell_ctx
     bool per_step_projection; // project each x_t alone instead of all T steps in one GEMM
 } rc_unroll_opts;
 
@@ -140,6 +140,11 @@ typedef struct rc_unroll_opts {
 RC_API rc_status rc_rnn_unroll(rc_graph *g, const rc_cell *cell, const rc_var *xs, int T,
                                const rc_var *state0, rc_var *ys, rc_var *state_n,
                                const rc_unroll_opts *opts);
+
+// The same over one time-major tensor x [T,B,I]. With the fused projection the cell projects x
+// as it is (no per-step copies); otherwise step t reads rows t of x.
+RC_API rc_status rc_rnn_unroll_seq(rc_graph *g, const rc_cell *cell, rc_var x, const rc_var *state0,
+                                   rc_var *ys, rc_var *state_n, const rc_unroll_opts *opts);
 
 // ---- stacked, bidirectional layers (torch.nn.RNN / LSTM / GRU) ----------------------------------
 
@@ -171,9 +176,9 @@ typedef struct rc_rnn_run {
     // Initial states in PyTorch's layout: state0[k] is [L*D,B,state_dim[k]] (h0, then c0 for an
     // LSTM). NULL, or an entry RC_NONE: zeros.
     const rc_var *state0;
-    bool batch_first;         // the input tensor is [B,T,I] and the output [B,T,D*H_out]
-    bool training;            // enables dropout between layers
-    rc_rng *rng;              // draws the dropout masks; needed when training with dropout > 0
+    bool batch_first; // the input tensor is [B,T,I] and the output [B,T,D*H_out]
+    bool training;    // enables dropout between layers
+    rc_rng *rng;      // draws the dropout masks; needed when training with dropout > 0
     const rc_rnn_hooks *hooks;
     bool per_step_projection; // see rc_unroll_opts
 } rc_rnn_run;

@@ -8,8 +8,7 @@
 
 #include "test_util.h"
 
-const char *const ru_kind_names[RU_N_KINDS] = {"rnn_tanh", "rnn_relu", "lstm", "lstm_proj",
-                                                "gru"};
+const char *const ru_kind_names[RU_N_KINDS] = {"rnn_tanh", "rnn_relu", "lstm", "lstm_proj", "gru"};
 
 typedef struct kind_opts {
     const rc_cell_type *type;
@@ -23,8 +22,8 @@ static void kind_opts_make(kind_opts *k, int kind, int64_t H) {
     switch (kind) {
     case RU_RNN_TANH:
     case RU_RNN_RELU:
-        k->rnn = (rc_rnn_cell_opts){.dim_hidden = H,
-                                    .nonlinearity = kind == RU_RNN_RELU ? RC_RNN_RELU : RC_RNN_TANH};
+        k->rnn = (rc_rnn_cell_opts){
+            .dim_hidden = H, .nonlinearity = kind == RU_RNN_RELU ? RC_RNN_RELU : RC_RNN_TANH};
         k->type = &rc_rnn_cell_type;
         k->opts = &k->rnn;
         break;
@@ -45,8 +44,12 @@ rc_rnn *ru_make(rc_params *ps, int kind, int64_t I, int64_t H, int layers, bool 
                 float dropout, uint64_t seed) {
     kind_opts k;
     kind_opts_make(&k, kind, H);
-    rc_rnn_config cfg = {.cell = k.type, .cell_opts = k.opts, .dim_in = I, .num_layers = layers,
-                         .bidirectional = bidir, .dropout = dropout};
+    rc_rnn_config cfg = {.cell = k.type,
+                         .cell_opts = k.opts,
+                         .dim_in = I,
+                         .num_layers = layers,
+                         .bidirectional = bidir,
+                         .dropout = dropout};
     rc_rng rng;
     rc_rng_seed(&rng, seed);
     rc_rnn *rnn = NULL;
@@ -55,8 +58,7 @@ rc_rnn *ru_make(rc_params *ps, int kind, int64_t I, int64_t H, int layers, bool 
     return rnn;
 }
 
-rc_cell *ru_cell(rc_params *ps, int kind, int64_t I, int64_t H, const char *suffix,
-                 uint64_t seed) {
+rc_cell *ru_cell(rc_params *ps, int kind, int64_t I, int64_t H, const char *suffix, uint64_t seed) {
     kind_opts k;
     kind_opts_make(&k, kind, H);
     rc_rng rng;
@@ -122,9 +124,9 @@ ru_fixture *ru_fixture_open(const char *rel) {
         f->names[i] = info->name;
         f->t[i] = (rc_tensor){malloc((size_t)(info->numel ? info->numel : 1) * sizeof(float)),
                               info->shape, info->numel};
-        cr_assert_eq(rc_safetensors_read(f->file, info->name, f->t[i].data, info->numel, err,
-                                         sizeof err),
-                     RC_OK, "%s", err);
+        cr_assert_eq(
+            rc_safetensors_read(f->file, info->name, f->t[i].data, info->numel, err, sizeof err),
+            RC_OK, "%s", err);
     }
     return f;
 }

@@ -13,8 +13,7 @@ extern const char *const ru_kind_names[RU_N_KINDS];
 rc_rnn *ru_make(rc_params *ps, int kind, int64_t I, int64_t H, int layers, bool bidir,
                 float dropout, uint64_t seed);
 // A lone cell of the given kind, parameters named "<role>" + suffix.
-rc_cell *ru_cell(rc_params *ps, int kind, int64_t I, int64_t H, const char *suffix,
-                 uint64_t seed);
+rc_cell *ru_cell(rc_params *ps, int kind, int64_t I, int64_t H, const char *suffix, uint64_t seed);
 // An input leaf filled from U(-1,1) with seed.
 rc_var ru_input(rc_graph *g, rc_shape shape, uint64_t seed);
 // sum(v * w) with w drawn from U(-1,1) with seed: a loss that reaches every entry of v.

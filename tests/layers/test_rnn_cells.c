@@ -62,8 +62,7 @@ Test(cells, no_bias_leaves_the_biases_out) {
     rc_rng_seed(&rng, 1);
     rc_cell *c;
     rc_gru_opts o = {.dim_hidden = 4, .no_bias = true};
-    cr_assert_eq(rc_cell_new(&c, &rc_gru_cell_type, &o, 3, ps, "gru.", NULL, &rng, NULL, 0),
-                 RC_OK);
+    cr_assert_eq(rc_cell_new(&c, &rc_gru_cell_type, &o, 3, ps, "gru.", NULL, &rng, NULL, 0), RC_OK);
     cr_assert_eq(rc_params_count(ps), 2);
     cr_assert_str_eq(rc_param_name(rc_params_at(ps, 1)), "gru.weight_hh");
     const rc_gru_params *p = c->params;
@@ -110,8 +109,8 @@ static rc_var toy_step(const rc_cell_ctx *c, rc_var x, const rc_var *prev, rc_va
     return next[0];
 }
 
-static rc_status toy_init(rc_cell *cell, const void *opts, rc_params *store, rc_rng *rng,
-                          char *err, size_t err_len) {
+static rc_status toy_init(rc_cell *cell, const void *opts, rc_params *store, rc_rng *rng, char *err,
+                          size_t err_len) {
     const int64_t H = *(const int64_t *)opts;
     toy_params *p = cell->params;
     cell->n_state = 2;
@@ -128,8 +127,8 @@ static const rc_cell_type toy_type = {"toy", sizeof(toy_params), toy_init};
 
 Test(cells, user_cell_without_projection_stacks_and_gradchecks) {
     const int64_t H = 3;
-    rc_rnn_config cfg = {.cell = &toy_type, .cell_opts = &H, .dim_in = 2, .num_layers = 2,
-                         .bidirectional = true};
+    rc_rnn_config cfg = {
+        .cell = &toy_type, .cell_opts = &H, .dim_in = 2, .num_layers = 2, .bidirectional = true};
     rc_rng rng;
     rc_rng_seed(&rng, 4);
     rc_rnn *rnn;
@@ -171,26 +170,23 @@ static rc_status new_cell(const rc_cell_type *type, const void *opts, int64_t I,
 
 Test(rnn_errors, cell_options) {
     char err[256];
-    cr_assert_eq(new_cell(&rc_lstm_cell_type, &(rc_lstm_opts){.dim_hidden = 4, .proj_size = 4},
-                          3, err),
-                 RC_ERR_ARG);
+    cr_assert_eq(
+        new_cell(&rc_lstm_cell_type, &(rc_lstm_opts){.dim_hidden = 4, .proj_size = 4}, 3, err),
+        RC_ERR_ARG);
     ASSERT_MSG(err, "lstm: needs options with dim_hidden > 0 and proj_size in [0, dim_hidden), "
                     "got dim_hidden 4, proj_size 4");
     cr_assert_eq(new_cell(&rc_gru_cell_type, &(rc_gru_opts){0}, 3, err), RC_ERR_ARG);
     ASSERT_MSG(err, "gru: needs options with dim_hidden > 0, got 0");
-    cr_assert_eq(new_cell(&rc_rnn_cell_type, &(rc_rnn_cell_opts){.dim_hidden = 2,
-                                                                 .nonlinearity = 7},
-                          3, err),
+    cr_assert_eq(new_cell(&rc_rnn_cell_type,
+                          &(rc_rnn_cell_opts){.dim_hidden = 2, .nonlinearity = 7}, 3, err),
                  RC_ERR_ARG);
     ASSERT_MSG(err, "nonlinearity RC_RNN_TANH or RC_RNN_RELU");
     cr_assert_eq(new_cell(&rc_rnn_cell_type, NULL, 3, err), RC_ERR_ARG);
-    cr_assert_eq(new_cell(&rc_gru_cell_type, &(rc_gru_opts){.dim_hidden = 2}, 0, err),
-                 RC_ERR_ARG);
+    cr_assert_eq(new_cell(&rc_gru_cell_type, &(rc_gru_opts){.dim_hidden = 2}, 0, err), RC_ERR_ARG);
     ASSERT_MSG(err, "gru: dim_in must be > 0, got 0");
     cr_assert_eq(rc_params_count(ps), 0, "bad options add no parameters");
     cr_assert_eq(new_cell(&rc_gru_cell_type, &(rc_gru_opts){.dim_hidden = 2}, 3, err), RC_OK);
-    cr_assert_eq(new_cell(&rc_gru_cell_type, &(rc_gru_opts){.dim_hidden = 2}, 3, err),
-                 RC_ERR_ARG);
+    cr_assert_eq(new_cell(&rc_gru_cell_type, &(rc_gru_opts){.dim_hidden = 2}, 3, err), RC_ERR_ARG);
     ASSERT_MSG(err, "gru: a parameter named weight_ih_x exists already");
 }
 

@@ -87,11 +87,10 @@ Test(rnn_hooks, called_in_order_for_every_layer_direction_and_step) {
             for (int i = 0; i < n; i++, at++) {
                 const event *e = &r.ev[at], *w = &want[i];
                 cr_assert(at < r.n && e->what == w->what && e->layer == w->layer &&
-                              e->dir == w->dir && (w->what == 'b' || w->what == 'w' ||
-                                                   e->t == w->t) && e->k == w->k,
-                          "event %d: got %c l%d d%d t%d k%d, want %c l%d d%d t%d k%d", at,
-                          e->what, e->layer, e->dir, e->t, e->k, w->what, w->layer, w->dir, w->t,
-                          w->k);
+                              e->dir == w->dir &&
+                              (w->what == 'b' || w->what == 'w' || e->t == w->t) && e->k == w->k,
+                          "event %d: got %c l%d d%d t%d k%d, want %c l%d d%d t%d k%d", at, e->what,
+                          e->layer, e->dir, e->t, e->k, w->what, w->layer, w->dir, w->t, w->k);
             }
         }
     }
@@ -165,8 +164,7 @@ static void zero_read_state(void *u, const rc_cell_ctx *c, rc_var *read) {
         read[k] = rc_scale(read[k], 0.0f);
 }
 // Full zoneout: every state keeps its previous value, and the output follows h.
-static void keep_state(void *u, const rc_cell_ctx *c, const rc_var *prev, rc_var *next,
-                       rc_var *y) {
+static void keep_state(void *u, const rc_cell_ctx *c, const rc_var *prev, rc_var *next, rc_var *y) {
     (void)u;
     for (int k = 0; k < c->cell->n_state; k++)
         next[k] = prev[k];
@@ -227,8 +225,8 @@ Test(rnn_hooks, weight_hook_must_keep_the_shape) {
     rc_rnn_result res;
     cr_assert_eq(rc_rnn_forward(g, rnn, ru_input(g, RC_SHAPE(2, 2, 3), 1), &run, &res),
                  RC_ERR_SHAPE);
-    cr_assert(strstr(rc_graph_errmsg(g), "weight hook turned weight_ih_l0 [4,3] into [12]"),
-              "%s", rc_graph_errmsg(g));
+    cr_assert(strstr(rc_graph_errmsg(g), "weight hook turned weight_ih_l0 [4,3] into [12]"), "%s",
+              rc_graph_errmsg(g));
     rc_rnn_free(&rnn);
 }
 
@@ -252,9 +250,9 @@ Test(rnn_hooks, tbptt_carries_values_not_gradients) {
                  RC_OK);
     rc_var detached[2] = {rc_detach(first.state[0]), rc_detach(first.state[1])};
     rc_rnn_run run2 = {.state0 = detached, .per_step_projection = true};
-    cr_assert_eq(rc_rnn_forward(g, rnn, rc_input(g, RC_SHAPE(T - S, B, I), x + S * B * I),
-                                &run2, &second),
-                 RC_OK);
+    cr_assert_eq(
+        rc_rnn_forward(g, rnn, rc_input(g, RC_SHAPE(T - S, B, I), x + S * B * I), &run2, &second),
+        RC_OK);
     cr_assert_eq(rc_backward(ru_weighted_sum(second.output, 3)), RC_OK);
     float *want = malloc((size_t)rc_params_numel(ps) * sizeof(float));
     for (int i = 0, at = 0; i < rc_params_count(ps); i++) {
@@ -277,9 +275,9 @@ Test(rnn_hooks, tbptt_carries_values_not_gradients) {
     rc_rnn_carry_load(&carry, g, s0);
     cr_assert(rc_shape_eq(rc_shape_of(s0[1]), RC_SHAPE(2, B, H)));
     rc_rnn_run run = {.state0 = s0, .per_step_projection = true};
-    cr_assert_eq(rc_rnn_forward(g, rnn, rc_input(g, RC_SHAPE(T - S, B, I), x + S * B * I), &run,
-                                &second),
-                 RC_OK);
+    cr_assert_eq(
+        rc_rnn_forward(g, rnn, rc_input(g, RC_SHAPE(T - S, B, I), x + S * B * I), &run, &second),
+        RC_OK);
     cr_assert_eq(memcmp(rc_value(second.output).data, whole_out + S * B * H,
                         (T - S) * B * H * sizeof(float)),
                  0, "segment 2 continues the sequence exactly");
@@ -287,8 +285,8 @@ Test(rnn_hooks, tbptt_carries_values_not_gradients) {
     cr_assert_null(rc_grad(s0[0]).data, "no gradient flows into the carried state");
     for (int i = 0, at = 0; i < rc_params_count(ps); i++) {
         rc_tensor gr = rc_param_grad(rc_params_at(ps, i));
-        cr_assert_eq(memcmp(gr.data, want + at, (size_t)gr.n * sizeof(float)), 0,
-                     "gradient of %s", rc_param_name(rc_params_at(ps, i)));
+        cr_assert_eq(memcmp(gr.data, want + at, (size_t)gr.n * sizeof(float)), 0, "gradient of %s",
+                     rc_param_name(rc_params_at(ps, i)));
         at += (int)gr.n;
     }
     free(want);
@@ -326,8 +324,7 @@ Test(rnn_hooks, repeated_steps_reuse_graph_memory) {
     for (int step = 0; step < 4; step++) {
         rc_rnn_run run = {.lengths = lengths};
         rc_rnn_result res;
-        cr_assert_eq(rc_rnn_forward(g, rnn, ru_input(g, RC_SHAPE(5, 4, 3), 1), &run, &res),
-                     RC_OK);
+        cr_assert_eq(rc_rnn_forward(g, rnn, ru_input(g, RC_SHAPE(5, 4, 3), 1), &run, &res), RC_OK);
         cr_assert_eq(rc_backward(ru_weighted_sum(res.output, 2)), RC_OK);
         if (step == 1)
             reserved = rc_graph_bytes_reserved(g);

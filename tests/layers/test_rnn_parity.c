@@ -29,8 +29,11 @@ typedef struct parity_case {
 } parity_case;
 
 static parity_case decode(int index, int mode) {
-    parity_case c = {.cell = index / 8, .layers = 1 + (index / 4) % 2, .mode = mode,
-                     .bidir = (index / 2) % 2, .variable = index % 2};
+    parity_case c = {.cell = index / 8,
+                     .layers = 1 + (index / 4) % 2,
+                     .mode = mode,
+                     .bidir = (index / 2) % 2,
+                     .variable = index % 2};
     snprintf(c.name, sizeof c.name, "%s_l%d_%s_%s", ru_kind_names[c.cell], c.layers,
              c.bidir ? "bi" : "uni", c.variable ? "var" : "eq");
     return c;
@@ -58,8 +61,7 @@ static void assert_close(const parity_case *pc, const char *what, rc_tensor got,
     }
 }
 
-static void assert_tensor(const parity_case *pc, const char *what, rc_tensor got,
-                          rc_tensor want) {
+static void assert_tensor(const parity_case *pc, const char *what, rc_tensor got, rc_tensor want) {
     assert_close(pc, what, got, want, 0.0);
 }
 
@@ -78,8 +80,8 @@ static void load_weights(const parity_case *pc, rc_params *ps, const ru_fixture 
         rc_tensor want = ru_fixture_get(f, rc_param_name(p)), v = rc_param_value(p);
         cr_assert_not_null(want.data, "%s: PyTorch has no parameter %s", pc->name,
                            rc_param_name(p));
-        cr_assert(rc_shape_eq(want.shape, v.shape), "%s: %s has another shape in PyTorch",
-                  pc->name, rc_param_name(p));
+        cr_assert(rc_shape_eq(want.shape, v.shape), "%s: %s has another shape in PyTorch", pc->name,
+                  rc_param_name(p));
         memcpy(v.data, want.data, (size_t)v.n * sizeof(float));
     }
 }
@@ -117,7 +119,8 @@ static void build(const parity_case *pc, rc_graph *g, const rc_rnn *rnn, const r
         rc_tensor s = ru_fixture_get(f, s0_names[k]);
         o->state0[k] = rc_requires_grad(rc_input(g, s.shape, s.data));
     }
-    rc_rnn_run run = {.lengths = lengths, .state0 = o->state0,
+    rc_rnn_run run = {.lengths = lengths,
+                      .state0 = o->state0,
                       .batch_first = pc->mode == MODE_BATCH_MAJOR,
                       .per_step_projection = pc->mode == MODE_PER_STEP_PROJECTION};
     rc_rnn_result res;
@@ -144,8 +147,8 @@ static void build(const parity_case *pc, rc_graph *g, const rc_rnn *rnn, const r
     o->output = res.output;
     rc_tensor w_out = ru_fixture_get(f, "loss_w.output");
     float w_bt[1024];
-    rc_var loss = weighted_sum(g, o->output, pc->mode == MODE_BATCH_MAJOR
-                                                 ? as_batch_major(w_out, w_bt) : w_out);
+    rc_var loss = weighted_sum(g, o->output,
+                               pc->mode == MODE_BATCH_MAJOR ? as_batch_major(w_out, w_bt) : w_out);
     const char *w_names[2] = {"loss_w.h_n", "loss_w.c_n"};
     for (int k = 0; k < n_state; k++) {
         o->state[k] = res.state[k];
@@ -186,7 +189,8 @@ static void check_case(const parity_case *pc) {
         assert_tensor(pc, names[k][0], rc_value(o.state[k]), ru_fixture_get(f, names[k][0]));
         assert_tensor(pc, names[k][2], rc_grad(o.state0[k]), ru_fixture_get(f, names[k][2]));
     }
-    assert_tensor(pc, "grad.input", bm ? as_batch_major(gx, buf) : gx, ru_fixture_get(f, "grad.input"));
+    assert_tensor(pc, "grad.input", bm ? as_batch_major(gx, buf) : gx,
+                  ru_fixture_get(f, "grad.input"));
     for (int i = 0; i < rc_params_count(ps); i++) {
         rc_param *p = rc_params_at(ps, i);
         char gname[128];
@@ -221,18 +225,22 @@ Test(rnn_parity, names_and_order_follow_pytorch) {
     rc_params *ps;
     cr_assert_eq(rc_params_new(&ps), RC_OK);
     rc_lstm_opts lo = {.dim_hidden = 6, .proj_size = 3};
-    rc_rnn_config cfg = {.cell = &rc_lstm_cell_type, .cell_opts = &lo, .dim_in = 4,
-                         .num_layers = 2, .bidirectional = true};
+    rc_rnn_config cfg = {.cell = &rc_lstm_cell_type,
+                         .cell_opts = &lo,
+                         .dim_in = 4,
+                         .num_layers = 2,
+                         .bidirectional = true};
     rc_rng rng;
     rc_rng_seed(&rng, 1);
     rc_rnn *rnn;
     cr_assert_eq(rc_rnn_new(&rnn, &cfg, ps, "enc.", &rng, NULL, 0), RC_OK);
-    const char *want[] = {"weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0",
-                          "weight_hr_l0", "weight_ih_l0_reverse", "weight_hh_l0_reverse",
-                          "bias_ih_l0_reverse", "bias_hh_l0_reverse", "weight_hr_l0_reverse",
-                          "weight_ih_l1", "weight_hh_l1", "bias_ih_l1", "bias_hh_l1",
-                          "weight_hr_l1", "weight_ih_l1_reverse", "weight_hh_l1_reverse",
-                          "bias_ih_l1_reverse", "bias_hh_l1_reverse", "weight_hr_l1_reverse"};
+    const char *want[] = {"weight_ih_l0",         "weight_hh_l0",         "bias_ih_l0",
+                          "bias_hh_l0",           "weight_hr_l0",         "weight_ih_l0_reverse",
+                          "weight_hh_l0_reverse", "bias_ih_l0_reverse",   "bias_hh_l0_reverse",
+                          "weight_hr_l0_reverse", "weight_ih_l1",         "weight_hh_l1",
+                          "bias_ih_l1",           "bias_hh_l1",           "weight_hr_l1",
+                          "weight_ih_l1_reverse", "weight_hh_l1_reverse", "bias_ih_l1_reverse",
+                          "bias_hh_l1_reverse",   "weight_hr_l1_reverse"};
     cr_assert_eq(rc_params_count(ps), 20);
     for (int i = 0; i < 20; i++) {
         char name[64];
@@ -245,5 +253,30 @@ Test(rnn_parity, names_and_order_follow_pytorch) {
     cr_assert_eq(rc_rnn_dim_out(rnn), 6);
     rc_rnn_free(&rnn);
     cr_assert_null(rnn);
+    rc_params_free(&ps);
+}
+
+// A file written from PyTorch's named_parameters() loads through the checkpoint loader: every
+// parameter found under its PyTorch name with its PyTorch shape (the fixture's other tensors are
+// reported as unexpected, which the lenient mode allows).
+Test(rnn_parity, pytorch_names_load_through_checkpoints) {
+    rc_params *ps;
+    cr_assert_eq(rc_params_new(&ps), RC_OK);
+    rc_rnn *rnn = ru_make(ps, RU_LSTM_PROJ, 4, 6, 2, true, 0.0f, 1);
+    char path[1024], err[512] = "";
+    const char *root = getenv("RECUR_SOURCE_ROOT");
+    snprintf(path, sizeof path, "%s%stests/fixtures/rnn/lstm_proj_l2_bi_var.safetensors",
+             root && *root ? root : "", root && *root ? "/" : "");
+    rc_load_report rep;
+    cr_assert_eq(rc_checkpoint_load(path, ps, NULL, false, &rep, err, sizeof err), RC_OK, "%s",
+                 err);
+    cr_assert_eq(rep.loaded, rc_params_count(ps), "%s", rep.text);
+    cr_assert_eq(rep.missing + rep.mismatched, 0, "%s", rep.text);
+    ru_fixture *f = ru_fixture_open("rnn/lstm_proj_l2_bi_var.safetensors");
+    rc_tensor want = ru_fixture_get(f, "weight_hr_l1_reverse");
+    rc_tensor got = rc_param_value(rc_params_find(ps, "weight_hr_l1_reverse"));
+    cr_assert_eq(memcmp(got.data, want.data, (size_t)want.n * sizeof(float)), 0);
+    ru_fixture_close(&f);
+    rc_rnn_free(&rnn);
     rc_params_free(&ps);
 }

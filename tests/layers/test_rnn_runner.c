@@ -66,16 +66,15 @@ static void check_lengths_against_single_runs(int kind) {
         for (int t = 0; t < n; t++)
             memcpy(xb + t * I, xv.data + (t * B + b) * I, I * sizeof(float));
         rc_rnn_result one;
-        cr_assert_eq(rc_rnn_forward(g, rnn, rc_input(g, RC_SHAPE(n, 1, I), xb), NULL, &one),
-                     RC_OK);
+        cr_assert_eq(rc_rnn_forward(g, rnn, rc_input(g, RC_SHAPE(n, 1, I), xb), NULL, &one), RC_OK);
         const rc_tensor o1 = rc_value(one.output);
         for (int t = 0; t < T; t++) {
             for (int64_t j = 0; j < O; j++) {
                 float got = out.data[(t * B + b) * O + j];
                 float want = t < n ? o1.data[t * O + j] : 0.0f;
                 cr_assert(fabsf(got - want) <= 1e-5f * fmaxf(1.0f, fabsf(want)),
-                          "%s: output[t=%d, b=%d, %lld] = %g, alone %g", ru_kind_names[kind], t,
-                          b, (long long)j, (double)got, (double)want);
+                          "%s: output[t=%d, b=%d, %lld] = %g, alone %g", ru_kind_names[kind], t, b,
+                          (long long)j, (double)got, (double)want);
             }
         }
         for (int k = 0; k < res.n_state; k++) {
@@ -121,9 +120,9 @@ Test(rnn, padding_contents_do_not_matter) {
         rc_rnn_result res;
         cr_assert_eq(rc_rnn_forward(g, rnn, x, &run, &res), RC_OK, "%s", rc_graph_errmsg(g));
         rc_params_zero_grad(ps);
-        cr_assert_eq(rc_backward(rc_add(ru_weighted_sum(res.output, 1),
-                                        ru_weighted_sum(res.state[0], 2))),
-                     RC_OK);
+        cr_assert_eq(
+            rc_backward(rc_add(ru_weighted_sum(res.output, 1), ru_weighted_sum(res.state[0], 2))),
+            RC_OK);
         if (pass == 0) {
             copy_of(res.output, out0);
             save_grads(grads0);
@@ -243,4 +242,53 @@ Test(rnn, absent_initial_state_is_zeros) {
         cr_assert_eq(memcmp(rc_value(a.state[k]).data, rc_value(b.state[k]).data, 4 * B * H * 4),
                      0);
     rc_rnn_free(&rnn);
+}
+
+static rc_var add_one(void *u, const rc_cell_ctx *c, rc_var x) {
+    (void)u, (void)c;
+    return rc_shift(x, 1.0f);
+}
+
+// One [T,B,I] tensor or T step handles: the same values and gradients, for a cell with a fused
+// projection, with it turned off, and with an input hook that must see each step.
+Test(rnn, unroll_seq_equals_unroll_over_steps) {
+    enum { T = 4, B = 3, I = 2, H = 5 };
+    rc_cell *cell = ru_cell(ps, RU_LSTM, I, H, "", 3);
+    const int32_t lengths[B] = {4, 1, 3};
+    rc_rnn_hooks hook = {.input = add_one};
+    for (int variant = 0; variant < 3; variant++) {
+        rc_unroll_opts o = {.reverse = true,
+                            .lengths = lengths,
+                            .per_step_projection = variant == 1,
+                            .hooks = variant == 2 ? &hook : NULL};
+        float out[2][T * B * H], gx[2][T * B * I];
+        for (int seq = 0; seq < 2; seq++) {
+            rc_var x = rc_requires_grad(ru_input(g, RC_SHAPE(T, B, I), 4)), ys[T], sn[2];
+            if (seq) {
+                cr_assert_eq(rc_rnn_unroll_seq(g, cell, x, NULL, ys, sn, &o), RC_OK, "%s",
+                             rc_graph_errmsg(g));
+            } else {
+                rc_var xs[T];
+                for (int t = 0; t < T; t++)
+                    xs[t] = rc_reshape(rc_slice(x, 0, t, t + 1), RC_SHAPE(B, I));
+                cr_assert_eq(rc_rnn_unroll(g, cell, xs, T, NULL, ys, sn, &o), RC_OK);
+            }
+            rc_var y = rc_stack(ys, T, 0);
+            cr_assert_eq(rc_backward(rc_add(ru_weighted_sum(y, 1), ru_weighted_sum(sn[1], 2))),
+                         RC_OK);
+            memcpy(out[seq], rc_value(y).data, sizeof out[seq]);
+            memcpy(gx[seq], rc_grad(x).data, sizeof gx[seq]);
+            rc_graph_reset(g);
+        }
+        for (int i = 0; i < T * B * H; i++)
+            cr_assert_float_eq(out[1][i], out[0][i], 1e-6f, "variant %d output[%d]", variant, i);
+        for (int i = 0; i < T * B * I; i++)
+            cr_assert_float_eq(gx[1][i], gx[0][i], 1e-6f, "variant %d grad x[%d]", variant, i);
+    }
+    cr_assert_eq(rc_rnn_unroll_seq(g, cell, ru_input(g, RC_SHAPE(4, 3), 1), NULL, NULL, NULL, NULL),
+                 RC_ERR_SHAPE);
+    cr_assert(strstr(rc_graph_errmsg(g), "rc_rnn_unroll_seq: x is [4,3]; the lstm cell wants "
+                                         "[T,B,2]"),
+              "%s", rc_graph_errmsg(g));
+    rc_cell_free(&cell);
 }

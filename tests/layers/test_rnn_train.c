@@ -83,8 +83,8 @@ static void model_free(model *m) {
 }
 
 // MSE of the model on x [T,B,2] against y [B]; with training, dropout draws from rng.
-static rc_var model_loss(rc_graph *g, const model *m, int T, int B, const float *x,
-                         const float *y, bool training, rc_rng *rng) {
+static rc_var model_loss(rc_graph *g, const model *m, int T, int B, const float *x, const float *y,
+                         bool training, rc_rng *rng) {
     rc_rnn_run run = {.training = training, .rng = rng};
     rc_rnn_result res;
     cr_assert_eq(rc_rnn_forward(g, m->rnn, rc_input(g, RC_SHAPE(T, B, 2), x), &run, &res), RC_OK,
@@ -198,8 +198,8 @@ Test(rnn_train, resumed_run_matches_uninterrupted_bit_for_bit) {
     resume_model(&c, 6); // another initialisation: the checkpoint must overwrite it
     extra.optim = c.opt;
     rc_load_report rep;
-    cr_assert_eq(rc_checkpoint_load(path, c.ps, &extra, true, &rep, err, sizeof err), RC_OK,
-                 "%s", err);
+    cr_assert_eq(rc_checkpoint_load(path, c.ps, &extra, true, &rep, err, sizeof err), RC_OK, "%s",
+                 err);
     cr_assert_eq(rep.loaded, rc_params_count(c.ps));
     train(g, &c, HALF, T, B, &rng);
     for (int i = 0; i < rc_params_count(a.ps); i++) {
