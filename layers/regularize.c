@@ -138,12 +138,17 @@ rc_status rc_variational_dropout_new(rc_regularizer **out, const rc_variational_
             return fail(err, err_len, "%s: %s rate must be in [0,1), got %g", who, place[i],
                         (double)rate[i]);
     rc_status st = make(out, rate, 3, seed, err, err_len, who);
-    if (st == RC_OK) {
-        (*out)->hooks.begin = vd_begin;
-        (*out)->hooks.input = vd_input;
-        (*out)->hooks.state_in = vd_state_in;
-        (*out)->hooks.output = vd_output;
-    }
+    // Only the places with a rate get a hook: an input hook makes runners hand it each step's
+    // input separately, and zero rates should build the plain run's graph.
+    rc_rnn_hooks *h = st == RC_OK ? &(*out)->hooks : NULL;
+    if (h && (rate[IN] > 0 || rate[STATE] > 0 || rate[OUT] > 0))
+        h->begin = vd_begin;
+    if (h && rate[IN] > 0)
+        h->input = vd_input;
+    if (h && rate[STATE] > 0)
+        h->state_in = vd_state_in;
+    if (h && rate[OUT] > 0)
+        h->output = vd_output;
     return st;
 }
 
@@ -159,7 +164,7 @@ rc_status rc_zoneout_new(rc_regularizer **out, const rc_zoneout_opts *opts, uint
                     (double)opts->h, (double)opts->c);
     const float rate[2] = {opts->h, opts->c};
     rc_status st = make(out, rate, 2, seed, err, err_len, who);
-    if (st == RC_OK)
+    if (st == RC_OK && (opts->h > 0 || opts->c > 0))
         (*out)->hooks.state_out = zo_state_out;
     return st;
 }
@@ -186,7 +191,8 @@ rc_status rc_weight_drop_new(rc_regularizer **out, const rc_weight_drop_opts *op
         return RC_ERR_NOMEM;
     }
     strcpy((*out)->match, match);
-    (*out)->hooks.weight = wd_weight;
+    if (opts->p > 0)
+        (*out)->hooks.weight = wd_weight;
     return RC_OK;
 }
 
@@ -291,8 +297,18 @@ rc_status rc_hook_chain_new(rc_hook_chain **out, const rc_rnn_hooks *const *link
     }
     memcpy(ch->link, links, (size_t)n * sizeof *links);
     ch->n = n;
-    ch->hooks =
-        (rc_rnn_hooks){ch, ch_begin, ch_weight, ch_input, ch_state_in, ch_state_out, ch_output};
+    // The chain offers a hook when some link has it: runners take their fastest path for hooks
+    // no link uses (an input hook makes them hand over each step's input separately).
+    ch->hooks.user = ch;
+    for (int i = 0; i < n; i++) {
+        const rc_rnn_hooks *l = links[i];
+        ch->hooks.begin = l->begin ? ch_begin : ch->hooks.begin;
+        ch->hooks.weight = l->weight ? ch_weight : ch->hooks.weight;
+        ch->hooks.input = l->input ? ch_input : ch->hooks.input;
+        ch->hooks.state_in = l->state_in ? ch_state_in : ch->hooks.state_in;
+        ch->hooks.state_out = l->state_out ? ch_state_out : ch->hooks.state_out;
+        ch->hooks.output = l->output ? ch_output : ch->hooks.output;
+    }
     *out = ch;
     return RC_OK;
 }

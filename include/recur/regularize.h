@@ -49,7 +49,8 @@ typedef struct rc_weight_drop_opts {
 RC_API rc_status rc_weight_drop_new(rc_regularizer **out, const rc_weight_drop_opts *opts,
                                     uint64_t seed, char *err, size_t err_len);
 
-// The hooks to hand a runner; valid until rc_regularizer_free.
+// The hooks to hand a runner; valid until rc_regularizer_free. Places whose rate is 0 have no
+// hook, so zero rates build exactly the plain run's graph.
 RC_API const rc_rnn_hooks *rc_regularizer_hooks(rc_regularizer *r);
 // Training (the default) draws masks; evaluation is deterministic: dropouts do nothing, zoneout
 // takes its expectation.
@@ -60,8 +61,9 @@ RC_API void rc_regularizer_seed(rc_regularizer *r, uint64_t seed);
 RC_API void rc_regularizer_free(rc_regularizer **r);
 
 // Several hook sets acting as one: for each hook, the links are called in order, each seeing what
-// the one before returned (x, weights, read states, next states, output). The links are borrowed
-// and must outlive the chain. RC_ERR_ARG with a message when n < 1 or a link is NULL.
+// the one before returned (x, weights, read states, next states, output). The chain has a hook
+// when some link has it at rc_hook_chain_new. The links are borrowed and must outlive the chain.
+// RC_ERR_ARG with a message when n < 1 or a link is NULL.
 typedef struct rc_hook_chain rc_hook_chain;
 RC_API rc_status rc_hook_chain_new(rc_hook_chain **out, const rc_rnn_hooks *const *links, int n,
                                    char *err, size_t err_len);

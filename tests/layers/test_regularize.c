@@ -537,8 +537,11 @@ Test(regularize, a_chain_passes_each_result_to_the_next_link) {
     rc_rnn_hooks p = probe_hooks(&seen);
     rc_hook_chain *ab = chain((const rc_rnn_hooks *[]){&a, &b, &p}, 3);
     rc_hook_chain *ba = chain((const rc_rnn_hooks *[]){&b, &a, &p}, 3);
+    const rc_rnn_hooks *h = rc_hook_chain_hooks(ab);
+    cr_assert(h->input && h->state_in && h->output, "the links' hooks");
+    cr_assert(!h->begin && !h->weight && !h->state_out, "no hook that no link has");
     rc_var x = rc_full(g, RC_SHAPE(1, 2), 5.0f), y;
-    rc_unroll_opts o = {.hooks = rc_hook_chain_hooks(ab)};
+    rc_unroll_opts o = {.hooks = h};
     cr_assert_eq(rc_rnn_unroll(g, cell, &x, 1, NULL, &y, NULL, &o), RC_OK);
     o.hooks = rc_hook_chain_hooks(ba);
     cr_assert_eq(rc_rnn_unroll(g, cell, &x, 1, NULL, &y, NULL, &o), RC_OK);
