@@ -7,16 +7,7 @@
 
 #include <recur/recur.h>
 
-static void set_err(char *err, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t len, const char *fmt, ...) {
-    if (!err || !len)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, len, fmt, ap);
-    va_end(ap);
-}
+#include "layers_impl.h"
 
 static char *dup_str(const char *s) {
     size_t n = strlen(s ? s : "") + 1;
@@ -32,17 +23,14 @@ rc_status rc_cell_new(rc_cell **out, const rc_cell_type *type, const void *opts,
     if (out)
         *out = NULL;
     if (!out || !type || !type->init || !ps || !rng) {
-        set_err(err, err_len, "rc_cell_new: out, type (with init), ps and rng must not be NULL");
-        return RC_ERR_ARG;
+        return rc_errf(err, err_len, RC_ERR_ARG, "rc_cell_new: out, type (with init), ps and rng must not be NULL");
     }
     if (dim_in <= 0) {
-        set_err(err, err_len, "%s: dim_in must be > 0, got %lld", type->name, (long long)dim_in);
-        return RC_ERR_ARG;
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: dim_in must be > 0, got %lld", type->name, (long long)dim_in);
     }
     rc_cell *c = calloc(1, sizeof *c);
     if (!c) {
-        set_err(err, err_len, "%s: out of memory", type->name);
-        return RC_ERR_NOMEM;
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory", type->name);
     }
     c->type = type;
     c->dim_in = dim_in;
@@ -51,11 +39,11 @@ rc_status rc_cell_new(rc_cell **out, const rc_cell_type *type, const void *opts,
     c->params = calloc(1, type->params_size ? type->params_size : 1);
     rc_status st = RC_ERR_NOMEM;
     if (!c->prefix || !c->suffix || !c->params)
-        set_err(err, err_len, "%s: out of memory", type->name);
+        rc_errf(err, err_len, RC_OK, "%s: out of memory", type->name);
     else
         st = type->init(c, opts, ps, rng, err, err_len);
     if (st == RC_OK && (!c->step || c->n_state < 1 || c->n_state > RC_CELL_MAX_STATE)) {
-        set_err(err, err_len, "%s: init left no step function or n_state %d outside [1,%d]",
+        rc_errf(err, err_len, RC_OK, "%s: init left no step function or n_state %d outside [1,%d]",
                 type->name, c->n_state, RC_CELL_MAX_STATE);
         st = RC_ERR_ARG;
     }
@@ -84,27 +72,25 @@ rc_status rc_cell_add_weight(rc_cell *cell, rc_params *ps, const char *role, rc_
         *out = NULL;
     const char *tname = cell && cell->type ? cell->type->name : "cell";
     if (!cell || !ps || !role || (bound != 0 && !rng)) {
-        set_err(err, err_len, "%s: rc_cell_add_weight needs cell, ps, role and (bound != 0) rng",
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: rc_cell_add_weight needs cell, ps, role and (bound != 0) rng",
                 tname);
-        return RC_ERR_ARG;
     }
     char name[256];
     snprintf(name, sizeof name, "%s%s%s", cell->prefix ? cell->prefix : "", role,
              cell->suffix ? cell->suffix : "");
     if (cell->n_weights >= RC_CELL_MAX_WEIGHTS) {
-        set_err(err, err_len, "%s: %s would be weight %d; a cell has at most %d", tname, name,
+        rc_errf(err, err_len, RC_OK, "%s: %s would be weight %d; a cell has at most %d", tname, name,
                 cell->n_weights + 1, RC_CELL_MAX_WEIGHTS);
         return RC_ERR_ARG;
     }
     if (rc_params_find(ps, name)) {
-        set_err(err, err_len, "%s: a parameter named %s exists already", tname, name);
-        return RC_ERR_ARG;
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: a parameter named %s exists already", tname, name);
     }
     rc_param *p;
     rc_status st = rc_params_add(ps, name, shape, &p);
     if (st != RC_OK) {
         char s[64];
-        set_err(err, err_len, "%s: cannot add %s %s: %s", tname, name,
+        rc_errf(err, err_len, RC_OK, "%s: cannot add %s %s: %s", tname, name,
                 rc_shape_str(shape, s, sizeof s), rc_status_str(st));
         return st;
     }

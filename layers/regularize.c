@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include <recur/recur.h>
+
+#include "layers_impl.h"
 #include <recur/regularize.h>
 
 enum { IN, STATE, OUT }; // variational dropout's places
@@ -20,18 +22,6 @@ struct rc_regularizer {
     rc_var mask[3]; // variational: this layer and direction's masks, RC_NONE when unused
     rc_rnn_hooks hooks;
 };
-
-static rc_status fail(char *err, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static rc_status fail(char *err, size_t len, const char *fmt, ...) {
-    if (err && len) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, len, fmt, ap);
-        va_end(ap);
-    }
-    return RC_ERR_ARG;
-}
 
 static bool bad_rate(float p) {
     return !(p >= 0.0f && p < 1.0f);
@@ -111,7 +101,7 @@ static rc_status make(rc_regularizer **out, const float *rate, int n, uint64_t s
                       size_t len, const char *who) {
     rc_regularizer *r = calloc(1, sizeof *r);
     if (!r) {
-        fail(err, len, "%s: out of memory", who);
+        rc_errf(err, len, RC_ERR_ARG, "%s: out of memory", who);
         return RC_ERR_NOMEM;
     }
     r->training = true;
@@ -130,12 +120,12 @@ rc_status rc_variational_dropout_new(rc_regularizer **out, const rc_variational_
     if (out)
         *out = NULL;
     if (!out || !opts)
-        return fail(err, err_len, "%s: out and opts must not be NULL", who);
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: out and opts must not be NULL", who);
     const float rate[3] = {opts->input, opts->state, opts->output};
     static const char *const place[3] = {"input", "state", "output"};
     for (int i = 0; i < 3; i++)
         if (bad_rate(rate[i]))
-            return fail(err, err_len, "%s: %s rate must be in [0,1), got %g", who, place[i],
+            return rc_errf(err, err_len, RC_ERR_ARG, "%s: %s rate must be in [0,1), got %g", who, place[i],
                         (double)rate[i]);
     rc_status st = make(out, rate, 3, seed, err, err_len, who);
     // Only the places with a rate get a hook: an input hook makes runners hand it each step's
@@ -158,9 +148,9 @@ rc_status rc_zoneout_new(rc_regularizer **out, const rc_zoneout_opts *opts, uint
     if (out)
         *out = NULL;
     if (!out || !opts)
-        return fail(err, err_len, "%s: out and opts must not be NULL", who);
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: out and opts must not be NULL", who);
     if (bad_rate(opts->h) || bad_rate(opts->c))
-        return fail(err, err_len, "%s: rates must be in [0,1), got h %g, c %g", who,
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: rates must be in [0,1), got h %g, c %g", who,
                     (double)opts->h, (double)opts->c);
     const float rate[2] = {opts->h, opts->c};
     rc_status st = make(out, rate, 2, seed, err, err_len, who);
@@ -175,19 +165,19 @@ rc_status rc_weight_drop_new(rc_regularizer **out, const rc_weight_drop_opts *op
     if (out)
         *out = NULL;
     if (!out || !opts)
-        return fail(err, err_len, "%s: out and opts must not be NULL", who);
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: out and opts must not be NULL", who);
     if (bad_rate(opts->p))
-        return fail(err, err_len, "%s: p must be in [0,1), got %g", who, (double)opts->p);
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: p must be in [0,1), got %g", who, (double)opts->p);
     const char *match = opts->match ? opts->match : "weight_hh";
     if (!*match)
-        return fail(err, err_len, "%s: match must not be empty (NULL means \"weight_hh\")", who);
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: match must not be empty (NULL means \"weight_hh\")", who);
     rc_status st = make(out, &opts->p, 1, seed, err, err_len, who);
     if (st != RC_OK)
         return st;
     (*out)->match = malloc(strlen(match) + 1);
     if (!(*out)->match) {
         rc_regularizer_free(out);
-        fail(err, err_len, "%s: out of memory", who);
+        rc_errf(err, err_len, RC_ERR_ARG, "%s: out of memory", who);
         return RC_ERR_NOMEM;
     }
     strcpy((*out)->match, match);
@@ -282,17 +272,17 @@ rc_status rc_hook_chain_new(rc_hook_chain **out, const rc_rnn_hooks *const *link
     if (out)
         *out = NULL;
     if (!out || !links || n < 1)
-        return fail(err, err_len, "%s: needs out and n >= 1 links, got n = %d%s", who, n,
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: needs out and n >= 1 links, got n = %d%s", who, n,
                     links ? "" : " and links == NULL");
     for (int i = 0; i < n; i++)
         if (!links[i])
-            return fail(err, err_len, "%s: links[%d] is NULL", who, i);
+            return rc_errf(err, err_len, RC_ERR_ARG, "%s: links[%d] is NULL", who, i);
     rc_hook_chain *ch = calloc(1, sizeof *ch);
     if (ch)
         ch->link = malloc((size_t)n * sizeof *ch->link);
     if (!ch || !ch->link) {
         free(ch);
-        fail(err, err_len, "%s: out of memory", who);
+        rc_errf(err, err_len, RC_ERR_ARG, "%s: out of memory", who);
         return RC_ERR_NOMEM;
     }
     memcpy(ch->link, links, (size_t)n * sizeof *links);

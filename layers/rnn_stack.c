@@ -8,29 +8,19 @@
 
 #include <recur/recur.h>
 
-static rc_status fail(char *err, size_t len, rc_status st, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static rc_status fail(char *err, size_t len, rc_status st, const char *fmt, ...) {
-    if (err && len) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, len, fmt, ap);
-        va_end(ap);
-    }
-    return st;
-}
+#include "layers_impl.h"
 
 static rc_status check_config(const rc_rnn_config *c, char *err, size_t len) {
     if (!c || !c->cell)
-        return fail(err, len, RC_ERR_ARG, "rc_rnn_new: config and config->cell must be set");
+        return rc_errf(err, len, RC_ERR_ARG, "rc_rnn_new: config and config->cell must be set");
     if (c->num_layers < 1)
-        return fail(err, len, RC_ERR_ARG, "rc_rnn_new: num_layers must be >= 1, got %d",
+        return rc_errf(err, len, RC_ERR_ARG, "rc_rnn_new: num_layers must be >= 1, got %d",
                     c->num_layers);
     if (!(c->dropout >= 0.0f && c->dropout < 1.0f))
-        return fail(err, len, RC_ERR_ARG, "rc_rnn_new: dropout must be in [0,1), got %g",
+        return rc_errf(err, len, RC_ERR_ARG, "rc_rnn_new: dropout must be in [0,1), got %g",
                     (double)c->dropout);
     if (c->dim_in <= 0)
-        return fail(err, len, RC_ERR_ARG, "rc_rnn_new: dim_in must be > 0, got %lld",
+        return rc_errf(err, len, RC_ERR_ARG, "rc_rnn_new: dim_in must be > 0, got %lld",
                     (long long)c->dim_in);
     return RC_OK;
 }
@@ -42,7 +32,7 @@ static rc_status check_states(const rc_rnn *r, int i, char *err, size_t len) {
     for (int k = 0; same && k < a->n_state; k++)
         same = a->state_dim[k] == b->state_dim[k];
     if (!same)
-        return fail(err, len, RC_ERR_ARG,
+        return rc_errf(err, len, RC_ERR_ARG,
                     "rc_rnn_new: cell %d of type %s has other state widths than cell 0", i,
                     b->type->name);
     return RC_OK;
@@ -53,7 +43,7 @@ rc_status rc_rnn_new(rc_rnn **out, const rc_rnn_config *config, rc_params *ps, c
     if (out)
         *out = NULL;
     if (!out || !ps || !rng)
-        return fail(err, err_len, RC_ERR_ARG, "rc_rnn_new: out, ps and rng must not be NULL");
+        return rc_errf(err, err_len, RC_ERR_ARG, "rc_rnn_new: out, ps and rng must not be NULL");
     rc_status st = check_config(config, err, err_len);
     if (st != RC_OK)
         return st;
@@ -63,7 +53,7 @@ rc_status rc_rnn_new(rc_rnn **out, const rc_rnn_config *config, rc_params *ps, c
         r->cells = calloc((size_t)(config->num_layers * D), sizeof *r->cells);
     if (!r || !r->cells) {
         free(r);
-        return fail(err, err_len, RC_ERR_NOMEM, "rc_rnn_new: out of memory");
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "rc_rnn_new: out of memory");
     }
     r->config = *config;
     r->num_dirs = D;
