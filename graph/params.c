@@ -92,15 +92,31 @@ rc_param *rc_params_at(const rc_params *ps, int i) {
     return i >= 0 && i < ps->n ? ps->items[i] : NULL;
 }
 
+// Clears a parameter's gradient. When only some rows were touched (an embedding table), only those
+// rows are cleared, so a step over a large vocabulary costs what the batch touched, not V x D.
+static void param_zero_grad(rc_param *p) {
+    int64_t rows = p->value.shape.ndim ? p->value.shape.dim[0] : 1;
+    int64_t row_len = p->grad.n / rows, cleared = 0;
+    if (!p->dense_touch) {
+        for (int64_t r = 0; r < rows; r++) {
+            if (p->touched[r]) {
+                memset(p->grad.data + r * row_len, 0, (size_t)row_len * sizeof(float));
+                p->touched[r] = 0;
+                cleared++;
+            }
+        }
+    }
+    if (p->dense_touch || cleared == 0) { // dense, or written by hand without marking
+        memset(p->grad.data, 0, (size_t)p->grad.n * sizeof(float));
+        memset(p->touched, 0, (size_t)rows);
+    }
+    p->dense_touch = false;
+}
+
 void rc_params_zero_grad(rc_params *ps) {
     RC_ASSERT(ps);
-    for (int i = 0; i < ps->n; i++) {
-        rc_param *p = ps->items[i];
-        memset(p->grad.data, 0, (size_t)p->grad.n * sizeof(float));
-        int64_t rows = p->value.shape.ndim ? p->value.shape.dim[0] : 1;
-        memset(p->touched, 0, (size_t)rows);
-        p->dense_touch = false;
-    }
+    for (int i = 0; i < ps->n; i++)
+        param_zero_grad(ps->items[i]);
 }
 
 int64_t rc_params_numel(const rc_params *ps) {
@@ -136,6 +152,18 @@ float *rc_param_state(rc_param *p, int k) {
 const uint8_t *rc_param_touched_rows(const rc_param *p) {
     RC_ASSERT(p);
     return p->dense_touch ? NULL : p->touched;
+}
+
+rc_status rc_param_mark_touched(rc_param *p, int64_t row) {
+    RC_ASSERT(p);
+    int64_t rows = p->value.shape.ndim ? p->value.shape.dim[0] : 1;
+    if (row >= rows)
+        return RC_ERR_RANGE;
+    if (row < 0)
+        p->dense_touch = true;
+    else
+        p->touched[row] = 1;
+    return RC_OK;
 }
 
 void rc_param_set_frozen(rc_param *p, bool frozen) {

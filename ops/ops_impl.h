@@ -66,5 +66,10 @@ RC_BINARY_OPS(RC_BINARY_DECL)
 extern const rc_op_def rc_op_affine, rc_op_pow, rc_op_lerp;
 extern const rc_op_def rc_op_matmul, rc_op_matmul_nt, rc_op_bmm, rc_op_bmm_nt, rc_op_linear;
 extern const rc_op_def rc_op_sum, rc_op_mean, rc_op_max, rc_op_logsumexp, rc_op_l2norm;
+extern const rc_op_def rc_op_reshape, rc_op_slice, rc_op_concat, rc_op_stack, rc_op_transpose;
+extern const rc_op_def rc_op_embedding, rc_op_index_select, rc_op_where, rc_op_masked_fill;
+extern const rc_op_def rc_op_softmax, rc_op_log_softmax, rc_op_cross_entropy, rc_op_nll,
+    rc_op_bce_with_logits, rc_op_mse;
+extern const rc_op_def rc_op_sparse_matmul;
 
 #endif

@@ -20,6 +20,22 @@ static const rc_op_def *const registry[] = {
     &rc_op_max,
     &rc_op_logsumexp,
     &rc_op_l2norm,
+    &rc_op_reshape,
+    &rc_op_slice,
+    &rc_op_concat,
+    &rc_op_stack,
+    &rc_op_transpose,
+    &rc_op_embedding,
+    &rc_op_index_select,
+    &rc_op_where,
+    &rc_op_masked_fill,
+    &rc_op_softmax,
+    &rc_op_log_softmax,
+    &rc_op_cross_entropy,
+    &rc_op_nll,
+    &rc_op_bce_with_logits,
+    &rc_op_mse,
+    &rc_op_sparse_matmul,
 };
 
 int rc_op_count(void) {

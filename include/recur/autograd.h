@@ -41,7 +41,7 @@ RC_API rc_status rc_gradcheck_loss(rc_var loss, const rc_gradcheck_opts *opts,
 // Checks one op on random inputs: for registry tests and users' custom ops.
 RC_API rc_status rc_gradcheck_op(const struct rc_op_def *op, uint64_t seed,
                                  rc_gradcheck_report *rep);
-// Accumulation check for a multi-input op: the op applied twice to the same leaves, and one leaf
+// Accumulation check: the op applied twice to the same leaves, and (for multi-input ops) one leaf
 // fed to every input slot whose shape allows, must give exactly summed gradients.
 RC_API rc_status rc_gradcheck_op_accumulation(const struct rc_op_def *op, uint64_t seed,
                                               rc_gradcheck_report *rep);

@@ -33,6 +33,10 @@ RC_API size_t rc_graph_bytes_reserved(const rc_graph *g); // arena memory held, 
 // handles until rc_graph_reset. The message names op, node, scope and shapes.
 RC_API rc_status rc_graph_status(const rc_graph *g);
 RC_API const char *rc_graph_errmsg(const rc_graph *g); // "" when status is RC_OK
+// Sets the sticky error from code outside the ops (a layer rejecting its arguments): the message
+// reads "who (scope s): ...". The first error wins; st must not be RC_OK.
+RC_API void rc_graph_set_error(rc_graph *g, rc_status st, const char *who, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 // Grad mode: when disabled, new nodes record nothing for backward (inference, evaluation).
 // Returns the previous setting so callers can restore it.
@@ -96,6 +100,10 @@ RC_API float *rc_param_state(rc_param *p, int k);
 // embedding gather) marks only the rows it touched; any other op marks all rows.
 // Returns NULL when every row counts as touched.
 RC_API const uint8_t *rc_param_touched_rows(const rc_param *p);
+// For gradients written by hand into rc_param_grad: marks row `row` as touched, as a row-sparse
+// op's backward does, or every row when row < 0, as a dense op's does (rc_param_touched_rows then
+// returns NULL until zero_grad). RC_ERR_RANGE if row >= the first dimension.
+RC_API rc_status rc_param_mark_touched(rc_param *p, int64_t row);
 // Frozen parameters get no gradient and are skipped by optimizers.
 RC_API void rc_param_set_frozen(rc_param *p, bool frozen);
 RC_API bool rc_param_frozen(const rc_param *p);

@@ -53,20 +53,32 @@ RC_API rc_var rc_logsumexp(rc_var x, int axis, bool keepdims);
 RC_API rc_var rc_l2norm(rc_var x, int axis, bool keepdims); // sqrt(sum x^2)
 RC_API rc_var rc_l2norm_all(rc_var x);
 
-// ---- shape ------------------------------------------------------------------------------------
-RC_API rc_var rc_reshape(rc_var x, rc_shape shape); // one dim may be -1
-RC_API rc_var rc_slice(rc_var x, int axis, int64_t start, int64_t end); // [start, end)
+// ---- shape (every result is a copy; axes may be negative, counted from the end) ---------------
+// x with a new shape of the same number of elements; one dim may be -1 (inferred).
+RC_API rc_var rc_reshape(rc_var x, rc_shape shape);
+// x[.., start:end, ..] along axis; start and end may be negative (counted from the end, as in
+// Python), and [start, end) must be non-empty and inside the axis: RC_ERR_RANGE otherwise.
+RC_API rc_var rc_slice(rc_var x, int axis, int64_t start, int64_t end);
+// xs[0..n-1] joined along an existing axis; all other dims must match. n >= 1.
 RC_API rc_var rc_concat(const rc_var *xs, int n, int axis);
+// xs[0..n-1], all of one shape S, joined along a new axis (in [-(ndim+1), ndim]). n >= 1.
 RC_API rc_var rc_stack(const rc_var *xs, int n, int axis); // new axis
-// Splits x along axis into n equal chunks written to out[n] (n slices).
+// Splits x along axis into n equal chunks written to out[n] (n slices). A size not divisible by
+// n is RC_ERR_SHAPE; on any error every out[i] is a poisoned handle.
 RC_API void rc_split(rc_var x, int axis, int n, rc_var *out);
 RC_API rc_var rc_transpose(rc_var x); // 2-D: [M,N] -> [N,M]
 
 // ---- indexing -------------------------------------------------------------------------------
-// Rows of table [V,D] picked by ids (any shape S, copied) -> S + [D]. Backward scatter-adds into
-// the picked rows only. An id outside [0,V) is an RC_ERR_RANGE error.
+// Rows of table [V,D] picked by ids (any shape S of up to 3 dims, copied) -> S + [D]. Backward
+// scatter-adds into the picked rows only and marks them in rc_param_touched_rows. An id outside
+// [0,V) is an RC_ERR_RANGE error naming the id and its position.
 RC_API rc_var rc_embedding(rc_var table, const int32_t *ids, rc_shape ids_shape);
-// Entries of x picked along axis by idx[n] -> x's shape with dim[axis] = n.
+// The same with PyTorch's padding_idx: positions whose id is padding_idx read the row as stored
+// but send it no gradient (and do not mark it touched). padding_idx in [0,V), or -1 for none.
+RC_API rc_var rc_embedding_pad(rc_var table, const int32_t *ids, rc_shape ids_shape,
+                               int32_t padding_idx);
+// Entries of x picked along axis by idx[n] (copied, each in [0, dim[axis]), repeats allowed)
+// -> x's shape with dim[axis] = n. Backward scatter-adds.
 RC_API rc_var rc_index_select(rc_var x, int axis, const int32_t *idx, int64_t n);
 // where(mask, a, b): mask != 0 picks a, else b; mask, a and b broadcast; mask gets no gradient.
 RC_API rc_var rc_where(rc_var mask, rc_var a, rc_var b);
@@ -75,24 +87,49 @@ RC_API rc_var rc_masked_fill(rc_var x, rc_var mask, float value);
 
 // ---- softmax and losses ---------------------------------------------------------------------
 typedef enum rc_reduction { RC_REDUCE_MEAN = 0, RC_REDUCE_SUM, RC_REDUCE_NONE } rc_reduction;
+// Numerically stable along axis (negative counts from the end); same shape as x.
 RC_API rc_var rc_softmax(rc_var x, int axis);
 RC_API rc_var rc_log_softmax(rc_var x, int axis);
-// Cross-entropy from logits [N,C] and targets[N] in [0,C) or == ignore_index (use -100 for
-// PyTorch's default); mean is over the targets that are not ignored. NONE gives [N].
+// Cross-entropy from logits [N,C] and targets[N] (copied) in [0,C) or == ignore_index (use -100
+// for PyTorch's default); a target outside both is RC_ERR_RANGE naming its position and value.
+// NONE gives [N] with 0 at ignored rows; MEAN averages over the rows not ignored, and is 0 with
+// zero gradient when every row is ignored (PyTorch gives NaN there); SUM and MEAN give a scalar.
 RC_API rc_var rc_cross_entropy(rc_var logits, const int32_t *targets, rc_reduction red,
                                int32_t ignore_index);
 // Negative log-likelihood from log-probabilities [N,C]; same targets and reduction rules.
 RC_API rc_var rc_nll(rc_var logp, const int32_t *targets, rc_reduction red, int32_t ignore_index);
-// Binary cross-entropy with logits; targets in [0,1], same shape as logits, no gradient.
+// Binary cross-entropy with logits, max(x,0) - x*y + log(1 + e^-|x|); targets y (usually in
+// [0,1]) have the shape of logits and get no gradient. MEAN is over all elements.
 RC_API rc_var rc_bce_with_logits(rc_var logits, rc_var targets, rc_reduction red);
+// (pred - target)^2 with pred and target of one shape, both differentiable.
 RC_API rc_var rc_mse(rc_var pred, rc_var target, rc_reduction red);
 
 // ---- dropout --------------------------------------------------------------------------------
-// A mask of shape `shape` with entries 0 (probability p) or 1/(1-p), drawn from rng; a leaf with
-// no gradient. p in [0,1); p == 0 gives all ones.
+// A mask of shape `shape` with entries 0 (probability p) or 1/(1-p), one rc_rng_uniform draw per
+// entry in order, so a seed reproduces it; a leaf with no gradient. p in [0,1), else
+// RC_ERR_RANGE; p == 0 gives all ones and draws nothing (rng may then be NULL).
 RC_API rc_var rc_dropout_mask(rc_graph *g, rc_shape shape, float p, rc_rng *rng);
 // Inverted dropout: x * mask with a fresh mask; *mask_out (optional) receives the mask so the
-// same mask can be reused across time steps with rc_mul. p == 0 returns x itself.
+// same mask can be reused across time steps with rc_mul. p == 0 returns x itself (and an
+// all-ones mask through mask_out). p outside [0,1) is RC_ERR_RANGE.
 RC_API rc_var rc_dropout(rc_var x, float p, rc_rng *rng, rc_var *mask_out);
+
+
+// ---- sparse ---------------------------------------------------------------------------------
+// A compressed sparse row matrix [R,C]: row r's entries are indices[k], values[k] for k in
+// [indptr[r], indptr[r+1]), with indptr[0] == 0. Columns within a row are ascending (the
+// builder in text.h makes them so); rc_sparse_matmul accepts any order and repeats.
+typedef struct rc_csr {
+    int64_t rows, cols;
+    int64_t *indptr;   // [R+1]
+    int32_t *indices;  // [nnz], each in [0, C)
+    float *values;     // [nnz]
+    int64_t cap_rows, cap_nnz; // allocated sizes (the text.h builder's bookkeeping)
+} rc_csr;
+
+// y = A b: the sparse A [R,C] (copied into the graph's arena) times the dense b [C,N] -> [R,N].
+// Gradient to b only: db += A^T g. RC_ERR_SHAPE when C differs from b's rows, RC_ERR_RANGE for a
+// column index outside [0,C) or an indptr that is not non-decreasing from 0.
+RC_API rc_var rc_sparse_matmul(const rc_csr *a, rc_var b);
 
 #endif

@@ -159,3 +159,27 @@ Test(graph, model_gradcheck_on_a_small_net) {
     cr_assert_eq(rep.checked, 16);
     cr_assert_eq(rep.failed, 0, "%s", rep.worst);
 }
+
+Test(graph, zero_grad_clears_touched_rows_and_dense_gradients) {
+    rc_param *table, *w;
+    rc_params_add(ps, "table", RC_SHAPE(6, 2), &table);
+    rc_params_add(ps, "w", RC_SHAPE(2), &w);
+    for (int step = 0; step < 2; step++) {
+        const int32_t ids[2] = {1, 4};
+        rc_var e = rc_embedding(rc_use(g, table), ids, RC_SHAPE(2));
+        rc_var y = rc_sum_all(rc_mul(e, rc_use(g, w)));
+        tu_fill_uniform(rc_param_value(w).data, 2, 1, 2, (uint64_t)step);
+        cr_assert_eq(rc_backward(y), RC_OK);
+        cr_assert_neq(rc_param_grad(table).data[1 * 2], 0.0f);
+        rc_params_zero_grad(ps);
+        for (int i = 0; i < 12; i++)
+            cr_assert_eq(rc_param_grad(table).data[i], 0.0f, "table grad %d", i);
+        cr_assert_eq(rc_param_grad(w).data[0], 0.0f);
+        cr_assert_eq(rc_param_touched_rows(table)[1], 0);
+        rc_graph_reset(g);
+    }
+    // A gradient written by hand without marking rows is still cleared.
+    rc_param_grad(table).data[5] = 3.0f;
+    rc_params_zero_grad(ps);
+    cr_assert_eq(rc_param_grad(table).data[5], 0.0f);
+}

@@ -1,0 +1,19 @@
+// The Dropout layer, PyTorch's torch.nn.Dropout: inverted dropout in training, identity in eval.
+#include <math.h>
+
+#include <recur/recur.h>
+
+rc_status rc_dropout_layer_init(rc_dropout_layer *l, float p) {
+    if (!l || !(p >= 0 && p <= 1))
+        return RC_ERR_ARG;
+    *l = (rc_dropout_layer){p, true};
+    return RC_OK;
+}
+
+rc_var rc_dropout_layer_forward(const rc_dropout_layer *l, rc_var x, rc_rng *rng) {
+    if (!l->training || l->p == 0)
+        return x;
+    if (l->p == 1)
+        return rc_scale(x, 0.0f); // every unit dropped; gradients are zero too
+    return rc_dropout(x, l->p, rng, NULL);
+}

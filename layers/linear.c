@@ -1,0 +1,73 @@
+// The Linear layer, PyTorch's torch.nn.Linear: names, [O,I] layout and default init.
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <recur/recur.h>
+
+#include "layers_impl.h"
+
+rc_status rc_errf(char *err, size_t err_len, rc_status st, const char *fmt, ...) {
+    if (err && err_len) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, err_len, fmt, ap);
+        va_end(ap);
+    }
+    return st;
+}
+
+char *rc_layer_name(const char *prefix, const char *leaf) {
+    const bool bare = !prefix || !*prefix;
+    size_t n = (bare ? 0 : strlen(prefix) + 1) + strlen(leaf) + 1;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s%s%s", bare ? "" : prefix, bare ? "" : ".", leaf);
+    return s;
+}
+
+rc_status rc_layer_add_params(rc_params *ps, const char *prefix, int n, const char *const *leaf,
+                              const rc_shape *shape, rc_param **out) {
+    char *names[4] = {NULL, NULL, NULL, NULL};
+    rc_status st = RC_OK;
+    for (int i = 0; i < n && st == RC_OK; i++) {
+        names[i] = rc_layer_name(prefix, leaf[i]);
+        if (!names[i])
+            st = RC_ERR_NOMEM;
+        else if (rc_params_find(ps, names[i]))
+            st = RC_ERR_ARG; // checked for all first, so a clash adds nothing
+    }
+    for (int i = 0; i < n && st == RC_OK; i++)
+        st = rc_params_add(ps, names[i], shape[i], &out[i]);
+    for (int i = 0; i < n; i++)
+        free(names[i]);
+    return st;
+}
+
+rc_status rc_linear_layer_init(rc_linear_layer *l, rc_params *ps, const char *prefix,
+                               int64_t dim_in, int64_t dim_out, bool bias, rc_rng *rng) {
+    if (!l || !ps || !rng)
+        return RC_ERR_ARG;
+    memset(l, 0, sizeof *l);
+    if (dim_in <= 0 || dim_out <= 0)
+        return RC_ERR_SHAPE;
+    const char *leaf[2] = {"weight", "bias"};
+    const rc_shape shape[2] = {RC_SHAPE(dim_out, dim_in), RC_SHAPE(dim_out)};
+    rc_param *p[2] = {NULL, NULL};
+    rc_status st = rc_layer_add_params(ps, prefix, bias ? 2 : 1, leaf, shape, p);
+    if (st != RC_OK)
+        return st;
+    const double bound = 1.0 / sqrt((double)dim_in);
+    const rc_init u = {.kind = RC_INIT_UNIFORM, .a = -bound, .b = bound};
+    for (int i = 0; i < 2 && st == RC_OK; i++)
+        if (p[i])
+            st = rc_init_param(p[i], &u, rng);
+    *l = (rc_linear_layer){p[0], p[1], dim_in, dim_out};
+    return st;
+}
+
+rc_var rc_linear_layer_forward(const rc_linear_layer *l, rc_graph *g, rc_var x) {
+    return rc_linear(x, rc_use(g, l->weight), l->bias ? rc_use(g, l->bias) : RC_NONE);
+}

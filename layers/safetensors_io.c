@@ -1,0 +1,298 @@
+// safetensors: reading tensors with conversion to f32, and the atomic F32 writer.
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <recur/recur.h>
+
+#include "safetensors_impl.h"
+
+// ---- conversion to f32 ------------------------------------------------------------------------
+
+static uint64_t le(const unsigned char *b, size_t n) {
+    uint64_t v = 0;
+    for (size_t i = n; i-- > 0;)
+        v = v << 8 | b[i];
+    return v;
+}
+
+static float f32_bits(uint32_t u) {
+    float x;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+// An IEEE-style binary format with `eb` exponent and `mb` mantissa bits, exactly in f32.
+// `has_inf`: the all-ones exponent means Inf/NaN; otherwise (E4M3) only all-ones is NaN.
+static float small_float(uint32_t bits, int eb, int mb, bool has_inf) {
+    const uint32_t sign = bits >> (eb + mb) & 1, e = bits >> mb & ((1u << eb) - 1);
+    const uint32_t m = bits & ((1u << mb) - 1), emax = (1u << eb) - 1;
+    const int bias = (1 << (eb - 1)) - 1;
+    float v;
+    if (has_inf && e == emax)
+        v = m ? NAN : INFINITY;
+    else if (!has_inf && e == emax && m == (1u << mb) - 1)
+        v = NAN;
+    else if (e == 0)
+        v = ldexpf((float)m, 1 - bias - mb);
+    else
+        v = ldexpf((float)(m | 1u << mb), (int)e - bias - mb);
+    return sign ? -v : v;
+}
+
+static float convert_one(rc_dtype dt, const unsigned char *b) {
+    switch (dt) {
+    case RC_DTYPE_F32:
+        return f32_bits((uint32_t)le(b, 4));
+    case RC_DTYPE_F16:
+        return small_float((uint32_t)le(b, 2), 5, 10, true);
+    case RC_DTYPE_BF16:
+        return f32_bits((uint32_t)le(b, 2) << 16);
+    case RC_DTYPE_F64: {
+        uint64_t u = le(b, 8);
+        double d;
+        memcpy(&d, &u, sizeof d);
+        return (float)d;
+    }
+    case RC_DTYPE_F8_E4M3:
+        return small_float(b[0], 4, 3, false);
+    case RC_DTYPE_F8_E5M2:
+        return small_float(b[0], 5, 2, true);
+    case RC_DTYPE_I8:
+        return (float)(int8_t)b[0];
+    case RC_DTYPE_I16:
+        return (float)(int16_t)(uint16_t)le(b, 2);
+    case RC_DTYPE_I32:
+        return (float)(int32_t)(uint32_t)le(b, 4);
+    case RC_DTYPE_I64:
+        return (float)(int64_t)le(b, 8);
+    case RC_DTYPE_U8:
+        return (float)b[0];
+    case RC_DTYPE_U16:
+    case RC_DTYPE_U32:
+    case RC_DTYPE_U64:
+        return (float)le(b, rc_dtype_size(dt));
+    case RC_DTYPE_BOOL:
+    default:
+        return b[0] ? 1.0f : 0.0f;
+    }
+}
+
+static const rc_safetensors_info *find_checked(const rc_safetensors *f, const char *name,
+                                               char *err, size_t err_len) {
+    const rc_safetensors_info *t = rc_safetensors_find(f, name);
+    if (!t)
+        rc_errf(err, err_len, RC_OK, "%s: no tensor named \"%s\"", f ? rc_st_path(f) : "(null)",
+                   name ? name : "(null)");
+    return t;
+}
+
+#define CHUNK 8192
+
+rc_status rc_safetensors_read(const rc_safetensors *f, const char *name, float *out, int64_t n,
+                              char *err, size_t err_len) {
+    const rc_safetensors_info *t = find_checked(f, name, err, err_len);
+    if (!t)
+        return RC_ERR_NOTFOUND;
+    if (n != t->numel || (n > 0 && !out)) {
+        return rc_errf(err, err_len, RC_ERR_SHAPE, "%s: tensor \"%s\" has %lld elements, the buffer %lld",
+                   rc_st_path(f), name, (long long)t->numel, (long long)n);
+    }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (t->dtype == RC_DTYPE_F32) // the file's bytes are the host's floats
+        return n ? rc_st_read_bytes(f, t->offset, out, (size_t)n * 4, err, err_len) : RC_OK;
+#endif
+    const size_t size = rc_dtype_size(t->dtype);
+    unsigned char buf[CHUNK * 8];
+    for (int64_t done = 0; done < n;) {
+        const int64_t k = n - done < CHUNK ? n - done : CHUNK;
+        rc_status st = rc_st_read_bytes(f, t->offset + (uint64_t)done * size, buf,
+                                        (size_t)k * size, err, err_len);
+        if (st != RC_OK)
+            return st;
+        for (int64_t i = 0; i < k; i++)
+            out[done + i] = convert_one(t->dtype, buf + (size_t)i * size);
+        done += k;
+    }
+    return RC_OK;
+}
+
+rc_status rc_safetensors_read_raw(const rc_safetensors *f, const char *name, void *out,
+                                  size_t bytes, char *err, size_t err_len) {
+    const rc_safetensors_info *t = find_checked(f, name, err, err_len);
+    if (!t)
+        return RC_ERR_NOTFOUND;
+    if (bytes != t->nbytes || (bytes > 0 && !out)) {
+        return rc_errf(err, err_len, RC_ERR_SHAPE, "%s: tensor \"%s\" has %llu bytes, the buffer %zu",
+                   rc_st_path(f), name, (unsigned long long)t->nbytes, bytes);
+    }
+    return bytes ? rc_st_read_bytes(f, t->offset, out, bytes, err, err_len) : RC_OK;
+}
+
+// ---- writer -----------------------------------------------------------------------------------
+
+static json_t *tensor_header(const rc_safetensors_entry *e, uint64_t begin, uint64_t end) {
+    json_t *shape = json_array();
+    for (int d = 0; shape && d < e->shape.ndim; d++)
+        json_array_append_new(shape, json_integer(e->shape.dim[d]));
+    json_t *offs = json_pack("[I,I]", (json_int_t)begin, (json_int_t)end);
+    return json_pack("{s:s,s:o,s:o}", "dtype", "F32", "shape", shape, "data_offsets", offs);
+}
+
+static rc_status check_entry(const rc_safetensors_entry *e, const char *path, char *err,
+                             size_t err_len) {
+    if (!e->name || !*e->name || !strcmp(e->name, "__metadata__")) {
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: tensor name \"%s\" is empty or reserved", path,
+                   e->name ? e->name : "(null)");
+    }
+    bool shape_ok = e->shape.ndim >= 0 && e->shape.ndim <= RC_MAX_DIMS;
+    for (int d = 0; shape_ok && d < e->shape.ndim; d++)
+        shape_ok = e->shape.dim[d] >= 0;
+    if (!shape_ok || (!e->data && rc_shape_numel(e->shape) > 0)) {
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: tensor \"%s\" has a bad shape or NULL data", path,
+                   e->name);
+    }
+    return RC_OK;
+}
+
+// The header text, padded with spaces to a multiple of 8; *len receives its length.
+static rc_status build_header(const rc_safetensors_entry *t, int n, const char *const *meta,
+                              const char *path, char **text, size_t *len, char *err,
+                              size_t err_len) {
+    json_t *root = json_object();
+    rc_status st = root ? RC_OK : RC_ERR_NOMEM;
+    if (st == RC_OK && meta && meta[0]) {
+        json_t *m = json_object();
+        json_object_set_new(root, "__metadata__", m);
+        for (int i = 0; m && meta[i]; i += 2) {
+            if (!meta[i + 1] || json_object_get(m, meta[i]) ||
+                json_object_set_new(m, meta[i], json_string(meta[i + 1])) != 0) {
+                rc_errf(err, err_len, RC_OK, "%s: metadata key \"%s\" has no value, is repeated or "
+                           "is not UTF-8", path, meta[i]);
+                st = RC_ERR_ARG;
+                break;
+            }
+        }
+    }
+    uint64_t at = 0;
+    for (int i = 0; st == RC_OK && i < n; i++) {
+        st = check_entry(&t[i], path, err, err_len);
+        if (st != RC_OK)
+            break;
+        const uint64_t bytes = (uint64_t)rc_shape_numel(t[i].shape) * sizeof(float);
+        // set_new takes h even when it fails; a repeated name is caught before h exists.
+        if (json_object_get(root, t[i].name) ||
+            json_object_set_new(root, t[i].name, tensor_header(&t[i], at, at + bytes)) != 0) {
+            rc_errf(err, err_len, RC_OK, "%s: tensor name \"%s\" is repeated or not UTF-8", path,
+                       t[i].name);
+            st = RC_ERR_ARG;
+        }
+        at += bytes;
+    }
+    char *s = st == RC_OK ? json_dumps(root, JSON_COMPACT) : NULL;
+    json_decref(root);
+    if (st != RC_OK)
+        return st;
+    if (!s) {
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory", path);
+    }
+    const size_t raw = strlen(s), padded = (raw + 7) / 8 * 8;
+    *text = malloc(padded + 1);
+    if (*text) {
+        memcpy(*text, s, raw);
+        memset(*text + raw, ' ', padded - raw);
+    }
+    free(s);
+    if (!*text)
+        return RC_ERR_NOMEM;
+    *len = padded;
+    return RC_OK;
+}
+
+static bool write_f32(FILE *fp, const float *x, int64_t n) {
+    if (n == 0)
+        return true; // an empty tensor may come with data == NULL
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return fwrite(x, sizeof *x, (size_t)n, fp) == (size_t)n;
+#else
+    for (int64_t i = 0; i < n; i++) {
+        uint32_t u;
+        memcpy(&u, &x[i], 4);
+        unsigned char b[4] = {u & 255, u >> 8 & 255, u >> 16 & 255, u >> 24};
+        if (fwrite(b, 1, 4, fp) != 4)
+            return false;
+    }
+    return true;
+#endif
+}
+
+static bool write_body(FILE *fp, const char *text, size_t len, const rc_safetensors_entry *t,
+                       int n) {
+    unsigned char lenbuf[8];
+    for (int i = 0; i < 8; i++)
+        lenbuf[i] = (unsigned char)((uint64_t)len >> (8 * i));
+    bool ok = fwrite(lenbuf, 1, 8, fp) == 8 && fwrite(text, 1, len, fp) == len;
+    for (int i = 0; ok && i < n; i++)
+        ok = write_f32(fp, t[i].data, rc_shape_numel(t[i].shape));
+    return ok;
+}
+
+// Directory entries become durable only when the directory itself is synced.
+static void sync_dir(const char *path) {
+    char *dir = strdup(path);
+    if (!dir)
+        return;
+    char *slash = strrchr(dir, '/');
+    const char *d = slash ? (slash == dir ? "/" : (*slash = 0, dir)) : ".";
+    FILE *fp = fopen(d, "r");
+    if (fp) {
+        fsync(fileno(fp));
+        fclose(fp);
+    }
+    free(dir);
+}
+
+rc_status rc_safetensors_write(const char *path, const rc_safetensors_entry *t, int n,
+                               const char *const *meta, char *err, size_t err_len) {
+    if (!path || n < 0 || (n > 0 && !t)) {
+        return rc_errf(err, err_len, RC_ERR_ARG, "rc_safetensors_write: NULL path or entries");
+    }
+    char *text = NULL;
+    size_t len = 0;
+    rc_status st = build_header(t, n, meta, path, &text, &len, err, err_len);
+    if (st != RC_OK)
+        return st;
+    const size_t plen = strlen(path);
+    char *tmp = malloc(plen + 16);
+    int fd = -1;
+    if (tmp) {
+        snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
+        fd = mkstemp(tmp);
+    }
+    FILE *fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!fp) {
+        rc_errf(err, err_len, RC_OK, "%s: cannot create a temporary file: %s", path,
+                   strerror(errno));
+        if (fd >= 0)
+            close(fd), unlink(tmp);
+        free(tmp), free(text);
+        return RC_ERR_IO;
+    }
+    fchmod(fd, 0644); // mkstemp makes 0600; weights are shared like any other output
+    bool ok = write_body(fp, text, len, t, n) && fflush(fp) == 0 && fsync(fileno(fp)) == 0;
+    int saved = errno;
+    ok = (fclose(fp) == 0) && ok;
+    ok = ok && rename(tmp, path) == 0;
+    if (!ok) {
+        rc_errf(err, err_len, RC_OK, "%s: write failed: %s", path, strerror(saved ? saved : errno));
+        unlink(tmp);
+    } else
+        sync_dir(path);
+    free(tmp), free(text);
+    return ok ? RC_OK : RC_ERR_IO;
+}
