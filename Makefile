@@ -1,10 +1,12 @@
 # Two commands for a new user on a fresh Debian 12 machine:
 #   make demo   installs what is missing, builds a release build, runs `recur demo`
 #   make test   installs what is missing, runs the Criterion suite plainly and under ASan+UBSan
+# And, on demand, `make bench` (BENCH_ARGS="--threads 2" for two threads): bench/README.md.
 # Everything else is meson: see README.md.
 
 DEBIAN_PACKAGES := gcc make meson ninja-build pkg-config libdnnl-dev libcriterion-dev \
                    libjansson-dev graphviz
+BENCH_PACKAGES := python3-torch
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MESON_TEST := meson test --print-errorlogs -v --num-processes 1
 
@@ -15,10 +17,18 @@ export RECUR_DATA := $(abspath ../shared/data)
 endif
 endif
 
-.PHONY: deps demo test test-plain test-sanitize bench clean
+.PHONY: deps bench-deps demo test test-plain test-sanitize bench clean
 
 deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:" $$missing; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+bench-deps: deps
+	@missing=$$(for p in $(BENCH_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:" $$missing; \
 	  $(SUDO) apt-get update -qq && \
@@ -49,6 +59,10 @@ test-plain: build-test/build.ninja
 test-sanitize: build-san/build.ninja
 	ninja -C build-san
 	$(MESON_TEST) -C build-san
+
+bench: bench-deps build-release/build.ninja
+	ninja -C build-release
+	bench/run_overhead.sh --build build-release $(BENCH_ARGS)
 
 clean:
 	rm -rf build-release build-test build-san demo-out

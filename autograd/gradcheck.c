@@ -41,15 +41,38 @@ static void report_compare(rc_gradcheck_report *rep, const rc_gradcheck_opts *o,
                  (long long)at, analytic, numeric);
 }
 
-// Indices to check in a tensor of n entries: all, or max distinct ones drawn with rng.
-static int64_t pick_count(int64_t n, int max) {
-    return max > 0 && max < n ? max : n;
+// Which entries of a tensor of n entries to check: all of them, or `max` distinct ones visited as
+// start, start + step, ... (mod n) with step coprime to n, both drawn from rng.
+typedef struct entry_walk {
+    int64_t count, start, step, n;
+} entry_walk;
+
+static int64_t gcd64(int64_t a, int64_t b) {
+    while (b) {
+        int64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
 }
 
-static int64_t pick_index(rc_rng *rng, int64_t n, int max, int64_t k) {
-    if (!(max > 0 && max < n))
-        return k;
-    return (int64_t)(rc_rng_uniform(rng) * (double)n);
+static entry_walk entry_walk_new(rc_rng *rng, int64_t n, int max) {
+    entry_walk w = {n, 0, 1, n};
+    if (max > 0 && max < n) {
+        w.count = max;
+        w.start = (int64_t)(rc_rng_uniform(rng) * (double)n);
+        do
+            w.step = 1 + (int64_t)(rc_rng_uniform(rng) * (double)(n - 1));
+        while (gcd64(w.step, n) != 1);
+    }
+    return w;
+}
+
+// The next entry: start first, then one step further each call (no overflow for any n < 2^62).
+static int64_t entry_walk_next(entry_walk *w) {
+    int64_t j = w->start;
+    w->start = (w->start + w->step) % w->n;
+    return j;
 }
 
 // ---- shared perturbation loop ---------------------------------------------------------------
@@ -68,9 +91,9 @@ static double perturbed(rc_graph *g, float *x, float delta, objective_fn f, cons
 static void check_leaf(rc_graph *g, float *value, const float *analytic, int64_t n,
                        const char *what, const rc_gradcheck_opts *o, rc_rng *rng, objective_fn f,
                        const void *ctx, rc_gradcheck_report *rep) {
-    int64_t count = pick_count(n, o->max_per_tensor);
-    for (int64_t k = 0; k < count; k++) {
-        int64_t j = pick_index(rng, n, o->max_per_tensor, k);
+    entry_walk walk = entry_walk_new(rng, n, o->max_per_tensor);
+    for (int64_t k = 0; k < walk.count; k++) {
+        int64_t j = entry_walk_next(&walk);
         double plus = perturbed(g, &value[j], o->eps, f, ctx);
         double minus = perturbed(g, &value[j], -o->eps, f, ctx);
         double numeric = (plus - minus) / (2.0 * (double)o->eps);

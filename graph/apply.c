@@ -1,11 +1,17 @@
 // rc_apply: the one path by which every op, built-in or custom, enters a graph.
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "graph_impl.h"
 
 #define APPLY_STACK_INPUTS 8
+
+static size_t align_up(size_t n) {
+    const size_t a = _Alignof(max_align_t);
+    return (n + a - 1) & ~(a - 1);
+}
 
 static void shapes_str(const rc_tensor *in, int n_in, char *buf, size_t len) {
     size_t at = 0;
@@ -51,7 +57,8 @@ static rc_var apply_checked(rc_graph *g, const rc_op_def *op, const rc_var *in, 
     if (!gather_inputs(g, op, in, n_in, ins, &needs_grad) || g->status != RC_OK)
         return rc_graph_poison(g);
     rc_shape shape;
-    char why[384] = "";
+    char why[384];
+    why[0] = '\0'; // not `= ""`, which clears all 384 bytes on every op
     rc_status st = op->shape(ins, n_in, attr, &shape, why, sizeof why);
     if (st != RC_OK) {
         if (!why[0]) {
@@ -62,14 +69,19 @@ static rc_var apply_checked(rc_graph *g, const rc_op_def *op, const rc_var *in, 
         rc_graph_fail(g, st, op->name, g->n_nodes, "%s", why);
         return rc_graph_poison(g);
     }
-    int64_t numel = rc_shape_numel(shape);
-    float *data = rc_arena_alloc(&g->values, (size_t)numel * sizeof(float));
-    uint32_t *idx_copy = rc_arena_alloc(&g->values, (size_t)n_in * sizeof(uint32_t));
-    void *attr_copy = attr_size ? rc_arena_alloc(&g->values, attr_size) : NULL;
-    if (!data || !idx_copy || (attr_size && !attr_copy)) {
+    // One arena piece per node: the output (64-byte aligned), then the input indices and the
+    // attributes, each aligned for any type. Three separate pieces would each round up to 64 bytes.
+    const int64_t numel = rc_shape_numel(shape);
+    const size_t data_bytes = align_up((size_t)numel * sizeof(float));
+    const size_t idx_bytes = align_up((size_t)n_in * sizeof(uint32_t));
+    unsigned char *piece = rc_arena_alloc(&g->values, data_bytes + idx_bytes + attr_size);
+    if (!piece) {
         rc_graph_fail(g, RC_ERR_NOMEM, op->name, g->n_nodes, "out of memory");
         return rc_graph_poison(g);
     }
+    float *data = (float *)(void *)piece;
+    uint32_t *idx_copy = (uint32_t *)(void *)(piece + data_bytes);
+    void *attr_copy = attr_size ? piece + data_bytes + idx_bytes : NULL;
     for (int i = 0; i < n_in; i++)
         idx_copy[i] = in[i].idx;
     if (attr_size)

@@ -110,6 +110,16 @@ void rc_graph_fail(rc_graph *g, rc_status st, const char *op, int64_t node, cons
     va_end(ap);
 }
 
+void rc_graph_set_error(rc_graph *g, rc_status st, const char *who, const char *fmt, ...) {
+    RC_ASSERT(g && who && fmt && st != RC_OK);
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    rc_graph_fail(g, st, who, -1, "%s", msg);
+}
+
 // ---- scopes ------------------------------------------------------------------------------------
 
 const char *rc_graph_scope(const rc_graph *g) {

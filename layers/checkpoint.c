@@ -127,8 +127,7 @@ static rc_status build_meta(save_list *l, const rc_checkpoint_extra *x, const ch
         n_user++;
     for (int i = 0; i < n_user; i += 2)
         if (reserved_key(x->meta[i])) {
-            rc_st_fail(err, err_len, "%s: metadata key \"%s\" is reserved", path, x->meta[i]);
-            return RC_ERR_ARG;
+            return rc_errf(err, err_len, RC_ERR_ARG, "%s: metadata key \"%s\" is reserved", path, x->meta[i]);
         }
     l->meta = calloc((size_t)n_user + 10, sizeof *l->meta);
     if (!l->meta)
@@ -155,12 +154,10 @@ static rc_status build_meta(save_list *l, const rc_checkpoint_extra *x, const ch
 rc_status rc_checkpoint_save(const char *path, const rc_params *ps,
                              const rc_checkpoint_extra *x, char *err, size_t err_len) {
     if (!path || !ps) {
-        rc_st_fail(err, err_len, "rc_checkpoint_save: NULL path or store");
-        return RC_ERR_ARG;
+        return rc_errf(err, err_len, RC_ERR_ARG, "rc_checkpoint_save: NULL path or store");
     }
     if (x && x->optim && rc_optim_params(x->optim) != ps) {
-        rc_st_fail(err, err_len, "%s: the optimizer works on another parameter store", path);
-        return RC_ERR_ARG;
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: the optimizer works on another parameter store", path);
     }
     const int np = rc_params_count(ps), cap = np * (1 + N_SLOTS);
     save_list l = {calloc((size_t)cap + 1, sizeof *l.e), calloc((size_t)cap + 1, sizeof(char *)),
@@ -176,7 +173,7 @@ rc_status rc_checkpoint_save(const char *path, const rc_params *ps,
     if (st == RC_OK)
         st = build_meta(&l, x, path, err, err_len);
     if (st == RC_ERR_NOMEM)
-        rc_st_fail(err, err_len, "%s: out of memory", path);
+        rc_errf(err, err_len, RC_OK, "%s: out of memory", path);
     if (st == RC_OK)
         st = rc_safetensors_write(path, l.e, l.n, l.meta, err, err_len);
     save_list_free(&l);
@@ -261,7 +258,7 @@ static json_t *meta_json(const rc_safetensors *f, const char *key, char *err, si
                          rc_status *st) {
     const char *text = rc_safetensors_metadata(f, key);
     if (!text) {
-        rc_st_fail(err, len, "%s: no %s metadata: the checkpoint was saved without it",
+        rc_errf(err, len, RC_OK, "%s: no %s metadata: the checkpoint was saved without it",
                    rc_st_path(f), key);
         *st = RC_ERR_NOTFOUND;
         return NULL;
@@ -269,7 +266,7 @@ static json_t *meta_json(const rc_safetensors *f, const char *key, char *err, si
     json_t *j = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
     if (!json_is_object(j)) {
         json_decref(j);
-        rc_st_fail(err, len, "%s: %s metadata is not a JSON object", rc_st_path(f), key);
+        rc_errf(err, len, RC_OK, "%s: %s metadata is not a JSON object", rc_st_path(f), key);
         *st = RC_ERR_FORMAT;
         return NULL;
     }
@@ -277,8 +274,7 @@ static json_t *meta_json(const rc_safetensors *f, const char *key, char *err, si
 }
 
 static rc_status bad_meta(const rc_safetensors *f, const char *what, char *err, size_t len) {
-    rc_st_fail(err, len, "%s: %s", rc_st_path(f), what);
-    return RC_ERR_FORMAT;
+    return rc_errf(err, len, RC_ERR_FORMAT, "%s: %s", rc_st_path(f), what);
 }
 
 static int64_t file_steps(json_t *optim, const char *name) {
@@ -349,9 +345,8 @@ static rc_status check_sched(const rc_safetensors *f, const rc_sched *s, json_t 
 static rc_status parse_rng(const rc_safetensors *f, rc_rng *r, char *err, size_t len) {
     const char *s = rc_safetensors_metadata(f, "recur.rng");
     if (!s) {
-        rc_st_fail(err, len, "%s: no recur.rng metadata: the checkpoint was saved without it",
+        return rc_errf(err, len, RC_ERR_NOTFOUND, "%s: no recur.rng metadata: the checkpoint was saved without it",
                    rc_st_path(f));
-        return RC_ERR_NOTFOUND;
     }
     for (int i = 0; i < 4; i++) {
         char *end;
@@ -435,13 +430,12 @@ static rc_status load_open(rc_safetensors *f, rc_params *ps, const rc_checkpoint
                            bool strict, rc_load_report *rep, char *err, size_t len) {
     const rc_safetensors_info **match = calloc((size_t)rc_params_count(ps) + 1, sizeof *match);
     if (!match) {
-        rc_st_fail(err, len, "%s: out of memory", rc_st_path(f));
-        return RC_ERR_NOMEM;
+        return rc_errf(err, len, RC_ERR_NOMEM, "%s: out of memory", rc_st_path(f));
     }
     match_all(f, ps, match, rep);
     rc_status st = RC_OK;
     if (strict && (rep->missing || rep->mismatched || rep->unexpected)) {
-        rc_st_fail(err, len, "%s: %s", rc_st_path(f), rep->text);
+        rc_errf(err, len, RC_OK, "%s: %s", rc_st_path(f), rep->text);
         st = rep->mismatched ? RC_ERR_SHAPE : RC_ERR_NOTFOUND;
     }
     extras e = {NULL, NULL, {{0}}};
@@ -449,7 +443,7 @@ static rc_status load_open(rc_safetensors *f, rc_params *ps, const rc_checkpoint
     if (!x)
         x = &none;
     if (st == RC_OK && x->optim && rc_optim_params(x->optim) != ps) {
-        rc_st_fail(err, len, "%s: the optimizer works on another parameter store", rc_st_path(f));
+        rc_errf(err, len, RC_OK, "%s: the optimizer works on another parameter store", rc_st_path(f));
         st = RC_ERR_ARG;
     }
     if (st == RC_OK)
@@ -475,8 +469,7 @@ rc_status rc_checkpoint_load(const char *path, rc_params *ps, const rc_checkpoin
         rep = &local;
     memset(rep, 0, sizeof *rep);
     if (!path || !ps) {
-        rc_st_fail(err, err_len, "rc_checkpoint_load: NULL path or store");
-        return RC_ERR_ARG;
+        return rc_errf(err, err_len, RC_ERR_ARG, "rc_checkpoint_load: NULL path or store");
     }
     rc_safetensors *f;
     rc_status st = rc_safetensors_open(&f, path, err, err_len);

@@ -10,6 +10,8 @@
 
 #include <recur/recur.h>
 
+#include "layers_impl.h"
+
 struct rc_optim {
     rc_params *ps;
     rc_optim_opts o;
@@ -39,21 +41,9 @@ rc_optim_opts rc_optim_defaults(rc_optim_kind kind, double lr) {
     return o;
 }
 
-static rc_status arg_error(char *err, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static rc_status arg_error(char *err, size_t len, const char *fmt, ...) {
-    if (err && len) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, len, fmt, ap);
-        va_end(ap);
-    }
-    return RC_ERR_ARG;
-}
-
 static rc_status check_opts(const rc_optim_opts *o, char *err, size_t len) {
     if ((unsigned)o->kind > RC_OPTIM_RMSPROP)
-        return arg_error(err, len, "optimizer: unknown kind %d", (int)o->kind);
+        return rc_errf(err, len, RC_ERR_ARG, "optimizer: unknown kind %d", (int)o->kind);
     const struct {
         const char *name;
         double v;
@@ -66,18 +56,18 @@ static rc_status check_opts(const rc_optim_opts *o, char *err, size_t len) {
                   {"alpha", o->alpha}};
     for (size_t i = 0; i < sizeof nonneg / sizeof *nonneg; i++)
         if (!(nonneg[i].v >= 0) || isinf(nonneg[i].v))
-            return arg_error(err, len, "optimizer: invalid %s %g (must be finite and >= 0)",
+            return rc_errf(err, len, RC_ERR_ARG, "optimizer: invalid %s %g (must be finite and >= 0)",
                              nonneg[i].name, nonneg[i].v);
     if (!isfinite(o->dampening))
-        return arg_error(err, len, "optimizer: invalid dampening %g", o->dampening);
+        return rc_errf(err, len, RC_ERR_ARG, "optimizer: invalid dampening %g", o->dampening);
     if (o->kind == RC_OPTIM_ADAM || o->kind == RC_OPTIM_ADAMW) {
         if (!(o->beta1 >= 0 && o->beta1 < 1))
-            return arg_error(err, len, "optimizer: invalid beta1 %g (must be in [0, 1))", o->beta1);
+            return rc_errf(err, len, RC_ERR_ARG, "optimizer: invalid beta1 %g (must be in [0, 1))", o->beta1);
         if (!(o->beta2 >= 0 && o->beta2 < 1))
-            return arg_error(err, len, "optimizer: invalid beta2 %g (must be in [0, 1))", o->beta2);
+            return rc_errf(err, len, RC_ERR_ARG, "optimizer: invalid beta2 %g (must be in [0, 1))", o->beta2);
     }
     if (o->kind == RC_OPTIM_SGD && o->nesterov && (o->momentum <= 0 || o->dampening != 0))
-        return arg_error(err, len, "optimizer: Nesterov momentum requires a momentum and zero "
+        return rc_errf(err, len, RC_ERR_ARG, "optimizer: Nesterov momentum requires a momentum and zero "
                          "dampening (momentum %g, dampening %g)", o->momentum, o->dampening);
     return RC_OK;
 }
@@ -85,7 +75,7 @@ static rc_status check_opts(const rc_optim_opts *o, char *err, size_t len) {
 rc_status rc_optim_new(rc_optim **out, rc_params *ps, const rc_optim_opts *opts, char *err,
                        size_t err_len) {
     if (!out || !ps || !opts)
-        return arg_error(err, err_len, "optimizer: NULL argument");
+        return rc_errf(err, err_len, RC_ERR_ARG, "optimizer: NULL argument");
     *out = NULL;
     rc_status st = check_opts(opts, err, err_len);
     if (st != RC_OK)

@@ -47,15 +47,6 @@ static bool dtype_parse(const char *s, rc_dtype *dt) {
     return false;
 }
 
-void rc_st_fail(char *err, size_t len, const char *fmt, ...) {
-    if (!err || !len)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, len, fmt, ap);
-    va_end(ap);
-}
-
 struct rc_safetensors {
     FILE *fp;
     char *path;
@@ -271,8 +262,7 @@ static rc_status open_file(parse_ctx *c, const char *path) {
     f->fp = fopen(path, "rb");
     struct stat sb;
     if (!f->fp || fstat(fileno(f->fp), &sb) != 0) {
-        rc_st_fail(c->err, c->err_len, "%s: cannot open: %s", path, strerror(errno));
-        return RC_ERR_IO;
+        return rc_errf(c->err, c->err_len, RC_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
     }
     if (!S_ISREG(sb.st_mode))
         return bad(c, "not a regular file");
@@ -295,8 +285,7 @@ static rc_status open_file(parse_ctx *c, const char *path) {
         return RC_ERR_NOMEM;
     if (fread(text, 1, hlen, f->fp) != hlen) {
         free(text);
-        rc_st_fail(c->err, c->err_len, "%s: cannot read the header", path);
-        return RC_ERR_IO;
+        return rc_errf(c->err, c->err_len, RC_ERR_IO, "%s: cannot read the header", path);
     }
     rc_status st = parse_header(c, text, hlen);
     free(text);
@@ -305,20 +294,18 @@ static rc_status open_file(parse_ctx *c, const char *path) {
 
 rc_status rc_safetensors_open(rc_safetensors **pf, const char *path, char *err, size_t err_len) {
     if (!pf || !path) {
-        rc_st_fail(err, err_len, "rc_safetensors_open: NULL argument");
-        return RC_ERR_ARG;
+        return rc_errf(err, err_len, RC_ERR_ARG, "rc_safetensors_open: NULL argument");
     }
     *pf = NULL;
     rc_safetensors *f = calloc(1, sizeof *f);
     if (!f || !(f->path = strdup(path))) {
         free(f);
-        rc_st_fail(err, err_len, "%s: out of memory", path);
-        return RC_ERR_NOMEM;
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory", path);
     }
     parse_ctx c = {f, err, err_len};
     rc_status st = open_file(&c, path);
     if (st == RC_ERR_NOMEM)
-        rc_st_fail(err, err_len, "%s: out of memory", path);
+        rc_errf(err, err_len, RC_OK, "%s: out of memory", path);
     if (st != RC_OK) {
         rc_safetensors_close(&f);
         return st;
@@ -380,9 +367,8 @@ rc_status rc_st_read_bytes(const rc_safetensors *f, uint64_t offset, void *out, 
     if (offset > (uint64_t)INT64_MAX - f->data_start ||
         fseeko(f->fp, (off_t)(f->data_start + offset), SEEK_SET) != 0 ||
         fread(out, 1, n, f->fp) != n) {
-        rc_st_fail(err, err_len, "%s: cannot read %zu bytes at data offset %llu (file changed?)",
+        return rc_errf(err, err_len, RC_ERR_IO, "%s: cannot read %zu bytes at data offset %llu (file changed?)",
                    f->path, n, (unsigned long long)offset);
-        return RC_ERR_IO;
     }
     return RC_OK;
 }

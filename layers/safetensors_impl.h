@@ -4,8 +4,9 @@
 
 #include <recur/recur.h>
 
+#include "layers_impl.h"
+
 // snprintf into err[len] when err is not NULL.
-void rc_st_fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 const char *rc_st_path(const rc_safetensors *f);
 rc_status rc_st_read_bytes(const rc_safetensors *f, uint64_t offset, void *out, size_t n,
                            char *err, size_t err_len);

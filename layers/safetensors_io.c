@@ -87,7 +87,7 @@ static const rc_safetensors_info *find_checked(const rc_safetensors *f, const ch
                                                char *err, size_t err_len) {
     const rc_safetensors_info *t = rc_safetensors_find(f, name);
     if (!t)
-        rc_st_fail(err, err_len, "%s: no tensor named \"%s\"", f ? rc_st_path(f) : "(null)",
+        rc_errf(err, err_len, RC_OK, "%s: no tensor named \"%s\"", f ? rc_st_path(f) : "(null)",
                    name ? name : "(null)");
     return t;
 }
@@ -100,9 +100,8 @@ rc_status rc_safetensors_read(const rc_safetensors *f, const char *name, float *
     if (!t)
         return RC_ERR_NOTFOUND;
     if (n != t->numel || (n > 0 && !out)) {
-        rc_st_fail(err, err_len, "%s: tensor \"%s\" has %lld elements, the buffer %lld",
+        return rc_errf(err, err_len, RC_ERR_SHAPE, "%s: tensor \"%s\" has %lld elements, the buffer %lld",
                    rc_st_path(f), name, (long long)t->numel, (long long)n);
-        return RC_ERR_SHAPE;
     }
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     if (t->dtype == RC_DTYPE_F32) // the file's bytes are the host's floats
@@ -129,9 +128,8 @@ rc_status rc_safetensors_read_raw(const rc_safetensors *f, const char *name, voi
     if (!t)
         return RC_ERR_NOTFOUND;
     if (bytes != t->nbytes || (bytes > 0 && !out)) {
-        rc_st_fail(err, err_len, "%s: tensor \"%s\" has %llu bytes, the buffer %zu",
+        return rc_errf(err, err_len, RC_ERR_SHAPE, "%s: tensor \"%s\" has %llu bytes, the buffer %zu",
                    rc_st_path(f), name, (unsigned long long)t->nbytes, bytes);
-        return RC_ERR_SHAPE;
     }
     return bytes ? rc_st_read_bytes(f, t->offset, out, bytes, err, err_len) : RC_OK;
 }
@@ -149,17 +147,15 @@ static json_t *tensor_header(const rc_safetensors_entry *e, uint64_t begin, uint
 static rc_status check_entry(const rc_safetensors_entry *e, const char *path, char *err,
                              size_t err_len) {
     if (!e->name || !*e->name || !strcmp(e->name, "__metadata__")) {
-        rc_st_fail(err, err_len, "%s: tensor name \"%s\" is empty or reserved", path,
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: tensor name \"%s\" is empty or reserved", path,
                    e->name ? e->name : "(null)");
-        return RC_ERR_ARG;
     }
     bool shape_ok = e->shape.ndim >= 0 && e->shape.ndim <= RC_MAX_DIMS;
     for (int d = 0; shape_ok && d < e->shape.ndim; d++)
         shape_ok = e->shape.dim[d] >= 0;
     if (!shape_ok || (!e->data && rc_shape_numel(e->shape) > 0)) {
-        rc_st_fail(err, err_len, "%s: tensor \"%s\" has a bad shape or NULL data", path,
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: tensor \"%s\" has a bad shape or NULL data", path,
                    e->name);
-        return RC_ERR_ARG;
     }
     return RC_OK;
 }
@@ -176,7 +172,7 @@ static rc_status build_header(const rc_safetensors_entry *t, int n, const char *
         for (int i = 0; m && meta[i]; i += 2) {
             if (!meta[i + 1] || json_object_get(m, meta[i]) ||
                 json_object_set_new(m, meta[i], json_string(meta[i + 1])) != 0) {
-                rc_st_fail(err, err_len, "%s: metadata key \"%s\" has no value, is repeated or "
+                rc_errf(err, err_len, RC_OK, "%s: metadata key \"%s\" has no value, is repeated or "
                            "is not UTF-8", path, meta[i]);
                 st = RC_ERR_ARG;
                 break;
@@ -192,7 +188,7 @@ static rc_status build_header(const rc_safetensors_entry *t, int n, const char *
         // set_new takes h even when it fails; a repeated name is caught before h exists.
         if (json_object_get(root, t[i].name) ||
             json_object_set_new(root, t[i].name, tensor_header(&t[i], at, at + bytes)) != 0) {
-            rc_st_fail(err, err_len, "%s: tensor name \"%s\" is repeated or not UTF-8", path,
+            rc_errf(err, err_len, RC_OK, "%s: tensor name \"%s\" is repeated or not UTF-8", path,
                        t[i].name);
             st = RC_ERR_ARG;
         }
@@ -203,8 +199,7 @@ static rc_status build_header(const rc_safetensors_entry *t, int n, const char *
     if (st != RC_OK)
         return st;
     if (!s) {
-        rc_st_fail(err, err_len, "%s: out of memory", path);
-        return RC_ERR_NOMEM;
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory", path);
     }
     const size_t raw = strlen(s), padded = (raw + 7) / 8 * 8;
     *text = malloc(padded + 1);
@@ -265,8 +260,7 @@ static void sync_dir(const char *path) {
 rc_status rc_safetensors_write(const char *path, const rc_safetensors_entry *t, int n,
                                const char *const *meta, char *err, size_t err_len) {
     if (!path || n < 0 || (n > 0 && !t)) {
-        rc_st_fail(err, err_len, "rc_safetensors_write: NULL path or entries");
-        return RC_ERR_ARG;
+        return rc_errf(err, err_len, RC_ERR_ARG, "rc_safetensors_write: NULL path or entries");
     }
     char *text = NULL;
     size_t len = 0;
@@ -282,7 +276,7 @@ rc_status rc_safetensors_write(const char *path, const rc_safetensors_entry *t, 
     }
     FILE *fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
     if (!fp) {
-        rc_st_fail(err, err_len, "%s: cannot create a temporary file: %s", path,
+        rc_errf(err, err_len, RC_OK, "%s: cannot create a temporary file: %s", path,
                    strerror(errno));
         if (fd >= 0)
             close(fd), unlink(tmp);
@@ -295,7 +289,7 @@ rc_status rc_safetensors_write(const char *path, const rc_safetensors_entry *t, 
     ok = (fclose(fp) == 0) && ok;
     ok = ok && rename(tmp, path) == 0;
     if (!ok) {
-        rc_st_fail(err, err_len, "%s: write failed: %s", path, strerror(saved ? saved : errno));
+        rc_errf(err, err_len, RC_OK, "%s: write failed: %s", path, strerror(saved ? saved : errno));
         unlink(tmp);
     } else
         sync_dir(path);

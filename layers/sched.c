@@ -6,6 +6,8 @@
 
 #include <recur/recur.h>
 
+#include "layers_impl.h"
+
 struct rc_sched {
     rc_optim *o;
     rc_sched_opts opts;
@@ -20,47 +22,35 @@ rc_sched_opts rc_sched_defaults(rc_sched_kind kind) {
                            .eps = 1e-8};
 }
 
-static rc_status bad(char *err, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static rc_status bad(char *err, size_t len, const char *fmt, ...) {
-    if (err && len) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, len, fmt, ap);
-        va_end(ap);
-    }
-    return RC_ERR_ARG;
-}
-
 static rc_status check(const rc_sched_opts *s, char *err, size_t len) {
     switch (s->kind) {
     case RC_SCHED_STEP:
         if (s->step_size < 1)
-            return bad(err, len, "schedule: step_size %lld must be >= 1", (long long)s->step_size);
-        return isfinite(s->gamma) ? RC_OK : bad(err, len, "schedule: gamma %g", s->gamma);
+            return rc_errf(err, len, RC_ERR_ARG, "schedule: step_size %lld must be >= 1", (long long)s->step_size);
+        return isfinite(s->gamma) ? RC_OK : rc_errf(err, len, RC_ERR_ARG, "schedule: gamma %g", s->gamma);
     case RC_SCHED_EXPONENTIAL:
-        return isfinite(s->gamma) ? RC_OK : bad(err, len, "schedule: gamma %g", s->gamma);
+        return isfinite(s->gamma) ? RC_OK : rc_errf(err, len, RC_ERR_ARG, "schedule: gamma %g", s->gamma);
     case RC_SCHED_LINEAR:
         if (!(s->start_factor > 0 && s->start_factor <= 1))
-            return bad(err, len, "schedule: start_factor %g must be in (0, 1]", s->start_factor);
+            return rc_errf(err, len, RC_ERR_ARG, "schedule: start_factor %g must be in (0, 1]", s->start_factor);
         if (!(s->end_factor >= 0 && s->end_factor <= 1))
-            return bad(err, len, "schedule: end_factor %g must be in [0, 1]", s->end_factor);
+            return rc_errf(err, len, RC_ERR_ARG, "schedule: end_factor %g must be in [0, 1]", s->end_factor);
         if (s->total_iters < 0)
-            return bad(err, len, "schedule: total_iters %lld must be >= 0",
+            return rc_errf(err, len, RC_ERR_ARG, "schedule: total_iters %lld must be >= 0",
                        (long long)s->total_iters);
         return RC_OK;
     case RC_SCHED_PLATEAU:
         if (!(s->factor < 1 && s->factor >= 0))
-            return bad(err, len, "schedule: factor %g must be in [0, 1)", s->factor);
+            return rc_errf(err, len, RC_ERR_ARG, "schedule: factor %g must be in [0, 1)", s->factor);
         if ((unsigned)s->mode > RC_PLATEAU_MAX || (unsigned)s->threshold_mode > RC_THRESHOLD_ABS)
-            return bad(err, len, "schedule: unknown mode or threshold mode");
+            return rc_errf(err, len, RC_ERR_ARG, "schedule: unknown mode or threshold mode");
         if (s->patience < 0 || s->cooldown < 0 || !(s->min_lr >= 0) || !(s->eps >= 0) ||
             !isfinite(s->threshold))
-            return bad(err, len, "schedule: patience, cooldown, min_lr and eps must be >= 0 "
+            return rc_errf(err, len, RC_ERR_ARG, "schedule: patience, cooldown, min_lr and eps must be >= 0 "
                        "and threshold finite");
         return RC_OK;
     default:
-        return bad(err, len, "schedule: unknown kind %d", (int)s->kind);
+        return rc_errf(err, len, RC_ERR_ARG, "schedule: unknown kind %d", (int)s->kind);
     }
 }
 
@@ -89,7 +79,7 @@ static double chained_lr(const rc_sched *s, double lr) {
 rc_status rc_sched_new(rc_sched **out, rc_optim *o, const rc_sched_opts *opts, char *err,
                        size_t err_len) {
     if (!out || !o || !opts)
-        return bad(err, err_len, "schedule: NULL argument");
+        return rc_errf(err, err_len, RC_ERR_ARG, "schedule: NULL argument");
     *out = NULL;
     rc_status st = check(opts, err, err_len);
     if (st != RC_OK)

@@ -25,18 +25,16 @@ static bool all_same_shape(const rc_tensor *in, int n_in, const rc_tensor *out) 
         const float *A_ = (in)[0].data, *B_ = (in)[1].data;                                        \
         const int64_t n_ = (out)->n;                                                               \
         if (all_same_shape(in, 2, out)) {                                                          \
-            RC_PARALLEL_FOR(n_)                                                                    \
-            for (int64_t i = 0; i < n_; i++) {                                                     \
+            RC_PARALLEL_FOR(n_, for (int64_t i = 0; i < n_; i++) {                                 \
                 const float a = A_[i], b = B_[i];                                                  \
                 UNUSED(a), UNUSED(b);                                                              \
                 BODY;                                                                              \
-            }                                                                                      \
+            });                                                                                    \
         } else {                                                                                   \
             rc_bcast bc_;                                                                          \
             rc_bcast_init(&bc_, in, 2, (out)->shape);                                              \
             const int64_t inner_ = bc_.inner, sa_ = bc_.stride[0][3], sb_ = bc_.stride[1][3];       \
-            RC_PARALLEL_FOR_WORK(n_)                                                               \
-            for (int64_t r = 0; r < bc_.rows; r++) {                                               \
+            RC_PARALLEL_FOR_WORK(n_, for (int64_t r = 0; r < bc_.rows; r++) {                      \
                 const float *ar_ = A_ + rc_bcast_row_offset(&bc_, 0, r);                           \
                 const float *br_ = B_ + rc_bcast_row_offset(&bc_, 1, r);                           \
                 for (int64_t j = 0; j < inner_; j++) {                                             \
@@ -45,7 +43,7 @@ static bool all_same_shape(const rc_tensor *in, int n_in, const rc_tensor *out) 
                     UNUSED(a), UNUSED(b);                                                          \
                     BODY;                                                                          \
                 }                                                                                  \
-            }                                                                                      \
+            });                                                                                    \
         }                                                                                          \
     } while (0)
 
@@ -109,8 +107,7 @@ RC_BINARY_OPS(BINARY_DEFINE)
         const float *T_ = (in)[0].data, *A_ = (in)[1].data, *B_ = (in)[2].data;                    \
         const int64_t inner_ = bc_.inner;                                                          \
         const int64_t st_ = bc_.stride[0][3], sa_ = bc_.stride[1][3], sb_ = bc_.stride[2][3];      \
-        RC_PARALLEL_FOR_WORK((out)->n)                                                             \
-        for (int64_t r = 0; r < bc_.rows; r++) {                                                   \
+        RC_PARALLEL_FOR_WORK((out)->n, for (int64_t r = 0; r < bc_.rows; r++) {                    \
             const float *tr_ = T_ + rc_bcast_row_offset(&bc_, 0, r);                               \
             const float *ar_ = A_ + rc_bcast_row_offset(&bc_, 1, r);                               \
             const float *br_ = B_ + rc_bcast_row_offset(&bc_, 2, r);                               \
@@ -120,7 +117,7 @@ RC_BINARY_OPS(BINARY_DEFINE)
                 UNUSED(t), UNUSED(a), UNUSED(b);                                                   \
                 BODY;                                                                              \
             }                                                                                      \
-        }                                                                                          \
+        });                                                                                        \
     } while (0)
 
 static void lerp_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor *out,

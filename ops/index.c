@@ -29,11 +29,10 @@ static void axis_view(rc_shape s, int axis, int64_t *outer, int64_t *inner) {
 // y [outer, n, inner] = x [outer, D, inner] rows picked by idx[n].
 static void gather_rows(float *y, const float *x, int64_t outer, int64_t D, int64_t inner,
                         const int32_t *idx, int64_t n) {
-    RC_PARALLEL_FOR_WORK(outer * n * inner)
-    for (int64_t r = 0; r < outer * n; r++) {
+    RC_PARALLEL_FOR_WORK(outer * n * inner, for (int64_t r = 0; r < outer * n; r++) {
         const int64_t o = r / n, j = r % n;
         memcpy(y + r * inner, x + (o * D + idx[j]) * inner, (size_t)inner * sizeof(float));
-    }
+    });
 }
 
 // gx [outer, D, inner] rows idx[j] += g [outer, n, inner] rows j, skipping idx[j] == skip.
@@ -45,8 +44,7 @@ static void scatter_add_rows(float *gx, const float *g, int64_t outer, int64_t D
     int64_t bands = D < SCATTER_BANDS ? D : SCATTER_BANDS;
     if (work < RC_PAR_MIN || outer >= SCATTER_BANDS)
         bands = 1;
-    RC_PARALLEL_FOR_WORK(work)
-    for (int64_t t = 0; t < outer * bands; t++) {
+    RC_PARALLEL_FOR_WORK(work, for (int64_t t = 0; t < outer * bands; t++) {
         const int64_t o = t / bands, band = t % bands;
         for (int64_t j = 0; j < n; j++) {
             const int32_t id = idx[j];
@@ -57,7 +55,7 @@ static void scatter_add_rows(float *gx, const float *g, int64_t outer, int64_t D
             for (int64_t i = 0; i < inner; i++)
                 dst[i] += src[i];
         }
-    }
+    });
 }
 
 // The first entry of ids[n] outside [0, bound), or -1.
@@ -279,8 +277,7 @@ static void pick_walk(const rc_tensor *ops, int n_ops, rc_shape shape, int64_t n
     rc_bcast bc;
     rc_bcast_init(&bc, ops, n_ops, shape);
     const int64_t inner = bc.inner;
-    RC_PARALLEL_FOR_WORK(n)
-    for (int64_t r = 0; r < bc.rows; r++) {
+    RC_PARALLEL_FOR_WORK(n, for (int64_t r = 0; r < bc.rows; r++) {
         const float *mr = src->mask + rc_bcast_row_offset(&bc, 0, r);
         const float *ar = src->a ? src->a + rc_bcast_row_offset(&bc, 1, r) : NULL;
         const float *br = src->b ? src->b + rc_bcast_row_offset(&bc, n_ops - 1, r) : NULL;
@@ -295,7 +292,7 @@ static void pick_walk(const rc_tensor *ops, int n_ops, rc_shape shape, int64_t n
                 v = m == (mode == PICK_WHEN_SET) ? G[i] : 0.0f;
             dst[i] = add ? dst[i] + v : v;
         }
-    }
+    });
 }
 
 // gin[k] += the picked part of g, reduced over broadcast dims when input k is smaller.

@@ -66,8 +66,7 @@ static void smax_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor 
     const lane_view v = lanes(in[0].shape, rc_norm_axis(p->axis, in[0].shape.ndim));
     const float *x = in[0].data;
     float *y = out->data;
-    RC_PARALLEL_FOR_WORK(in[0].n)
-    for (int64_t lane = 0; lane < v.outer * v.inner; lane++) {
+    RC_PARALLEL_FOR_WORK(in[0].n, for (int64_t lane = 0; lane < v.outer * v.inner; lane++) {
         const int64_t base = (lane / v.inner) * v.D * v.inner + lane % v.inner, st = v.inner;
         float m = x[base];
         for (int64_t d = 1; d < v.D; d++)
@@ -89,7 +88,7 @@ static void smax_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor 
             for (int64_t d = 0; d < v.D; d++)
                 y[base + d * st] *= inv;
         }
-    }
+    });
 }
 
 static void smax_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_tensor *out,
@@ -101,8 +100,7 @@ static void smax_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_t
         return;
     const lane_view v = lanes(in[0].shape, rc_norm_axis(p->axis, in[0].shape.ndim));
     const float *y = out->data, *g = gout->data;
-    RC_PARALLEL_FOR_WORK(in[0].n)
-    for (int64_t lane = 0; lane < v.outer * v.inner; lane++) {
+    RC_PARALLEL_FOR_WORK(in[0].n, for (int64_t lane = 0; lane < v.outer * v.inner; lane++) {
         const int64_t base = (lane / v.inner) * v.D * v.inner + lane % v.inner, st = v.inner;
         double s = 0; // Σ g y (softmax) or Σ g (log_softmax)
         for (int64_t d = 0; d < v.D; d++)
@@ -111,7 +109,7 @@ static void smax_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_t
             const int64_t i = base + d * st;
             gx[i] += p->log ? g[i] - expf(y[i]) * (float)s : y[i] * (g[i] - (float)s);
         }
-    }
+    });
 }
 
 static const smax_attr softmax_test_attr = {1, false}, log_softmax_test_attr = {-1, true};
@@ -237,8 +235,7 @@ static void ce_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor *o
         return; // out of memory: the graph carries RC_ERR_NOMEM
     float *row_loss = lse + N;
     const float *x = in[0].data;
-    RC_PARALLEL_FOR_WORK(in[0].n)
-    for (int64_t i = 0; i < N; i++) {
+    RC_PARALLEL_FOR_WORK(in[0].n, for (int64_t i = 0; i < N; i++) {
         const float *xi = x + i * C;
         float m = xi[0];
         for (int64_t c = 1; c < C; c++)
@@ -250,7 +247,7 @@ static void ce_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor *o
         lse[i] = (float)l;
         const int32_t t = p->targets[i];
         row_loss[i] = t == p->ignore_index ? 0.0f : (float)(l - xi[t]);
-    }
+    });
     cls_reduce(p, row_loss, N, out->data);
 }
 
@@ -265,15 +262,14 @@ static void ce_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_ten
     if (!kept)
         return;
     const float *x = in[0].data, *lse = ctx->saved, *g = gout->data;
-    RC_PARALLEL_FOR_WORK(in[0].n)
-    for (int64_t i = 0; i < N; i++) {
+    RC_PARALLEL_FOR_WORK(in[0].n, for (int64_t i = 0; i < N; i++) {
         const int32_t t = p->targets[i];
         if (t == p->ignore_index)
             continue;
         const float s = cls_scale(p, g, i, kept);
         for (int64_t c = 0; c < C; c++)
             gx[i * C + c] += s * (expf(x[i * C + c] - lse[i]) - (c == t ? 1.0f : 0.0f));
-    }
+    });
 }
 
 static void nll_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor *out,
@@ -421,23 +417,22 @@ static void pair_fwd(const rc_tensor *in, const pair_attr *p, bool bce, rc_tenso
     const int64_t n = in[0].n;
     if (p->red == RC_REDUCE_NONE) {
         float *y = out->data;
-        RC_PARALLEL_FOR(n)
-        for (int64_t i = 0; i < n; i++)
+        RC_PARALLEL_FOR(n, for (int64_t i = 0; i < n; i++) {
             y[i] = bce ? bce_term(a[i], b[i]) : mse_term(a[i], b[i]);
+        });
         return;
     }
     int64_t block = (n + LOSS_BLOCKS - 1) / LOSS_BLOCKS;
     block = block < LOSS_MIN_BLOCK ? LOSS_MIN_BLOCK : block;
     const int64_t nb = (n + block - 1) / block;
     double part[LOSS_BLOCKS];
-    RC_PARALLEL_FOR(n)
-    for (int64_t k = 0; k < nb; k++) {
+    RC_PARALLEL_FOR(n, for (int64_t k = 0; k < nb; k++) {
         const int64_t hi = (k + 1) * block < n ? (k + 1) * block : n;
         double s = 0;
         for (int64_t i = k * block; i < hi; i++)
             s += bce ? bce_term(a[i], b[i]) : mse_term(a[i], b[i]);
         part[k] = s;
-    }
+    });
     double s = 0;
     for (int64_t k = 0; k < nb; k++)
         s += part[k];
@@ -451,15 +446,14 @@ static void pair_bwd(const rc_tensor *in, const pair_attr *p, bool bce, const rc
     const int64_t n = in[0].n;
     const bool none = p->red == RC_REDUCE_NONE;
     const float s0 = p->red == RC_REDUCE_MEAN ? (float)((double)g[0] / (double)n) : g[0];
-    RC_PARALLEL_FOR(n)
-    for (int64_t i = 0; i < n; i++) {
+    RC_PARALLEL_FOR(n, for (int64_t i = 0; i < n; i++) {
         const float s = none ? g[i] : s0;
         const float d = bce ? s * (sigmoidf_stable(a[i]) - b[i]) : 2.0f * s * (a[i] - b[i]);
         if (ga)
             ga[i] += d;
         if (gb)
             gb[i] -= d;
-    }
+    });
 }
 
 static void bce_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor *out,

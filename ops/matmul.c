@@ -4,15 +4,73 @@
 //   y = x W^T + b: dx += G W,  dW += G^T x,  db += column sums of G
 #include "ops_impl.h"
 
-// Below this many multiply-adds a call into oneDNN costs more than the plain loops.
-#define GEMM_DNNL_MIN_WORK 32768
+// Below this many multiply-adds a call into oneDNN costs more than the plain loops (on AVX-512
+// oneDNN wins from about 2,000).
+#define GEMM_DNNL_MIN_WORK 4096
+
+// oneDNN's own threading splits K across threads when M or N is too small to keep every thread
+// busy, then adds the partial sums; which kernel it picks also depends on the thread count. Its
+// results therefore change with the thread count (at [64,1024]x[2048,1024]^T, for one, with 1
+// and 2 threads). So rc_gemm cuts C into tiles, gives each tile to oneDNN on one thread, and
+// parallelises over the tiles itself. The tiling depends on the shape and on the number of
+// processors the machine has, never on the thread setting, so every output element is summed in
+// the same order with any thread count. Each tile repacks its slices of A and B, so tiles are few
+// (one per processor) and never smaller than GEMM_TILE_MIN_WORK multiply-adds.
+#define GEMM_TILE_MIN_WORK ((int64_t)1 << 21)
+#define GEMM_TILE_MIN_SIDE 64
+
+typedef struct gemm_tiles {
+    int64_t rows, cols;       // of one tile (the last ones may be smaller)
+    int64_t m_parts, n_parts; // tiles along M and along N
+} gemm_tiles;
+
+// The grid of at most `want` tiles whose sides are longest (repacking costs about
+// 1/rows + 1/cols per multiply-add); columns come in multiples of 16 to keep rows aligned.
+static gemm_tiles plan_tiles(int64_t M, int64_t N, int64_t K) {
+    int64_t want = M * N * K / GEMM_TILE_MIN_WORK;
+    if (want > rc_cpu_count())
+        want = rc_cpu_count();
+    for (; want > 1; want--) {
+        gemm_tiles best = {0, 0, 0, 0};
+        for (int64_t mp = 1; mp <= want; mp++) {
+            if (want % mp)
+                continue;
+            const int64_t np = want / mp, rows = (M + mp - 1) / mp;
+            const int64_t cols = ((N + np - 1) / np + 15) / 16 * 16;
+            if ((mp > 1 && rows < GEMM_TILE_MIN_SIDE) || (np > 1 && cols < GEMM_TILE_MIN_SIDE))
+                continue;
+            if (!best.rows || 1.0 / rows + 1.0 / cols < 1.0 / best.rows + 1.0 / best.cols)
+                best = (gemm_tiles){rows, cols, (M + rows - 1) / rows, (N + cols - 1) / cols};
+        }
+        if (best.rows)
+            return best;
+    }
+    return (gemm_tiles){M, N, 1, 1};
+}
+
+// One tile of C: rows [i0, i0+m), columns [j0, j0+n).
+static void gemm_tile(bool ta, bool tb, int64_t i0, int64_t j0, int64_t m, int64_t n, int64_t K,
+                      float alpha, const float *A, int64_t lda, const float *B, int64_t ldb,
+                      float beta, float *C, int64_t ldc) {
+    const float *a = ta ? A + i0 : A + i0 * lda, *b = tb ? B + j0 * ldb : B + j0;
+    float *c = C + i0 * ldc + j0;
+    if (!rc_dnnl_gemm(ta, tb, m, n, K, alpha, a, lda, b, ldb, beta, c, ldc))
+        rc_gemm_ref(ta, tb, m, n, K, alpha, a, lda, b, ldb, beta, c, ldc);
+}
 
 void rc_gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float *A,
              int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
-    if (M * N * K >= GEMM_DNNL_MIN_WORK &&
-        rc_dnnl_gemm(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc))
+    if (M * N * K < GEMM_DNNL_MIN_WORK) {
+        rc_gemm_ref(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
-    rc_gemm_ref(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    }
+    const gemm_tiles t = plan_tiles(M, N, K);
+    const int64_t n_tiles = t.m_parts * t.n_parts;
+    RC_PARALLEL_FOR_WORK(n_tiles > 1 ? M * N * K : 0, for (int64_t p = 0; p < n_tiles; p++) {
+        const int64_t i0 = p / t.n_parts * t.rows, j0 = p % t.n_parts * t.cols;
+        const int64_t m = M - i0 < t.rows ? M - i0 : t.rows, n = N - j0 < t.cols ? N - j0 : t.cols;
+        gemm_tile(ta, tb, i0, j0, m, n, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    });
 }
 
 typedef struct mm_attr {
@@ -20,29 +78,43 @@ typedef struct mm_attr {
     bool batched;
 } mm_attr;
 
+typedef enum mm_problem { MM_RANK, MM_BATCH, MM_INNER } mm_problem;
+
+// The shape error message; formatted only when there is an error (this runs on every matmul).
+static rc_status mm_shape_error(const mm_attr *p, const rc_shape *a, const rc_shape *b,
+                                mm_problem problem, char *why, size_t len) {
+    char sa[96], sb[96];
+    rc_shape_str(*a, sa, sizeof sa);
+    rc_shape_str(*b, sb, sizeof sb);
+    const char *form = p->batched ? (p->tb ? "[B,M,K] and [B,N,K]" : "[B,M,K] and [B,K,N]")
+                                  : (p->tb ? "[M,K] and [N,K]" : "[M,K] and [K,N]");
+    if (problem == MM_RANK)
+        return rc_shape_error(why, len, RC_ERR_SHAPE, "a %s and b %s must be %s", sa, sb, form);
+    if (problem == MM_BATCH)
+        return rc_shape_error(why, len, RC_ERR_SHAPE, "a %s and b %s: batch sizes differ", sa,
+                              sb);
+    const int o = p->batched ? 1 : 0;
+    const int64_t kb = p->tb ? b->dim[o + 1] : b->dim[o];
+    return rc_shape_error(why, len, RC_ERR_SHAPE,
+                          "a %s and b %s: inner dimensions %lld and %lld differ (want %s)", sa, sb,
+                          (long long)a->dim[o + 1], (long long)kb, form);
+}
+
 static rc_status mm_shape(const rc_tensor *in, int n_in, const void *attr, rc_shape *out,
                           char *why, size_t len) {
     UNUSED(n_in);
     const mm_attr *p = attr;
     const rc_shape *a = &in[0].shape, *b = &in[1].shape;
     int nd = p->batched ? 3 : 2;
-    char sa[96], sb[96];
-    rc_shape_str(*a, sa, sizeof sa);
-    rc_shape_str(*b, sb, sizeof sb);
-    const char *form = p->batched ? (p->tb ? "[B,M,K] and [B,N,K]" : "[B,M,K] and [B,K,N]")
-                                  : (p->tb ? "[M,K] and [N,K]" : "[M,K] and [K,N]");
     if (a->ndim != nd || b->ndim != nd)
-        return rc_shape_error(why, len, RC_ERR_SHAPE, "a %s and b %s must be %s", sa, sb, form);
+        return mm_shape_error(p, a, b, MM_RANK, why, len);
     int o = nd - 2;
     if (p->batched && a->dim[0] != b->dim[0])
-        return rc_shape_error(why, len, RC_ERR_SHAPE, "a %s and b %s: batch sizes differ", sa,
-                              sb);
+        return mm_shape_error(p, a, b, MM_BATCH, why, len);
     int64_t kb = p->tb ? b->dim[o + 1] : b->dim[o];
     int64_t nb = p->tb ? b->dim[o] : b->dim[o + 1];
     if (a->dim[o + 1] != kb)
-        return rc_shape_error(why, len, RC_ERR_SHAPE,
-                              "a %s and b %s: inner dimensions %lld and %lld differ (want %s)", sa,
-                              sb, (long long)a->dim[o + 1], (long long)kb, form);
+        return mm_shape_error(p, a, b, MM_INNER, why, len);
     *out = *a;
     out->dim[o + 1] = nb;
     return RC_OK;
@@ -114,20 +186,19 @@ MM_DEF(bmm_nt, "bmm Bᵀ", true, true, {3, {2, 3, 4}}, {3, {2, 5, 4}})
 static rc_status linear_shape(const rc_tensor *in, int n_in, const void *attr, rc_shape *out,
                               char *why, size_t len) {
     UNUSED(attr);
-    char sx[96], sw[96], sb[96] = "none";
-    rc_shape_str(in[0].shape, sx, sizeof sx);
-    rc_shape_str(in[1].shape, sw, sizeof sw);
-    if (n_in == 3)
-        rc_shape_str(in[2].shape, sb, sizeof sb);
     if (n_in != 2 && n_in != 3)
         return rc_shape_error(why, len, RC_ERR_ARG, "takes x, W and an optional b, got %d inputs",
                               n_in);
     const rc_shape *x = &in[0].shape, *w = &in[1].shape;
+    char sx[96], sw[96], sb[96]; // formatted only on the error paths
     if (x->ndim < 2 || x->ndim > 3 || w->ndim != 2 || x->dim[x->ndim - 1] != w->dim[1])
         return rc_shape_error(why, len, RC_ERR_SHAPE,
-                              "x %s and W %s must be [N,I] (or [B,T,I]) and [O,I]", sx, sw);
+                              "x %s and W %s must be [N,I] (or [B,T,I]) and [O,I]",
+                              rc_shape_str(*x, sx, sizeof sx), rc_shape_str(*w, sw, sizeof sw));
     if (n_in == 3 && (in[2].shape.ndim != 1 || in[2].shape.dim[0] != w->dim[0]))
-        return rc_shape_error(why, len, RC_ERR_SHAPE, "b %s must be [O] for W %s", sb, sw);
+        return rc_shape_error(why, len, RC_ERR_SHAPE, "b %s must be [O] for W %s",
+                              rc_shape_str(in[2].shape, sb, sizeof sb),
+                              rc_shape_str(*w, sw, sizeof sw));
     *out = *x;
     out->dim[x->ndim - 1] = w->dim[0];
     return RC_OK;
@@ -140,10 +211,10 @@ static void linear_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tenso
     float *y = out->data;
     if (n_in == 3) {
         const float *b = in[2].data;
-        RC_PARALLEL_FOR(N * O)
-        for (int64_t r = 0; r < N; r++)
+        RC_PARALLEL_FOR(N * O, for (int64_t r = 0; r < N; r++) {
             for (int64_t o = 0; o < O; o++)
                 y[r * O + o] = b[o];
+        });
     }
     rc_gemm(false, true, N, O, I, 1.0f, in[0].data, I, in[1].data, I, n_in == 3 ? 1.0f : 0.0f, y,
             O);

@@ -45,13 +45,13 @@ float *rc_grad_scratch(const rc_opctx *ctx, int64_t n);
 
 // ---- matrix products -------------------------------------------------------------------------
 // C[M,N] = alpha * op(A) op(B) + beta * C, row-major, op(X) = X or X^T. Uses oneDNN where it
-// pays, the reference kernel otherwise.
+// pays, the reference kernel otherwise. The same bits with any thread count.
 void rc_gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float *A,
              int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc);
 // The plain reference kernel (also the fallback when oneDNN declines).
 void rc_gemm_ref(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float *A,
                  int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc);
-// oneDNN's sgemm; false when it fails or oneDNN is unavailable.
+// oneDNN's sgemm on the calling thread only; false when it fails or oneDNN is unavailable.
 bool rc_dnnl_gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float *A,
                   int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc);
 

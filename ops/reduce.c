@@ -1,17 +1,17 @@
 // Reductions. Along an axis the input is viewed as [outer, D, inner]; "all" reduces everything.
-// Sums run in a fixed order (blocks of RC_SUM_BLOCK added left to right) so results do not
-// depend on the thread count.
+// Sums run in a fixed order (blocks of at least RC_SUM_BLOCK added left to right) so results do
+// not depend on the thread count.
 //   sum:       y = Σ x;                dx = g
 //   mean:      y = Σ x / D;            dx = g / D
 //   max:       y = max x;              dx = g at the first maximum, 0 elsewhere
 //   logsumexp: y = m + log Σ e^(x-m);  dx = g e^(x-y)
 //   l2norm:    y = sqrt(Σ x²);         dx = g x / y (0 where y = 0)
 #include <math.h>
-#include <stdlib.h>
 
 #include "ops_impl.h"
 
 #define RC_SUM_BLOCK 4096
+#define RC_SUM_MAX_BLOCKS 256
 
 typedef enum red_kind { RED_SUM, RED_MEAN, RED_MAX, RED_LSE, RED_L2 } red_kind;
 
@@ -100,24 +100,24 @@ static float reduce_one(const float *x, int64_t D, int64_t stride, red_kind kind
 }
 
 // A whole-tensor reduction in fixed blocks: each block's partial in parallel, then in order.
+// Blocks are RC_SUM_BLOCK long, or longer for huge tensors so that at most RC_SUM_MAX_BLOCKS
+// partials exist (they live on the stack: no allocation per call). The block length depends on n
+// only, never on the thread count.
 static float reduce_all(const float *x, int64_t n, red_kind kind) {
     if (n <= RC_SUM_BLOCK || kind == RED_MAX || kind == RED_LSE)
         return reduce_one(x, n, 1, kind);
-    int64_t nb = (n + RC_SUM_BLOCK - 1) / RC_SUM_BLOCK;
-    double partial_stack[256];
-    double *partial = nb <= 256 ? partial_stack : malloc((size_t)nb * sizeof(double));
-    if (!partial) // out of memory for partials: one serial pass gives the same order
-        return reduce_one(x, n, 1, kind);
-    RC_PARALLEL_FOR(n)
-    for (int64_t b = 0; b < nb; b++) {
-        int64_t lo = b * RC_SUM_BLOCK, cnt = lo + RC_SUM_BLOCK < n ? RC_SUM_BLOCK : n - lo;
+    int64_t len = RC_SUM_BLOCK;
+    if (n > len * RC_SUM_MAX_BLOCKS)
+        len = (n + RC_SUM_MAX_BLOCKS - 1) / RC_SUM_MAX_BLOCKS;
+    const int64_t nb = (n + len - 1) / len;
+    double partial[RC_SUM_MAX_BLOCKS];
+    RC_PARALLEL_FOR(n, for (int64_t b = 0; b < nb; b++) {
+        int64_t lo = b * len, cnt = lo + len < n ? len : n - lo;
         partial[b] = strided_sum(x + lo, cnt, 1, kind == RED_MEAN ? RED_SUM : kind, 0);
-    }
+    });
     double s = 0;
     for (int64_t b = 0; b < nb; b++)
         s += partial[b];
-    if (partial != partial_stack)
-        free(partial);
     return kind == RED_MEAN ? (float)(s / (double)n) : kind == RED_L2 ? (float)sqrt(s) : (float)s;
 }
 
@@ -132,11 +132,10 @@ static void red_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor *
     }
     red_view v = view_of(&in[0], p->axis);
     float *y = out->data;
-    RC_PARALLEL_FOR(in[0].n)
-    for (int64_t o = 0; o < v.outer * v.inner; o++) {
+    RC_PARALLEL_FOR(in[0].n, for (int64_t o = 0; o < v.outer * v.inner; o++) {
         int64_t a = o / v.inner, b = o % v.inner;
         y[o] = reduce_one(x + a * v.D * v.inner + b, v.D, v.inner, (red_kind)p->kind);
-    }
+    });
 }
 
 static void red_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_tensor *out,
@@ -149,8 +148,7 @@ static void red_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_te
     const float *x = in[0].data, *y = out->data, *g = gout->data;
     red_view v = view_of(&in[0], p->axis);
     const red_kind kind = (red_kind)p->kind;
-    RC_PARALLEL_FOR(in[0].n)
-    for (int64_t o = 0; o < v.outer * v.inner; o++) {
+    RC_PARALLEL_FOR(in[0].n, for (int64_t o = 0; o < v.outer * v.inner; o++) {
         int64_t a = o / v.inner, b = o % v.inner, base = a * v.D * v.inner + b;
         const float go = g[o], yo = y[o];
         int64_t arg = -1;
@@ -166,7 +164,7 @@ static void red_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_te
             case RED_L2: gx[i] += yo > 0 ? go * x[i] / yo : 0.0f; break;
             }
         }
-    }
+    });
 }
 
 #define RED_DEF(NAME, LABEL, KIND, AXIS, KEEP, LO, HI)                                             \

@@ -31,8 +31,7 @@ static rc_status axis_error(char *why, size_t len, int axis, const char *arg, rc
 // outer blocks of len floats: dst[o*dst_stride + j] (+)= src[o*src_stride + j].
 static void copy_blocks(float *dst, int64_t dst_stride, const float *src, int64_t src_stride,
                         int64_t outer, int64_t len, bool add) {
-    RC_PARALLEL_FOR_WORK(outer * len)
-    for (int64_t o = 0; o < outer; o++) {
+    RC_PARALLEL_FOR_WORK(outer * len, for (int64_t o = 0; o < outer; o++) {
         float *d = dst + o * dst_stride;
         const float *s = src + o * src_stride;
         if (add) {
@@ -41,7 +40,7 @@ static void copy_blocks(float *dst, int64_t dst_stride, const float *src, int64_
         } else {
             memcpy(d, s, (size_t)len * sizeof(float));
         }
-    }
+    });
 }
 
 // ---- reshape ------------------------------------------------------------------------------------
@@ -422,8 +421,7 @@ void rc_split(rc_var x, int axis, int n, rc_var *out) {
 // dst [cols,rows] (+)= src [rows,cols]ᵀ, in tiles so both sides stay in cache.
 static void transpose_into(float *dst, const float *src, int64_t rows, int64_t cols, bool add) {
     const int64_t tiles = (rows + TRANSPOSE_TILE - 1) / TRANSPOSE_TILE;
-    RC_PARALLEL_FOR_WORK(rows * cols)
-    for (int64_t t = 0; t < tiles; t++) {
+    RC_PARALLEL_FOR_WORK(rows * cols, for (int64_t t = 0; t < tiles; t++) {
         const int64_t r0 = t * TRANSPOSE_TILE;
         const int64_t r1 = r0 + TRANSPOSE_TILE < rows ? r0 + TRANSPOSE_TILE : rows;
         for (int64_t c0 = 0; c0 < cols; c0 += TRANSPOSE_TILE) {
@@ -432,7 +430,7 @@ static void transpose_into(float *dst, const float *src, int64_t rows, int64_t c
                 for (int64_t r = r0; r < r1; r++)
                     dst[c * rows + r] = (add ? dst[c * rows + r] : 0.0f) + src[r * cols + c];
         }
-    }
+    });
 }
 
 static rc_status transpose_shape(const rc_tensor *in, int n_in, const void *attr, rc_shape *out,

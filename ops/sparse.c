@@ -51,8 +51,7 @@ static void sp_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor *o
     const int64_t N = in[0].shape.dim[1];
     const float *B = in[0].data;
     float *Y = out->data;
-    RC_PARALLEL_FOR_WORK((a->nnz + a->rows) * N)
-    for (int64_t r = 0; r < a->rows; r++) {
+    RC_PARALLEL_FOR_WORK((a->nnz + a->rows) * N, for (int64_t r = 0; r < a->rows; r++) {
         float *y = Y + r * N;
         memset(y, 0, (size_t)N * sizeof *y);
         for (int64_t k = a->indptr[r]; k < a->indptr[r + 1]; k++) {
@@ -60,7 +59,7 @@ static void sp_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor *o
             for (int64_t j = 0; j < N; j++)
                 y[j] += v * b[j];
         }
-    }
+    });
 }
 
 // A^T as column pointers colptr[C+1] and, per entry in column order, its row and value.
@@ -108,15 +107,14 @@ static void sp_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_ten
     const int64_t N = in[0].shape.dim[1];
     const float *G = gout->data;
     float *dB = gin[0].data;
-    RC_PARALLEL_FOR_WORK((a->nnz + a->cols) * N)
-    for (int64_t c = 0; c < a->cols; c++) {
+    RC_PARALLEL_FOR_WORK((a->nnz + a->cols) * N, for (int64_t c = 0; c < a->cols; c++) {
         float *d = dB + c * N;
         for (int64_t k = t.colptr[c]; k < t.colptr[c + 1]; k++) {
             const float v = t.val[k], *g = G + t.row[k] * N;
             for (int64_t j = 0; j < N; j++)
                 d[j] += v * g[j];
         }
-    }
+    });
 }
 
 // The gradient check's fixed A [4,5]: an empty row, a repeated column, a zero value.

@@ -31,11 +31,10 @@ static rc_status same_shape(const rc_tensor *in, int n_in, const void *attr, rc_
         const float *xs = in[0].data;                                                              \
         float *ys = out->data;                                                                     \
         const int64_t n = out->n;                                                                  \
-        RC_PARALLEL_FOR(n)                                                                         \
-        for (int64_t i = 0; i < n; i++) {                                                          \
+        RC_PARALLEL_FOR(n, for (int64_t i = 0; i < n; i++) {                                       \
             const float x = xs[i];                                                                 \
             ys[i] = (FWD);                                                                         \
-        }                                                                                          \
+        });                                                                                        \
     }                                                                                              \
     static void NAME##_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_tensor *out, \
                            const rc_tensor *gout, rc_tensor *gin, const rc_opctx *ctx) {          \
@@ -45,12 +44,11 @@ static rc_status same_shape(const rc_tensor *in, int n_in, const void *attr, rc_
             return;                                                                                \
         const float *xs = in[0].data, *ys = out->data, *gs = gout->data;                           \
         const int64_t n = out->n;                                                                  \
-        RC_PARALLEL_FOR(n)                                                                         \
-        for (int64_t i = 0; i < n; i++) {                                                          \
+        RC_PARALLEL_FOR(n, for (int64_t i = 0; i < n; i++) {                                       \
             const float x = xs[i], y = ys[i], g = gs[i];                                           \
             UNUSED(x), UNUSED(y);                                                                  \
             gx[i] += (BWD);                                                                        \
-        }                                                                                          \
+        });                                                                                        \
     }                                                                                              \
     const rc_op_def rc_op_##NAME = {                                                               \
         .name = #NAME,                                                                             \
@@ -80,9 +78,7 @@ static void affine_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tenso
     const float a = p->a, b = p->b, *xs = in[0].data;
     float *ys = out->data;
     const int64_t n = out->n;
-    RC_PARALLEL_FOR(n)
-    for (int64_t i = 0; i < n; i++)
-        ys[i] = a * xs[i] + b;
+    RC_PARALLEL_FOR(n, for (int64_t i = 0; i < n; i++) ys[i] = a * xs[i] + b;);
 }
 
 static void affine_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_tensor *out,
@@ -91,9 +87,7 @@ static void affine_bwd(const rc_tensor *in, int n_in, const void *attr, const rc
     const float a = ((const affine_attr *)attr)->a, *gs = gout->data;
     float *gx = gin[0].data;
     const int64_t n = out->n;
-    RC_PARALLEL_FOR(n)
-    for (int64_t i = 0; i < n; i++)
-        gx[i] += a * gs[i];
+    RC_PARALLEL_FOR(n, for (int64_t i = 0; i < n; i++) gx[i] += a * gs[i];);
 }
 
 static const affine_attr affine_test_attr = {-1.5f, 0.25f};
@@ -144,9 +138,7 @@ static void pow_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor *
     const float p = ((const pow_attr *)attr)->p, *xs = in[0].data;
     float *ys = out->data;
     const int64_t n = out->n;
-    RC_PARALLEL_FOR(n)
-    for (int64_t i = 0; i < n; i++)
-        ys[i] = powf(xs[i], p);
+    RC_PARALLEL_FOR(n, for (int64_t i = 0; i < n; i++) ys[i] = powf(xs[i], p););
 }
 
 static void pow_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_tensor *out,
@@ -155,9 +147,9 @@ static void pow_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_te
     const float p = ((const pow_attr *)attr)->p, *xs = in[0].data, *gs = gout->data;
     float *gx = gin[0].data;
     const int64_t n = out->n;
-    RC_PARALLEL_FOR(n)
-    for (int64_t i = 0; i < n; i++)
+    RC_PARALLEL_FOR(n, for (int64_t i = 0; i < n; i++) {
         gx[i] += p == 0.0f ? 0.0f : gs[i] * p * powf(xs[i], p - 1.0f);
+    });
 }
 
 static const pow_attr pow_test_attr = {2.5f};

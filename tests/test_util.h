@@ -10,7 +10,8 @@ void tu_assert_close(const float *a, const float *b, int64_t n, float rtol, floa
                      const char *what);
 // Fills x[n] with uniform values in [lo, hi) from a seeded generator.
 void tu_fill_uniform(float *x, int64_t n, float lo, float hi, uint64_t seed);
-// The path of a data file under RECUR_DATA, or NULL (and a skip message) when it is absent.
+// The path of a data file under RECUR_DATA; when it is absent the test is skipped with a message
+// (the function does not return).
 const char *tu_data_path(const char *rel, char *buf, size_t len);
 // A fresh temporary directory for one test (removed by the OS, named uniquely).
 const char *tu_tmpdir(char *buf, size_t len);

@@ -13,6 +13,7 @@
 #include "checkpoint.h"
 #include "rnn.h"
 #include "cells.h"
+#include "regularize.h"
 #include "text.h"
 #include "embed.h"
 

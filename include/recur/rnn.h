@@ -1,28 +1,269 @@
 // recur: the recurrent cell interface, the PyTorch-compatible cells (RNN, LSTM, GRU) and the
 // runners that work for any cell (unroll, stacked, bidirectional, variable lengths, TBPTT).
+//
+// A cell is a step function of public ops plus the parameters it reads; it has no backward code.
+// Runners call the step once per time step and own everything around it: initial states,
+// direction, padding of variable-length batches, stacking, dropout between layers and the hooks
+// through which regularisers (variational dropout, zoneout, weight drop) reach any cell.
+// docs/rnn.md walks through writing a cell.
 #ifndef RECUR_RNN_H
 #define RECUR_RNN_H
 
 #include "nn.h"
 
-#define RC_CELL_MAX_STATE 4
+#define RC_CELL_MAX_STATE 4    // state tensors per cell (h; h, c; ...)
+#define RC_CELL_MAX_WEIGHTS 16 // parameters per cell
 
 typedef struct rc_cell rc_cell;
+typedef struct rc_cell_ctx rc_cell_ctx;
+typedef struct rc_rnn_hooks rc_rnn_hooks;
 
-// One time step: reads x_t [B,I] and prev_state[k] [B,state_dim[k]], writes next_state[k] and
-// returns the step's output [B,dim_out] (for most cells the new h, next_state[0]).
-typedef rc_var (*rc_cell_step_fn)(const rc_cell *cell, rc_graph *g, rc_var x_t,
-                                  const rc_var *prev_state, rc_var *next_state);
+// ---- the cell interface -----------------------------------------------------------------------
+
+// One time step. x is the step's input [B,I], or [B,P] when the cell has a `project` function
+// (then x is project(x_t)). prev[k] is state k [B,state_dim[k]]; the step writes next[k] for every
+// k < n_state and returns the step's output [B,dim_out] (for most cells the new h, next[0]).
+// Parameters are read through rc_cell_use(c, p), never rc_use, so that hooks can transform them.
+typedef rc_var (*rc_cell_step_fn)(const rc_cell_ctx *c, rc_var x, const rc_var *prev, rc_var *next);
+// Optional input projection, the part of a step that does not depend on the state: x [N,I] ->
+// [N,P]. Runners apply it to all T steps at once ([T*B,I], one GEMM) and hand each step its rows.
+typedef rc_var (*rc_cell_project_fn)(const rc_cell_ctx *c, rc_var x);
+
+// What a cell type provides to rc_cell_new: the size of its parameter struct and an init that
+// checks `opts` (the type's own options struct), sets n_state, dim_hidden, dim_out, state_dim,
+// step and project, and creates the parameters with rc_cell_add_weight. On entry, cell->dim_in,
+// prefix, suffix and params (params_size zeroed bytes) are set. Errors: a message into err.
+typedef struct rc_cell_type {
+    const char *name; // "lstm", "gru", "mgu", ...
+    size_t params_size;
+    rc_status (*init)(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
+                      size_t err_len);
+} rc_cell_type;
 
 struct rc_cell {
-    const char *name;   // "lstm", "gru", "mgu", ...
-    int n_state;        // number of state tensors (1 for h; 2 for h, c)
-    int64_t dim_in;     // I
-    int64_t dim_hidden; // H
-    int64_t dim_out;    // width of the output (H, or the projection size)
+    const rc_cell_type *type;
+    const char *prefix, *suffix; // parameter names are prefix + role + suffix (owned by the cell)
+    int n_state;                 // number of state tensors (1 for h; 2 for h, c)
+    int64_t dim_in;              // I
+    int64_t dim_hidden;          // H
+    int64_t dim_out;             // width of the output (H, or the projection size)
     int64_t state_dim[RC_CELL_MAX_STATE];
     rc_cell_step_fn step;
-    void *params; // the cell's own parameter struct (its file defines it)
+    rc_cell_project_fn project; // NULL: the step reads x_t itself
+    // Every parameter the cell reads, in creation order: runners bind them once per sequence and
+    // hooks see them by index (rc_param_name tells which is which).
+    int n_weights;
+    rc_param *weight[RC_CELL_MAX_WEIGHTS];
+    void *params; // the cell type's own parameter struct (for example rc_lstm_params)
 };
+
+// Creates a cell of `type` whose parameters are added to ps as prefix + role + suffix
+// ("enc." + "weight_ih" + "_l0"), initialised from rng. prefix and suffix may be NULL (""). The
+// cell is freed with rc_cell_free; its parameters belong to ps. RC_ERR_ARG for bad options or a
+// name already in ps, with a message in err (may be NULL). Parameters added before an error stay
+// in ps.
+RC_API rc_status rc_cell_new(rc_cell **out, const rc_cell_type *type, const void *opts,
+                             int64_t dim_in, rc_params *ps, const char *prefix, const char *suffix,
+                             rc_rng *rng, char *err, size_t err_len);
+RC_API void rc_cell_free(rc_cell **cell);
+
+// For a type's init: adds the parameter prefix + role + suffix of `shape`, filled from
+// U(-bound, bound) drawn from rng (bound 0: zeros), and appends it to cell->weight. RC_ERR_ARG
+// (with a message) when the name is taken or the cell has RC_CELL_MAX_WEIGHTS weights already.
+RC_API rc_status rc_cell_add_weight(rc_cell *cell, rc_params *ps, const char *role, rc_shape shape,
+                                    float bound, rc_rng *rng, rc_param **out, char *err,
+                                    size_t err_len);
+
+// ---- running a cell ---------------------------------------------------------------------------
+
+// What a step sees besides its input and state: the graph, the cell, where the runner is, and the
+// cell's parameters bound for this sequence (after any weight hook).
+struct rc_cell_ctx {
+    rc_graph *g;
+    const rc_cell *cell;
+    int64_t batch; // B
+    int t;         // the step's time index in input order (the reverse direction counts down)
+    int layer;     // 0 for a lone rc_rnn_unroll
+    int dir;       // 0 forward, 1 reverse
+    rc_var weight[RC_CELL_MAX_WEIGHTS]; // leaves for cell->weight[k], maybe transformed
+};
+
+// Binds a cell for one sequence in g: rc_use on every weight, then the hooks' weight function
+// (hooks may be NULL). Runners do this; call it yourself to drive cell->step by hand.
+RC_API void rc_cell_begin(rc_cell_ctx *c, rc_graph *g, const rc_cell *cell, int64_t batch,
+                          const rc_rnn_hooks *hooks, int layer, int dir);
+// The leaf a step reads for parameter p: the bound one when p is one of the cell's weights,
+// rc_use(g, p) otherwise; RC_NONE when p is NULL (an absent bias), which rc_linear accepts.
+RC_API rc_var rc_cell_use(const rc_cell_ctx *c, rc_param *p);
+
+// Hooks let a regulariser change what a runner does around every step of every cell, with no
+// change to the cells. Any function may be NULL. Called in this order for each layer and
+// direction of a sequence: begin, weight (k = 0..n_weights-1); then for every step t: input,
+// state_in, the cell's step, state_out, output. `user` is passed back unchanged.
+struct rc_rnn_hooks {
+    void *user;
+    // Once per sequence, layer and direction, before anything else (draw per-sequence masks);
+    // c->weight is not bound yet.
+    void (*begin)(void *user, const rc_cell_ctx *c);
+    // Once per sequence for weight k: returns what the steps read instead of w (weight drop:
+    // w times a mask drawn per sequence). Must keep w's shape.
+    rc_var (*weight)(void *user, const rc_cell_ctx *c, int k, rc_var w);
+    // The step's input x_t [B,I] before the cell (and its projection) sees it. With the fused
+    // projection this runs for every t before the first step.
+    rc_var (*input)(void *user, const rc_cell_ctx *c, rc_var x);
+    // May replace read[k], the states the step reads (a mask on h_{t-1}); the carried state is
+    // not changed.
+    void (*state_in)(void *user, const rc_cell_ctx *c, rc_var *read);
+    // After the step: may replace next[k], knowing the carried prev[k], and the step's output *y
+    // (zoneout mixes next with prev and, for a cell whose output is h, sets *y = next[0]).
+    void (*state_out)(void *user, const rc_cell_ctx *c, const rc_var *prev, rc_var *next,
+                      rc_var *y);
+    // The step's output [B,dim_out], before padded steps are zeroed.
+    rc_var (*output)(void *user, const rc_cell_ctx *c, rc_var y);
+};
+
+typedef struct rc_unroll_opts {
+    bool reverse;           // run t = T-1 down to 0
+    const int32_t *lengths; // [B] in [0,T], or NULL: every sequence has T steps
+    const rc_rnn_hooks *hooks;
+    int layer, dir;           // reported to hooks through rc_cell_ctx
+    bool per_step_projection; // project each x_t alone instead of all T steps in one GEMM
+} rc_unroll_opts;
+
+// Runs one layer in one direction over xs[T] (each [B,I]) from state0[n_state] (NULL, or any
+// entry RC_NONE: zeros; else [B,state_dim[k]]). Writes ys[T] (may be NULL), the outputs in input
+// order, and state_n[n_state] (may be NULL), the states after the last step run: for the reverse
+// direction that is t = 0. With lengths, steps t >= lengths[b] leave sequence b's state unchanged
+// and output zeros, so the reverse direction starts at each sequence's own last element. Padding
+// in xs must be finite. opts may be NULL. Returns the graph's status; a bad argument sets the
+// graph's error, naming rc_rnn_unroll.
+RC_API rc_status rc_rnn_unroll(rc_graph *g, const rc_cell *cell, const rc_var *xs, int T,
+                               const rc_var *state0, rc_var *ys, rc_var *state_n,
+                               const rc_unroll_opts *opts);
+
+// The same over one time-major tensor x [T,B,I]. With the fused projection the cell projects x
+// as it is (no per-step copies); otherwise step t reads rows t of x.
+RC_API rc_status rc_rnn_unroll_seq(rc_graph *g, const rc_cell *cell, rc_var x, const rc_var *state0,
+                                   rc_var *ys, rc_var *state_n, const rc_unroll_opts *opts);
+
+// ---- stacked, bidirectional layers (torch.nn.RNN / LSTM / GRU) ----------------------------------
+
+typedef struct rc_rnn_config {
+    const rc_cell_type *cell; // any cell type: rc_lstm_cell_type, a gating variant, your own
+    const void *cell_opts;    // that type's options (rc_lstm_opts, ...)
+    int64_t dim_in;           // I of layer 0; layer l > 0 reads D * dim_out
+    int num_layers;           // L >= 1
+    bool bidirectional;       // D = 2 when set
+    float dropout;            // on the outputs of every layer but the last, in training, [0,1)
+} rc_rnn_config;
+
+// L*D cells, cells[l*D + d], with PyTorch's parameter names: prefix + "weight_ih_l0",
+// "..._l0_reverse", ... (suffix "_l{l}" and "_reverse" for d = 1).
+typedef struct rc_rnn {
+    rc_rnn_config config;
+    int num_dirs; // D
+    rc_cell **cells;
+} rc_rnn;
+
+// Creates the cells and their parameters in ps. RC_ERR_ARG with a message for a bad config.
+RC_API rc_status rc_rnn_new(rc_rnn **out, const rc_rnn_config *config, rc_params *ps,
+                            const char *prefix, rc_rng *rng, char *err, size_t err_len);
+RC_API void rc_rnn_free(rc_rnn **rnn);
+RC_API int64_t rc_rnn_dim_out(const rc_rnn *rnn); // D * dim_out of the last layer
+
+typedef struct rc_rnn_run {
+    const int32_t *lengths; // [B] in [0,T], sorted or not; NULL: all T
+    // Initial states in PyTorch's layout: state0[k] is [L*D,B,state_dim[k]] (h0, then c0 for an
+    // LSTM). NULL, or an entry RC_NONE: zeros.
+    const rc_var *state0;
+    bool batch_first; // the input tensor is [B,T,I] and the output [B,T,D*H_out]
+    bool training;    // enables dropout between layers
+    rc_rng *rng;      // draws the dropout masks; needed when training with dropout > 0
+    const rc_rnn_hooks *hooks;
+    bool per_step_projection; // see rc_unroll_opts
+} rc_rnn_run;
+
+typedef struct rc_rnn_result {
+    rc_var output; // [T,B,D*H_out] ([B,T,...] when batch_first); RC_NONE from rc_rnn_forward_steps
+    // Final states in PyTorch's layout [L*D,B,state_dim[k]] (h_n, c_n): for d = 1 the state
+    // after t = 0; for a sequence of length n < T the state after its own last step.
+    rc_var state[RC_CELL_MAX_STATE];
+    int n_state;
+} rc_rnn_result;
+
+// Runs all layers over x, a [T,B,I] tensor ([B,T,I] when run->batch_first). run may be NULL.
+// Returns the graph's status; bad arguments set the graph's error, naming rc_rnn_forward.
+RC_API rc_status rc_rnn_forward(rc_graph *g, const rc_rnn *rnn, rc_var x, const rc_rnn_run *run,
+                                rc_rnn_result *out);
+// The same over per-step inputs xs[T] (each [B,I]); ys[T] (may be NULL) receives the last layer's
+// per-step outputs [B,D*H_out]; out->output is RC_NONE (batch_first is ignored).
+RC_API rc_status rc_rnn_forward_steps(rc_graph *g, const rc_rnn *rnn, const rc_var *xs, int T,
+                                      const rc_rnn_run *run, rc_var *ys, rc_rnn_result *out);
+
+// ---- truncated back-propagation through time --------------------------------------------------
+
+// Final states copied out of a graph, to start the next segment's graph without carrying
+// gradients across segments. Zero-initialise it ({0}); free with rc_rnn_carry_free.
+typedef struct rc_rnn_carry {
+    int n_state;
+    rc_shape shape[RC_CELL_MAX_STATE];
+    float *data[RC_CELL_MAX_STATE];
+    size_t cap[RC_CELL_MAX_STATE]; // floats allocated
+} rc_rnn_carry;
+
+// Copies the values of state[0..n_state) (for example rc_rnn_result.state) into carry, reusing
+// its memory. RC_ERR_ARG for a bad handle, RC_ERR_NOMEM.
+RC_API rc_status rc_rnn_carry_save(rc_rnn_carry *carry, const rc_var *state, int n_state);
+// Makes leaves in g holding the saved values, for rc_rnn_run.state0 or rc_rnn_unroll's state0:
+// writes state0[RC_CELL_MAX_STATE], entries past n_state (all, for an empty carry) RC_NONE, which
+// runners read as zeros. The leaves need no gradient, so none flows back into the old segment.
+RC_API void rc_rnn_carry_load(const rc_rnn_carry *carry, rc_graph *g, rc_var *state0);
+// Forgets the saved states (a new sequence starts from zeros); memory is kept.
+RC_API void rc_rnn_carry_clear(rc_rnn_carry *carry);
+RC_API void rc_rnn_carry_free(rc_rnn_carry *carry);
+
+// ---- the PyTorch-compatible cells -------------------------------------------------------------
+// Weights are [out,in] as in PyTorch; default init U(-1/sqrt(H), 1/sqrt(H)) for every parameter.
+// Options are zero-initialised to PyTorch's defaults (bias on, tanh, no projection).
+
+// Elman RNN: h' = act(W_ih x + b_ih + W_hh h + b_hh), act tanh or relu.
+typedef enum rc_rnn_nonlinearity { RC_RNN_TANH = 0, RC_RNN_RELU } rc_rnn_nonlinearity;
+typedef struct rc_rnn_cell_opts {
+    int64_t dim_hidden; // H
+    rc_rnn_nonlinearity nonlinearity;
+    bool no_bias;
+} rc_rnn_cell_opts;
+typedef struct rc_rnn_cell_params {
+    rc_param *weight_ih, *weight_hh; // [H,I], [H,H]
+    rc_param *bias_ih, *bias_hh;     // [H], NULL with no_bias
+    rc_rnn_nonlinearity nonlinearity;
+} rc_rnn_cell_params;
+RC_API extern const rc_cell_type rc_rnn_cell_type;
+
+// LSTM with gate blocks [i|f|g|o]: c' = f*c + i*g, h' = o*tanh(c'), then h' = W_hr h' when
+// proj_size > 0. State [h, c]: h [B,P or H], c [B,H]; output h'.
+typedef struct rc_lstm_opts {
+    int64_t dim_hidden; // H
+    int64_t proj_size;  // P in [0,H); 0: no projection
+    bool no_bias;
+} rc_lstm_opts;
+typedef struct rc_lstm_params {
+    rc_param *weight_ih, *weight_hh; // [4H,I], [4H,P or H]
+    rc_param *bias_ih, *bias_hh;     // [4H]
+    rc_param *weight_hr;             // [P,H], NULL without projection
+} rc_lstm_params;
+RC_API extern const rc_cell_type rc_lstm_cell_type;
+
+// GRU with blocks [r|z|n]: r = σ(.), z = σ(.), n = tanh(W_in x + b_in + r*(W_hn h + b_hn)),
+// h' = (1-z)*n + z*h.
+typedef struct rc_gru_opts {
+    int64_t dim_hidden; // H
+    bool no_bias;
+} rc_gru_opts;
+typedef struct rc_gru_params {
+    rc_param *weight_ih, *weight_hh; // [3H,I], [3H,H]
+    rc_param *bias_ih, *bias_hh;     // [3H]
+} rc_gru_params;
+RC_API extern const rc_cell_type rc_gru_cell_type;
 
 #endif

@@ -8,8 +8,7 @@ static inline float at(const float *X, int64_t ld, bool trans, int64_t r, int64_
 
 void rc_gemm_ref(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float *A,
                  int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
-    RC_PARALLEL_FOR_WORK(M * N * K)
-    for (int64_t i = 0; i < M; i++) {
+    RC_PARALLEL_FOR_WORK(M * N * K, for (int64_t i = 0; i < M; i++) {
         float *c = C + i * ldc;
         for (int64_t j = 0; j < N; j++)
             c[j] = beta == 0.0f ? 0.0f : beta * c[j];
@@ -30,5 +29,5 @@ void rc_gemm_ref(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha,
                 c[j] += alpha * s;
             }
         }
-    }
+    });
 }

@@ -3,6 +3,9 @@
 #include <omp.h>
 #endif
 
+#include <stdatomic.h>
+#include <unistd.h>
+
 #include "recur/base.h"
 #include "parallel.h"
 
@@ -29,4 +32,33 @@ int rc_get_num_threads(void) {
 
 int rc_threads(void) {
     return rc_get_num_threads();
+}
+
+int rc_cpu_count(void) {
+    static atomic_int cached; // a property of the machine, read once
+    int n = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (!n) {
+        const long c = sysconf(_SC_NPROCESSORS_CONF);
+        n = c >= 1 && c <= 4096 ? (int)c : 1;
+        atomic_store_explicit(&cached, n, memory_order_relaxed);
+    }
+    return n;
+}
+
+int rc_serial_begin(void) {
+#ifdef _OPENMP
+    const int saved = omp_get_max_threads();
+    omp_set_num_threads(1);
+    return saved;
+#else
+    return 1;
+#endif
+}
+
+void rc_serial_end(int saved) {
+#ifdef _OPENMP
+    omp_set_num_threads(saved);
+#else
+    (void)saved;
+#endif
 }

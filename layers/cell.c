@@ -1,0 +1,139 @@
+// The cell interface: creating a cell of any type, naming and initialising its parameters, and
+// binding its weights for one sequence (where weight hooks apply).
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <recur/recur.h>
+
+#include "layers_impl.h"
+
+static char *dup_str(const char *s) {
+    size_t n = strlen(s ? s : "") + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s ? s : "", n);
+    return d;
+}
+
+rc_status rc_cell_new(rc_cell **out, const rc_cell_type *type, const void *opts, int64_t dim_in,
+                      rc_params *ps, const char *prefix, const char *suffix, rc_rng *rng, char *err,
+                      size_t err_len) {
+    if (out)
+        *out = NULL;
+    if (!out || !type || !type->init || !ps || !rng) {
+        return rc_errf(err, err_len, RC_ERR_ARG, "rc_cell_new: out, type (with init), ps and rng must not be NULL");
+    }
+    if (dim_in <= 0) {
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: dim_in must be > 0, got %lld", type->name, (long long)dim_in);
+    }
+    rc_cell *c = calloc(1, sizeof *c);
+    if (!c) {
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory", type->name);
+    }
+    c->type = type;
+    c->dim_in = dim_in;
+    c->prefix = dup_str(prefix);
+    c->suffix = dup_str(suffix);
+    c->params = calloc(1, type->params_size ? type->params_size : 1);
+    rc_status st = RC_ERR_NOMEM;
+    if (!c->prefix || !c->suffix || !c->params)
+        rc_errf(err, err_len, RC_OK, "%s: out of memory", type->name);
+    else
+        st = type->init(c, opts, ps, rng, err, err_len);
+    if (st == RC_OK && (!c->step || c->n_state < 1 || c->n_state > RC_CELL_MAX_STATE)) {
+        rc_errf(err, err_len, RC_OK, "%s: init left no step function or n_state %d outside [1,%d]",
+                type->name, c->n_state, RC_CELL_MAX_STATE);
+        st = RC_ERR_ARG;
+    }
+    if (st != RC_OK) {
+        rc_cell_free(&c);
+        return st;
+    }
+    *out = c;
+    return RC_OK;
+}
+
+void rc_cell_free(rc_cell **cell) {
+    if (!cell || !*cell)
+        return;
+    rc_cell *c = *cell;
+    free((void *)c->prefix);
+    free((void *)c->suffix);
+    free(c->params);
+    free(c);
+    *cell = NULL;
+}
+
+rc_status rc_cell_add_weight(rc_cell *cell, rc_params *ps, const char *role, rc_shape shape,
+                             float bound, rc_rng *rng, rc_param **out, char *err, size_t err_len) {
+    if (out)
+        *out = NULL;
+    const char *tname = cell && cell->type ? cell->type->name : "cell";
+    if (!cell || !ps || !role || (bound != 0 && !rng)) {
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: rc_cell_add_weight needs cell, ps, role and (bound != 0) rng",
+                tname);
+    }
+    char name[256];
+    snprintf(name, sizeof name, "%s%s%s", cell->prefix ? cell->prefix : "", role,
+             cell->suffix ? cell->suffix : "");
+    if (cell->n_weights >= RC_CELL_MAX_WEIGHTS) {
+        rc_errf(err, err_len, RC_OK, "%s: %s would be weight %d; a cell has at most %d", tname, name,
+                cell->n_weights + 1, RC_CELL_MAX_WEIGHTS);
+        return RC_ERR_ARG;
+    }
+    if (rc_params_find(ps, name)) {
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: a parameter named %s exists already", tname, name);
+    }
+    rc_param *p;
+    rc_status st = rc_params_add(ps, name, shape, &p);
+    if (st != RC_OK) {
+        char s[64];
+        rc_errf(err, err_len, RC_OK, "%s: cannot add %s %s: %s", tname, name,
+                rc_shape_str(shape, s, sizeof s), rc_status_str(st));
+        return st;
+    }
+    rc_tensor v = rc_param_value(p);
+    for (int64_t i = 0; i < v.n && bound != 0; i++)
+        v.data[i] = (float)((2.0 * rc_rng_uniform(rng) - 1.0) * bound);
+    cell->weight[cell->n_weights++] = p;
+    if (out)
+        *out = p;
+    return RC_OK;
+}
+
+void rc_cell_begin(rc_cell_ctx *c, rc_graph *g, const rc_cell *cell, int64_t batch,
+                   const rc_rnn_hooks *hooks, int layer, int dir) {
+    memset(c, 0, sizeof *c);
+    c->g = g;
+    c->cell = cell;
+    c->batch = batch;
+    c->layer = layer;
+    c->dir = dir;
+    if (hooks && hooks->begin)
+        hooks->begin(hooks->user, c);
+    for (int k = 0; k < cell->n_weights; k++) {
+        c->weight[k] = rc_use(g, cell->weight[k]);
+        if (!hooks || !hooks->weight)
+            continue;
+        rc_shape want = rc_param_value(cell->weight[k]).shape;
+        c->weight[k] = hooks->weight(hooks->user, c, k, c->weight[k]);
+        if (rc_ok(c->weight[k]) && !rc_shape_eq(rc_shape_of(c->weight[k]), want)) {
+            char a[64], b[64];
+            rc_graph_set_error(g, RC_ERR_SHAPE, "rc_cell_begin",
+                               "the weight hook turned %s %s into %s",
+                               rc_param_name(cell->weight[k]), rc_shape_str(want, a, sizeof a),
+                               rc_shape_str(rc_shape_of(c->weight[k]), b, sizeof b));
+        }
+    }
+}
+
+rc_var rc_cell_use(const rc_cell_ctx *c, rc_param *p) {
+    if (!p)
+        return RC_NONE;
+    for (int k = 0; k < c->cell->n_weights; k++)
+        if (c->cell->weight[k] == p)
+            return c->weight[k];
+    return rc_use(c->g, p);
+}

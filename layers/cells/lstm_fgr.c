@@ -1,0 +1,58 @@
+// FGR, "full gate recurrence" (Greff et al. 2015): the peephole LSTM (lstm_peephole.c) whose
+// gates also receive the previous step's gates. Greff's nine matrices R_ii, R_fi, R_oi, R_if, ...
+// R_oo are the blocks of one weight_hh_gates [3H,3H] (rows: the gate it feeds, in order [i|f|o];
+// columns: the previous gate it reads, in order [i|f|o]).
+//   a = W_ih x + b + W_hh h                      (blocks a_i, a_f, a_g, a_o)
+//   e = W_hh_gates [i|f|o]_{t-1}                  (blocks e_i, e_f, e_o)
+//   i = σ(a_i + e_i + p_i*c),  f = σ(a_f + e_f + p_f*c),  g = tanh(a_g)
+//   c' = f*c + i*g
+//   o = σ(a_o + e_o + p_o*c'),  h' = o*tanh(c')
+// Parameters: weight_ih [4H,I], weight_hh [4H,H], bias [4H], weight_ci, weight_cf, weight_co [H],
+// weight_hh_gates [3H,3H]; all from U(-1/sqrt(H), 1/sqrt(H)). State [h, c, [i|f|o]] (the last
+// [B,3H], zeros before the first step); output h'.
+#include "peephole_impl.h"
+
+#include <math.h>
+
+static rc_var project(const rc_cell_ctx *c, rc_var x) {
+    const rc_lstm_fgr_params *p = c->cell->params;
+    return rc_peephole_project(c, x, p->weight_ih, p->bias);
+}
+
+static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *next) {
+    const rc_lstm_fgr_params *p = c->cell->params;
+    rc_var a[4], e[3];
+    rc_peephole_preact(c, xp, prev[0], p->weight_hh, 4, a);
+    rc_split(rc_matmul_nt(prev[2], rc_cell_use(c, p->weight_hh_gates)), 1, 3, e);
+    rc_var i = rc_peephole_gate(c, rc_add(a[0], e[0]), p->weight_ci, prev[1]);
+    rc_var f = rc_peephole_gate(c, rc_add(a[1], e[1]), p->weight_cf, prev[1]);
+    next[1] = rc_add(rc_mul(f, prev[1]), rc_mul(i, rc_tanh(a[2])));
+    rc_var o = rc_peephole_gate(c, rc_add(a[3], e[2]), p->weight_co, next[1]);
+    next[0] = rc_mul(o, rc_tanh(next[1]));
+    next[2] = rc_concat((rc_var[]){i, f, o}, 3, 1);
+    return next[0];
+}
+
+static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
+                      size_t err_len) {
+    rc_lstm_fgr_params *p = cell->params;
+    cell->step = step;
+    cell->project = project;
+    rc_status st = rc_peephole_init(cell, opts, ps, rng, 4, &p->weight_ih, &p->weight_hh, &p->bias,
+                                    err, err_len);
+    if (!st)
+        st = rc_peephole_add(cell, ps, rng, "weight_ci", &p->weight_ci, err, err_len);
+    if (!st)
+        st = rc_peephole_add(cell, ps, rng, "weight_cf", &p->weight_cf, err, err_len);
+    if (!st)
+        st = rc_peephole_add(cell, ps, rng, "weight_co", &p->weight_co, err, err_len);
+    if (st)
+        return st;
+    const int64_t H = cell->dim_hidden;
+    cell->n_state = 3;
+    cell->state_dim[2] = 3 * H;
+    return rc_cell_add_weight(cell, ps, "weight_hh_gates", RC_SHAPE(3 * H, 3 * H),
+                              1.0f / sqrtf((float)H), rng, &p->weight_hh_gates, err, err_len);
+}
+
+const rc_cell_type rc_lstm_fgr_cell_type = {"lstm_fgr", sizeof(rc_lstm_fgr_params), init};

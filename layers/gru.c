@@ -1,0 +1,58 @@
+// The GRU cell in PyTorch's form and parameter layout, blocks [r|z|n]:
+//   r = σ(W_ir x + b_ir + W_hr h + b_hr),  z = σ(W_iz x + b_iz + W_hz h + b_hz)
+//   n = tanh(W_in x + b_in + r*(W_hn h + b_hn)),  h' = (1-z)*n + z*h
+// (Cho et al. put r before the product with W_hn; that variant is its own cell.)
+#include <math.h>
+#include <stdio.h>
+
+#include <recur/recur.h>
+
+static rc_var project(const rc_cell_ctx *c, rc_var x) {
+    const rc_gru_params *p = c->cell->params;
+    return rc_linear(x, rc_cell_use(c, p->weight_ih), rc_cell_use(c, p->bias_ih));
+}
+
+static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *next) {
+    const rc_gru_params *p = c->cell->params;
+    rc_var hp = rc_linear(prev[0], rc_cell_use(c, p->weight_hh), rc_cell_use(c, p->bias_hh));
+    rc_var xi[3], hi[3];
+    rc_split(xp, 1, 3, xi);
+    rc_split(hp, 1, 3, hi);
+    rc_var r = rc_sigmoid(rc_add(xi[0], hi[0]));
+    rc_var z = rc_sigmoid(rc_add(xi[1], hi[1]));
+    rc_var n = rc_tanh(rc_add(xi[2], rc_mul(r, hi[2])));
+    next[0] = rc_lerp(z, prev[0], n); // z*h + (1-z)*n
+    return next[0];
+}
+
+static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
+                      size_t err_len) {
+    const rc_gru_opts *o = opts;
+    if (!o || o->dim_hidden <= 0) {
+        if (err && err_len)
+            snprintf(err, err_len, "gru: needs options with dim_hidden > 0, got %lld",
+                     o ? (long long)o->dim_hidden : 0LL);
+        return RC_ERR_ARG;
+    }
+    const int64_t H = o->dim_hidden, I = cell->dim_in;
+    rc_gru_params *p = cell->params;
+    cell->n_state = 1;
+    cell->dim_hidden = cell->dim_out = cell->state_dim[0] = H;
+    cell->step = step;
+    cell->project = project;
+    const float k = 1.0f / sqrtf((float)H);
+    rc_status st = rc_cell_add_weight(cell, ps, "weight_ih", RC_SHAPE(3 * H, I), k, rng,
+                                      &p->weight_ih, err, err_len);
+    if (!st)
+        st = rc_cell_add_weight(cell, ps, "weight_hh", RC_SHAPE(3 * H, H), k, rng, &p->weight_hh,
+                                err, err_len);
+    if (!st && !o->no_bias)
+        st = rc_cell_add_weight(cell, ps, "bias_ih", RC_SHAPE(3 * H), k, rng, &p->bias_ih, err,
+                                err_len);
+    if (!st && !o->no_bias)
+        st = rc_cell_add_weight(cell, ps, "bias_hh", RC_SHAPE(3 * H), k, rng, &p->bias_hh, err,
+                                err_len);
+    return st;
+}
+
+const rc_cell_type rc_gru_cell_type = {"gru", sizeof(rc_gru_params), init};

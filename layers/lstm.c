@@ -1,0 +1,67 @@
+// The LSTM cell in PyTorch's form and parameter layout: gate blocks [i|f|g|o] in one weight,
+// two bias vectors, optional projection of h (proj_size):
+//   [i f g o] = W_ih x + b_ih + W_hh h + b_hh,  i, f, o = σ(.), g = tanh(.)
+//   c' = f*c + i*g,  h' = o*tanh(c'),  h' = W_hr h' when proj_size > 0.
+#include <math.h>
+#include <stdio.h>
+
+#include <recur/recur.h>
+
+static rc_var project(const rc_cell_ctx *c, rc_var x) {
+    const rc_lstm_params *p = c->cell->params;
+    return rc_linear(x, rc_cell_use(c, p->weight_ih), rc_cell_use(c, p->bias_ih));
+}
+
+static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *next) {
+    const rc_lstm_params *p = c->cell->params;
+    rc_var gates =
+        rc_add(xp, rc_linear(prev[0], rc_cell_use(c, p->weight_hh), rc_cell_use(c, p->bias_hh)));
+    rc_var ifgo[4];
+    rc_split(gates, 1, 4, ifgo);
+    rc_var i = rc_sigmoid(ifgo[0]), f = rc_sigmoid(ifgo[1]);
+    rc_var g = rc_tanh(ifgo[2]), o = rc_sigmoid(ifgo[3]);
+    next[1] = rc_add(rc_mul(f, prev[1]), rc_mul(i, g));
+    rc_var h = rc_mul(o, rc_tanh(next[1]));
+    next[0] = p->weight_hr ? rc_matmul_nt(h, rc_cell_use(c, p->weight_hr)) : h;
+    return next[0];
+}
+
+static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
+                      size_t err_len) {
+    const rc_lstm_opts *o = opts;
+    if (!o || o->dim_hidden <= 0 || o->proj_size < 0 || o->proj_size >= o->dim_hidden) {
+        if (err && err_len)
+            snprintf(err, err_len,
+                     "lstm: needs options with dim_hidden > 0 and proj_size in "
+                     "[0, dim_hidden), got dim_hidden %lld, proj_size %lld",
+                     o ? (long long)o->dim_hidden : 0LL, o ? (long long)o->proj_size : 0LL);
+        return RC_ERR_ARG;
+    }
+    const int64_t H = o->dim_hidden, I = cell->dim_in;
+    const int64_t R = o->proj_size ? o->proj_size : H; // width of h
+    rc_lstm_params *p = cell->params;
+    cell->n_state = 2;
+    cell->dim_hidden = H;
+    cell->dim_out = cell->state_dim[0] = R;
+    cell->state_dim[1] = H;
+    cell->step = step;
+    cell->project = project;
+    const float k = 1.0f / sqrtf((float)H);
+    rc_status st = rc_cell_add_weight(cell, ps, "weight_ih", RC_SHAPE(4 * H, I), k, rng,
+                                      &p->weight_ih, err, err_len);
+    if (!st)
+        st = rc_cell_add_weight(cell, ps, "weight_hh", RC_SHAPE(4 * H, R), k, rng, &p->weight_hh,
+                                err, err_len);
+    if (!st && !o->no_bias)
+        st = rc_cell_add_weight(cell, ps, "bias_ih", RC_SHAPE(4 * H), k, rng, &p->bias_ih, err,
+                                err_len);
+    if (!st && !o->no_bias)
+        st = rc_cell_add_weight(cell, ps, "bias_hh", RC_SHAPE(4 * H), k, rng, &p->bias_hh, err,
+                                err_len);
+    if (!st && o->proj_size)
+        st = rc_cell_add_weight(cell, ps, "weight_hr", RC_SHAPE(R, H), k, rng, &p->weight_hr, err,
+                                err_len);
+    return st;
+}
+
+const rc_cell_type rc_lstm_cell_type = {"lstm", sizeof(rc_lstm_params), init};

@@ -1,0 +1,47 @@
+// Truncated back-propagation through time: the final states of one segment are copied out of its
+// graph as plain values and come back as leaves of the next segment's graph, so the state carries
+// over while gradients stop at the segment boundary.
+#include <stdlib.h>
+#include <string.h>
+
+#include <recur/recur.h>
+
+rc_status rc_rnn_carry_save(rc_rnn_carry *carry, const rc_var *state, int n_state) {
+    if (!carry || !state || n_state < 1 || n_state > RC_CELL_MAX_STATE)
+        return RC_ERR_ARG;
+    for (int k = 0; k < n_state; k++)
+        if (!rc_ok(state[k]))
+            return RC_ERR_ARG;
+    for (int k = 0; k < n_state; k++) {
+        rc_tensor v = rc_value(state[k]);
+        if ((size_t)v.n > carry->cap[k]) {
+            float *d = realloc(carry->data[k], (size_t)v.n * sizeof *d);
+            if (!d)
+                return RC_ERR_NOMEM;
+            carry->data[k] = d;
+            carry->cap[k] = (size_t)v.n;
+        }
+        memcpy(carry->data[k], v.data, (size_t)v.n * sizeof *v.data);
+        carry->shape[k] = v.shape;
+    }
+    carry->n_state = n_state;
+    return RC_OK;
+}
+
+void rc_rnn_carry_load(const rc_rnn_carry *carry, rc_graph *g, rc_var *state0) {
+    for (int k = 0; k < RC_CELL_MAX_STATE; k++)
+        state0[k] = k < carry->n_state ? rc_input(g, carry->shape[k], carry->data[k]) : RC_NONE;
+}
+
+void rc_rnn_carry_clear(rc_rnn_carry *carry) {
+    if (carry)
+        carry->n_state = 0;
+}
+
+void rc_rnn_carry_free(rc_rnn_carry *carry) {
+    if (!carry)
+        return;
+    for (int k = 0; k < RC_CELL_MAX_STATE; k++)
+        free(carry->data[k]);
+    memset(carry, 0, sizeof *carry);
+}
