@@ -80,14 +80,27 @@ void rc_arena_release(rc_arena *a) {
     a->reserved = 0;
 }
 
+// calloc hands out fresh zero pages for large blocks without writing them, so a big embedding
+// table (and its gradient) costs memory only where it is used; aligned_alloc + memset touched
+// every page. The block is over-allocated by ARENA_ALIGN and calloc's own pointer is kept just
+// before the aligned address (calloc's 16-byte alignment leaves at least 16 bytes there).
 void *rc_aligned_calloc(size_t bytes) {
     size_t n = round_up(bytes ? bytes : 1);
-    void *p = aligned_alloc(ARENA_ALIGN, n);
-    if (p)
-        memset(p, 0, n);
+    if (n > SIZE_MAX - ARENA_ALIGN)
+        return NULL;
+    unsigned char *raw = calloc(1, n + ARENA_ALIGN);
+    if (!raw)
+        return NULL;
+    unsigned char *p =
+        (unsigned char *)(((uintptr_t)raw + ARENA_ALIGN) & ~(uintptr_t)(ARENA_ALIGN - 1));
+    memcpy(p - sizeof raw, &raw, sizeof raw);
     return p;
 }
 
 void rc_aligned_free(void *p) {
-    free(p);
+    if (!p)
+        return;
+    unsigned char *raw;
+    memcpy(&raw, (unsigned char *)p - sizeof raw, sizeof raw);
+    free(raw);
 }

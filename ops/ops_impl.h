@@ -71,5 +71,6 @@ extern const rc_op_def rc_op_embedding, rc_op_index_select, rc_op_where, rc_op_m
 extern const rc_op_def rc_op_softmax, rc_op_log_softmax, rc_op_cross_entropy, rc_op_nll,
     rc_op_bce_with_logits, rc_op_mse;
 extern const rc_op_def rc_op_sparse_matmul;
+extern const rc_op_def rc_op_rowdot, rc_op_embedding_rowdot, rc_op_embedding_bag;
 
 #endif

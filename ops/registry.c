@@ -36,6 +36,9 @@ static const rc_op_def *const registry[] = {
     &rc_op_bce_with_logits,
     &rc_op_mse,
     &rc_op_sparse_matmul,
+    &rc_op_rowdot,
+    &rc_op_embedding_rowdot,
+    &rc_op_embedding_bag,
 };
 
 int rc_op_count(void) {

@@ -42,6 +42,19 @@ RC_API rc_var rc_bmm(rc_var a, rc_var b);       // [B,M,K] x [B,K,N] -> [B,M,N]
 RC_API rc_var rc_bmm_nt(rc_var a, rc_var b);    // [B,M,K] x [B,N,K]^T -> [B,M,N]
 // x W^T + b: x [N,I], W [O,I], b [O] or RC_NONE -> [N,O]. Also [B,T,I] -> [B,T,O].
 RC_API rc_var rc_linear(rc_var x, rc_var w, rc_var b);
+// Row-wise dot products: a [N,D] and b [N,K,D] -> [N,K], y[n,k] = <a[n,:], b[n,k,:]> (each row of
+// a against its own K rows of b: the scores of skip-gram with negative sampling).
+RC_API rc_var rc_rowdot(rc_var a, rc_var b);
+// rowdot(h, embedding(table, ids)) in one op: table [V,D], ids [N,K] (copied), h [N,D] -> [N,K],
+// y[n,k] = <h[n,:], table[ids[n,k],:]>, without the [N,K,D] gather. Like rc_embedding, backward
+// adds into the rows it read only and marks them touched. An id outside [0,V) is RC_ERR_RANGE.
+RC_API rc_var rc_embedding_rowdot(rc_var table, const int32_t *ids, int64_t N, int64_t K,
+                                  rc_var h);
+// Sums of bags of rows (PyTorch's EmbeddingBag, mode "sum"): bag b is ids[offsets[b] ..
+// offsets[b+1]) (offsets[n_bags + 1], offsets[0] = 0, non-decreasing; both copied) -> [n_bags,D].
+// Backward adds into the rows read and marks them touched. An id outside [0,V) is RC_ERR_RANGE.
+RC_API rc_var rc_embedding_bag(rc_var table, const int32_t *ids, const int64_t *offsets,
+                               int64_t n_bags);
 
 // ---- reductions (axis may be negative, counted from the end) ---------------------------------
 RC_API rc_var rc_sum_all(rc_var x);  // -> scalar

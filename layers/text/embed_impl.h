@@ -1,0 +1,76 @@
+// Private helpers shared by the word-embedding files of layers/text (not exported).
+#ifndef RECUR_EMBED_IMPL_H
+#define RECUR_EMBED_IMPL_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include <recur/recur.h>
+
+// Hot loops compiled for AVX2 and for the baseline; the loader picks one (same bits: the lane
+// arithmetic is the same, without FMA contraction).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define RC_EMBED_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define RC_EMBED_CLONES
+#endif
+
+// x[i] = U(-range, range) for n entries, two 24-bit draws from each 64-bit number (the input
+// tables hold up to hundreds of millions of entries).
+void rc_embed_fill_uniform(float *x, int64_t n, float range, rc_rng *r);
+
+// Processor time of the whole process, in seconds.
+double rc_embed_cpu_seconds(void);
+
+// Formats a message into err (when err is not NULL) and returns st.
+rc_status rc_embed_fail(char *err, size_t err_len, rc_status st, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+// Writes a file through a temporary name in the same folder: open gives a FILE to write,
+// commit flushes, fsyncs and renames it over path (or removes it when ok is false).
+typedef struct rc_atomic_file {
+    FILE *f;
+    char *tmp;
+    const char *path;
+} rc_atomic_file;
+rc_status rc_atomic_open(rc_atomic_file *af, const char *path, char *err, size_t err_len);
+rc_status rc_atomic_commit(rc_atomic_file *af, bool ok, char *err, size_t err_len);
+
+// True when s[0..len) is valid UTF-8; else *bad (if not NULL) is the offset of the first bad byte.
+bool rc_embed_utf8_ok(const char *s, size_t len, size_t *bad);
+
+// A bounded line reader (a damaged file with an endless line is an error, not an out-of-memory
+// crash). Zero-initialise, set f, call rc_lines_next until it returns 0; free buf.
+#define RC_EMBED_MAX_LINE ((size_t)64 << 20)
+typedef struct rc_lines {
+    FILE *f;
+    char *buf;
+    size_t cap, len;
+    int64_t lineno;
+} rc_lines;
+// The next line without its '\n' (and a '\r' before it), NUL-terminated in buf. 1: a line,
+// 0: end of file, -1: longer than RC_EMBED_MAX_LINE, -2: out of memory, -3: read error.
+int rc_lines_next(rc_lines *in);
+// The message for a negative rc_lines_next result ("path:line: line longer than N bytes").
+rc_status rc_lines_error(const char *path, const rc_lines *in, int r, char *err, size_t len);
+
+// A string -> int64 map (open addressing over rc_fasttext_hash); keys copied into a pool.
+typedef struct rc_strmap {
+    int64_t *slot_val;
+    int64_t *slot_key; // offset into pool, -1 when empty
+    size_t cap, n;
+    char *pool;
+    size_t pool_len, pool_cap;
+} rc_strmap;
+rc_status rc_strmap_init(rc_strmap *m, size_t expected);
+void rc_strmap_free(rc_strmap *m);
+// The value of key, or -1.
+int64_t rc_strmap_get(const rc_strmap *m, const char *key, size_t len);
+// Inserts key -> val unless key is present; *added tells which. RC_ERR_NOMEM on failure.
+rc_status rc_strmap_put(rc_strmap *m, const char *key, size_t len, int64_t val, bool *added);
+
+// Unicode simple lower-casing of s[0..len) into out (room for 2*len bytes; invalid bytes are
+// copied); returns the length written.
+size_t rc_embed_fold(const char *s, size_t len, char *out);
+
+#endif
