@@ -42,7 +42,7 @@ static void scatter_add_rows(float *gx, const float *g, int64_t outer, int64_t D
     // gives the same sums.
     const int64_t work = outer * n * inner;
     int64_t bands = D < SCATTER_BANDS ? D : SCATTER_BANDS;
-    if (work < RC_PAR_MIN || outer >= SCATTER_BANDS)
+    if (work < RC_PAR_MIN || outer >= SCATTER_BANDS || rc_threads() == 1)
         bands = 1;
     RC_PARALLEL_FOR_WORK(work, for (int64_t t = 0; t < outer * bands; t++) {
         const int64_t o = t / bands, band = t % bands;
