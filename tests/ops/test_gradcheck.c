@@ -1,7 +1,9 @@
 // Walks the op registry: every op is gradient-checked by central differences and gets the
 // accumulation check (applied twice, gradients must double; multi-input ops also with one leaf in
 // several slots), which catches a backward that assigns where it must add. Parameters are
-// registry indices.
+// registry indices. Each op prints one line (without --verbose too), so a CI log lists them all.
+#include <stdio.h>
+
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
@@ -36,7 +38,8 @@ ParameterizedTest(int *i, ops, gradcheck) {
     rc_status st = rc_gradcheck_op(op, 1234 + (uint64_t)*i, &rep);
     cr_assert_eq(st, RC_OK, "%s: check could not run: %s", op->name, rep.worst);
     cr_assert_gt(rep.checked, 0, "%s: nothing was checked", op->name);
-    cr_log_info("gradcheck %-14s %4lld entries, max abs err %.2e, max rel err %.2e", op->name,
+    fprintf(stderr, "[op  ] gradcheck    %-18s %4lld entries, max abs err %.2e, max rel err %.2e\n",
+            op->name,
                 (long long)rep.checked, rep.max_abs_err, rep.max_rel_err);
     cr_assert_eq(rep.failed, 0, "%s: %lld of %lld entries wrong; first: %s", op->name,
                  (long long)rep.failed, (long long)rep.checked, rep.worst);
@@ -54,7 +57,7 @@ ParameterizedTest(int *i, ops, accumulation) {
     rc_status st = rc_gradcheck_op_accumulation(op, 99 + (uint64_t)*i, &rep);
     cr_assert_eq(st, RC_OK, "%s: check could not run: %s", op->name, rep.worst);
     cr_assert_gt(rep.checked, 0, "%s: nothing was checked", op->name);
-    cr_log_info("accumulation %-14s %4lld entries", op->name, (long long)rep.checked);
+    fprintf(stderr, "[op  ] accumulation %-18s %4lld entries\n", op->name, (long long)rep.checked);
     cr_assert_eq(rep.failed, 0, "%s: %s", op->name, rep.worst);
 }
 
