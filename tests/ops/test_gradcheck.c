@@ -39,8 +39,7 @@ ParameterizedTest(int *i, ops, gradcheck) {
     cr_assert_eq(st, RC_OK, "%s: check could not run: %s", op->name, rep.worst);
     cr_assert_gt(rep.checked, 0, "%s: nothing was checked", op->name);
     fprintf(stderr, "[op  ] gradcheck    %-18s %4lld entries, max abs err %.2e, max rel err %.2e\n",
-            op->name,
-                (long long)rep.checked, rep.max_abs_err, rep.max_rel_err);
+            op->name, (long long)rep.checked, rep.max_abs_err, rep.max_rel_err);
     cr_assert_eq(rep.failed, 0, "%s: %lld of %lld entries wrong; first: %s", op->name,
                  (long long)rep.failed, (long long)rep.checked, rep.worst);
 }
