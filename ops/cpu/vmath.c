@@ -1,118 +1,20 @@
-// Vectorised exp, tanh and sigmoid (accuracy and special values: vmath.h).
-//
-// Eight lanes at a time in GCC vectors: floats widened to double, e^x by the classic reduction
-// x = n ln2 + r (|r| <= ln2/2, n*ln2_hi exact) and the degree-11 Taylor polynomial of e^r
-// (truncation error below 7e-15 relative), scaled by 2^n through the exponent bits; then
-//   tanh(x)    = sign(x) (1 - e^-2|x|) / (1 + e^-2|x|),  and x itself for |x| < 2^-12, where
-//                tanh(x) rounds to x in float and 1 - e^-2|x| would lose digits,
-//   sigmoid(x) = 1 / (1 + e^-x),
-// and one rounding back to float. Inputs are clamped first to where the float result is already
-// decided (|x| <= 150 for exp and sigmoid, |x| <= 20 for tanh), which keeps 2^n a normal double.
-// A NaN passes every clamp (comparisons with NaN are false) and comes out as NaN.
-#include <string.h>
-
+// Vectorised exp, tanh and sigmoid over arrays (accuracy and special values: vmath.h; the lane
+// arithmetic: vmath_lanes.h).
 #include "vmath.h"
-
-typedef float vf8 __attribute__((vector_size(32)));
-typedef int32_t vm8 __attribute__((vector_size(32))); // lane masks of vf8 comparisons
-typedef double vd8 __attribute__((vector_size(64)));
-typedef int64_t vi8 __attribute__((vector_size(64)));
-#define LANES 8
-
-// Compiled for AVX-512, AVX2 and the baseline; the loader picks one for the machine. All three
-// run the same lane arithmetic, so they give the same bits. (Comparisons and selects stay on
-// the float lanes: GCC 12 fails to compile them on 64-byte vectors for AVX2.)
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define VMATH_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define VMATH_CLONES
-#endif
-
-#define SPLAT(c) ((vd8){(c), (c), (c), (c), (c), (c), (c), (c)})
-#define SPLAT_F(c) ((vf8){(c), (c), (c), (c), (c), (c), (c), (c)})
-#define SPLAT_M(c) ((vm8){(c), (c), (c), (c), (c), (c), (c), (c)})
-// Lanes of a where mask m is set (all ones), of b elsewhere.
-#define SELECT(m, a, b) ((vf8)(((vm8)(a) & (m)) | ((vm8)(b) & ~(m))))
-#define SIGN_BIT ((int32_t)0x80000000)
-
-#define LOG2E 0x1.71547652b82fep0
-#define LN2_HI 0x1.62e42fee00000p-1 // ln 2 to 32 bits: n * LN2_HI is exact for |n| < 2^21
-#define LN2_LO 0x1.a39ef35793c76p-33
-#define SHIFTER 0x1.8p52 // adding it rounds to an integer, kept in the low mantissa bits
-
-// Vectors go through pointers: passing one by value changes the ABI between instruction sets
-// (and GCC warns about it); inlined, the pointers disappear.
-
-// *y = e^x for float lanes x in [-300, 300] (or NaN), in double.
-static inline void exp_lanes(const vf8 *xf, vd8 *y) {
-    const vd8 x = __builtin_convertvector(*xf, vd8);
-    const vd8 t = x * SPLAT(LOG2E) + SPLAT(SHIFTER);
-    const vd8 n = t - SPLAT(SHIFTER);
-    const vd8 r = (x - n * SPLAT(LN2_HI)) - n * SPLAT(LN2_LO);
-    vd8 p = SPLAT(1.0 / 39916800);
-    p = p * r + SPLAT(1.0 / 3628800);
-    p = p * r + SPLAT(1.0 / 362880);
-    p = p * r + SPLAT(1.0 / 40320);
-    p = p * r + SPLAT(1.0 / 5040);
-    p = p * r + SPLAT(1.0 / 720);
-    p = p * r + SPLAT(1.0 / 120);
-    p = p * r + SPLAT(1.0 / 24);
-    p = p * r + SPLAT(1.0 / 6);
-    p = p * r + SPLAT(0.5);
-    p = p * r + SPLAT(1.0);
-    p = p * r + SPLAT(1.0);
-    // t's bits minus the shifter's are n; (n + 1023) << 52 is the double 2^n.
-    const vi8 k = (vi8)t - (vi8)SPLAT(SHIFTER);
-    *y = p * (vd8)((k + 1023) << 52);
-}
-
-// Lanes above hi become hi, below lo become lo; NaN stays.
-static inline void clamp_lanes(vf8 *v, float lo, float hi) {
-    const vm8 above = *v > SPLAT_F(hi), below = *v < SPLAT_F(lo);
-    *v = SELECT(above, SPLAT_F(hi), *v);
-    *v = SELECT(below, SPLAT_F(lo), *v);
-}
-
-static inline void exp_body(vf8 *v) {
-    clamp_lanes(v, -150.0f, 150.0f);
-    vd8 e;
-    exp_lanes(v, &e);
-    *v = __builtin_convertvector(e, vf8);
-}
-
-static inline void tanh_body(vf8 *v) {
-    const vf8 x = *v;
-    const vm8 sign = (vm8)x & SPLAT_M(SIGN_BIT);
-    vf8 a = (vf8)((vm8)x & ~SPLAT_M(SIGN_BIT)); // |x|
-    const vm8 tiny = a < SPLAT_F(0x1p-12f);
-    clamp_lanes(&a, 0.0f, 20.0f);
-    a = SPLAT_F(-2.0f) * a; // exact
-    vd8 e;
-    exp_lanes(&a, &e);
-    const vf8 y = __builtin_convertvector((SPLAT(1.0) - e) / (SPLAT(1.0) + e), vf8);
-    *v = SELECT(tiny, x, (vf8)((vm8)y | sign));
-}
-
-static inline void sigmoid_body(vf8 *v) {
-    vf8 m = -*v;
-    clamp_lanes(&m, -150.0f, 150.0f);
-    vd8 e;
-    exp_lanes(&m, &e);
-    *v = __builtin_convertvector(SPLAT(1.0) / (SPLAT(1.0) + e), vf8);
-}
+#include "vmath_lanes.h"
 
 // The array loop around BODY: full groups of eight, then the tail through a padded buffer.
 #define ARRAY_KERNEL(NAME, BODY)                                                                   \
     VMATH_CLONES void NAME(const float *x, float *y, int64_t n) {                                  \
         int64_t i = 0;                                                                             \
-        for (; i + LANES <= n; i += LANES) {                                                       \
+        for (; i + VLANES <= n; i += VLANES) {                                                       \
             vf8 v;                                                                                 \
             memcpy(&v, x + i, sizeof v);                                                           \
             BODY(&v);                                                                              \
             memcpy(y + i, &v, sizeof v);                                                           \
         }                                                                                          \
         if (i < n) {                                                                               \
-            float buf[LANES] = {0};                                                                \
+            float buf[VLANES] = {0};                                                                \
             memcpy(buf, x + i, (size_t)(n - i) * sizeof *buf);                                     \
             vf8 v;                                                                                 \
             memcpy(&v, buf, sizeof v);                                                             \
@@ -122,6 +24,6 @@ static inline void sigmoid_body(vf8 *v) {
         }                                                                                          \
     }
 
-ARRAY_KERNEL(rc_vexp, exp_body)
-ARRAY_KERNEL(rc_vtanh, tanh_body)
-ARRAY_KERNEL(rc_vsigmoid, sigmoid_body)
+ARRAY_KERNEL(rc_vexp, vexp_lanes)
+ARRAY_KERNEL(rc_vtanh, vtanh_lanes)
+ARRAY_KERNEL(rc_vsigmoid, vsigmoid_lanes)
