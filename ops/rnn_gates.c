@@ -110,6 +110,11 @@ static inline void put_lanes(float *const *dst, int n, int64_t j, const vf8 *v, 
 #define LOAD(v, p) memcpy(&(v), (p), sizeof(vf8))
 #define ONE VSPLAT_F(1.0f)
 
+// The work of one element, in units of a plain elementwise op (what RC_PAR_MIN counts): a forward
+// element evaluates two or three nonlinearities in double, about 16 adds' worth. Rows go to
+// threads once a step is worth it.
+#define FWD_WORK 16
+
 // ---- lstm_state ------------------------------------------------------------------------------
 // Saved: σ(i), σ(f), tanh(g), each [B,H].
 
@@ -163,7 +168,7 @@ static void lstm_state_fwd(const rc_tensor *in, int n_in, const void *attr, rc_t
     if (!act)
         return; // out of memory: the graph carries the error
     const float *gates = in[0].data, *c = in[1].data;
-    RC_PARALLEL_FOR_WORK(B * H, for (int64_t b = 0; b < B; b++) {
+    RC_PARALLEL_FOR_WORK(B * H * FWD_WORK, for (int64_t b = 0; b < B; b++) {
         float *const a[3] = {act + b * H, act + (B + b) * H, act + (2 * B + b) * H};
         state_fwd_row(gates + b * 4 * H, c + b * H, out->data + b * H, a, H);
     });
@@ -240,7 +245,7 @@ static void lstm_output_fwd(const rc_tensor *in, int n_in, const void *attr, rc_
     if (!act)
         return;
     const float *gates = in[0].data, *c = in[1].data;
-    RC_PARALLEL_FOR_WORK(B * H, for (int64_t b = 0; b < B; b++) {
+    RC_PARALLEL_FOR_WORK(B * H * FWD_WORK, for (int64_t b = 0; b < B; b++) {
         output_fwd_row(gates + b * 4 * H + 3 * H, c + b * H, out->data + b * H, act + b * H,
                        act + (B + b) * H, H);
     });
@@ -324,7 +329,7 @@ static void gru_state_fwd(const rc_tensor *in, int n_in, const void *attr, rc_te
     if (!act)
         return;
     const float *xp = in[0].data, *hp = in[1].data, *h = in[2].data;
-    RC_PARALLEL_FOR_WORK(B * H, for (int64_t b = 0; b < B; b++) {
+    RC_PARALLEL_FOR_WORK(B * H * FWD_WORK, for (int64_t b = 0; b < B; b++) {
         float *const a[3] = {act + b * H, act + (B + b) * H, act + (2 * B + b) * H};
         gru_fwd_row(xp + b * 3 * H, hp + b * 3 * H, h + b * H, out->data + b * H, a, H);
     });
