@@ -62,7 +62,7 @@ static rc_status gru_shape(const rc_tensor *in, int n_in, const void *attr, rc_s
 // Writes the lanes v[k] to dst[k] + j (skipping NULL destinations), adding to what is there when
 // `add`; only the first m lanes in a partial group. One destination after the other, so two
 // gradients that are the same buffer (one tensor in two input slots) both arrive.
-static inline void put_lanes(float *const *dst, int n, int64_t j, const vf8 *v, int64_t m,
+VINLINE void put_lanes(float *const *dst, int n, int64_t j, const vf8 *v, int64_t m,
                              bool add) {
     for (int k = 0; k < n; k++) {
         if (!dst[k])
@@ -119,7 +119,7 @@ static inline void put_lanes(float *const *dst, int n, int64_t j, const vf8 *v, 
 // Saved: σ(i), σ(f), tanh(g), each [B,H].
 
 // src: i, f, g, c; v: c', σ(i), σ(f), tanh(g).
-static inline void state_fwd_lanes(const float *const *src, int64_t j, vf8 *v) {
+VINLINE void state_fwd_lanes(const float *const *src, int64_t j, vf8 *v) {
     vf8 i, f, g, c;
     LOAD(i, src[0] + j), LOAD(f, src[1] + j), LOAD(g, src[2] + j), LOAD(c, src[3] + j);
     vsigmoid_lanes(&i), vsigmoid_lanes(&f), vtanh_lanes(&g);
@@ -127,7 +127,7 @@ static inline void state_fwd_lanes(const float *const *src, int64_t j, vf8 *v) {
 }
 
 // src: G, c, σ(i), σ(f), tanh(g); v: di, df, dg, dc.
-static inline void state_bwd_lanes(const float *const *src, int64_t j, vf8 *v) {
+VINLINE void state_bwd_lanes(const float *const *src, int64_t j, vf8 *v) {
     vf8 G, c, si, sf, tg;
     LOAD(G, src[0] + j), LOAD(c, src[1] + j), LOAD(si, src[2] + j), LOAD(sf, src[3] + j);
     LOAD(tg, src[4] + j);
@@ -206,7 +206,7 @@ rc_var rc_lstm_state(rc_var gates, rc_var c) {
 // Saved: σ(o), tanh(c'), each [B,H].
 
 // src: o, c'; v: h', σ(o), tanh(c').
-static inline void output_fwd_lanes(const float *const *src, int64_t j, vf8 *v) {
+VINLINE void output_fwd_lanes(const float *const *src, int64_t j, vf8 *v) {
     vf8 o, c;
     LOAD(o, src[0] + j), LOAD(c, src[1] + j);
     vsigmoid_lanes(&o), vtanh_lanes(&c);
@@ -214,7 +214,7 @@ static inline void output_fwd_lanes(const float *const *src, int64_t j, vf8 *v) 
 }
 
 // src: G, σ(o), tanh(c'); v: do, dc'.
-static inline void output_bwd_lanes(const float *const *src, int64_t j, vf8 *v) {
+VINLINE void output_bwd_lanes(const float *const *src, int64_t j, vf8 *v) {
     vf8 G, so, tc;
     LOAD(G, src[0] + j), LOAD(so, src[1] + j), LOAD(tc, src[2] + j);
     v[0] = G * tc * so * (ONE - so);
@@ -282,7 +282,7 @@ rc_var rc_lstm_output(rc_var gates, rc_var c) {
 // Saved: r, z, n, each [B,H].
 
 // src: x_r, x_z, x_n, h_r, h_z, h_n, h; v: h', r, z, n.
-static inline void gru_fwd_lanes(const float *const *src, int64_t j, vf8 *v) {
+VINLINE void gru_fwd_lanes(const float *const *src, int64_t j, vf8 *v) {
     vf8 xr, xz, xn, hr, hz, hn, h;
     LOAD(xr, src[0] + j), LOAD(xz, src[1] + j), LOAD(xn, src[2] + j);
     LOAD(hr, src[3] + j), LOAD(hz, src[4] + j), LOAD(hn, src[5] + j), LOAD(h, src[6] + j);
@@ -294,7 +294,7 @@ static inline void gru_fwd_lanes(const float *const *src, int64_t j, vf8 *v) {
 }
 
 // src: G, h, h_n, r, z, n; v: dx_r, dx_z, dx_n, dh_r, dh_z, dh_n, dh.
-static inline void gru_bwd_lanes(const float *const *src, int64_t j, vf8 *v) {
+VINLINE void gru_bwd_lanes(const float *const *src, int64_t j, vf8 *v) {
     vf8 G, h, hn, r, z, n;
     LOAD(G, src[0] + j), LOAD(h, src[1] + j), LOAD(hn, src[2] + j);
     LOAD(r, src[3] + j), LOAD(z, src[4] + j), LOAD(n, src[5] + j);

@@ -45,10 +45,13 @@ typedef int64_t vi8 __attribute__((vector_size(64)));
 #define VSHIFTER 0x1.8p52 // adding it rounds to an integer, kept in the low mantissa bits
 
 // Vectors go through pointers: passing one by value changes the ABI between instruction sets
-// (and GCC warns about it); inlined, the pointers disappear.
+// (and GCC warns about it); inlined, the pointers disappear. Lane functions must be inlined into
+// the kernel that calls them: compiled on their own they would get the baseline instruction set
+// whatever clone calls them (GCC leaves a large one out of line at -O2).
+#define VINLINE static inline __attribute__((always_inline))
 
 // *y = e^x for float lanes x in [-300, 300] (or NaN), in double.
-static inline void vexp_double(const vf8 *xf, vd8 *y) {
+VINLINE void vexp_double(const vf8 *xf, vd8 *y) {
     const vd8 x = __builtin_convertvector(*xf, vd8);
     const vd8 t = x * VSPLAT(VLOG2E) + VSPLAT(VSHIFTER);
     const vd8 n = t - VSPLAT(VSHIFTER);
@@ -71,20 +74,20 @@ static inline void vexp_double(const vf8 *xf, vd8 *y) {
 }
 
 // Lanes above hi become hi, below lo become lo; NaN stays.
-static inline void vclamp_lanes(vf8 *v, float lo, float hi) {
+VINLINE void vclamp_lanes(vf8 *v, float lo, float hi) {
     const vm8 above = *v > VSPLAT_F(hi), below = *v < VSPLAT_F(lo);
     *v = VSELECT(above, VSPLAT_F(hi), *v);
     *v = VSELECT(below, VSPLAT_F(lo), *v);
 }
 
-static inline void vexp_lanes(vf8 *v) {
+VINLINE void vexp_lanes(vf8 *v) {
     vclamp_lanes(v, -150.0f, 150.0f);
     vd8 e;
     vexp_double(v, &e);
     *v = __builtin_convertvector(e, vf8);
 }
 
-static inline void vtanh_lanes(vf8 *v) {
+VINLINE void vtanh_lanes(vf8 *v) {
     const vf8 x = *v;
     const vm8 sign = (vm8)x & VSPLAT_M(VSIGN_BIT);
     vf8 a = (vf8)((vm8)x & ~VSPLAT_M(VSIGN_BIT)); // |x|
@@ -97,7 +100,7 @@ static inline void vtanh_lanes(vf8 *v) {
     *v = VSELECT(tiny, x, (vf8)((vm8)y | sign));
 }
 
-static inline void vsigmoid_lanes(vf8 *v) {
+VINLINE void vsigmoid_lanes(vf8 *v) {
     vf8 m = -*v;
     vclamp_lanes(&m, -150.0f, 150.0f);
     vd8 e;
