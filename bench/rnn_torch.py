@@ -66,7 +66,8 @@ def bench_case(case, threads, reps):
 def blas_library():
     """The BLAS shared object this process loaded (Debian's torch uses whatever libblas.so.3 is)."""
     with open("/proc/self/maps") as f:
-        libs = {line.split()[-1] for line in f if "blas" in line.split()[-1]}
+        libs = {line.split()[-1] for line in f if line.split()[-1].startswith("/")}
+    libs = {p for p in libs if "blas" in p.rsplit("/", 1)[-1] and "lapack" not in p}
     return ",".join(sorted(libs)) or "none"
 
 

@@ -3,8 +3,12 @@
 # case, and prints one table per thread count. `make bench-rnn` builds a release build and calls
 # this.
 #
-#   bench/run_rnn.sh [--threads "1 2"] [--build DIR] [--reps N] [--case NAME]...
+#   bench/run_rnn.sh [--threads "1 2"] [--build DIR] [--reps N] [--rounds N] [--case NAME]...
 #                    [--torch-blas openblas|system] [--no-torch]
+#
+# Each round runs every case once in each program (--reps steps after two warm-up steps); the
+# table shows the median over rounds of each run's median, and the smallest step time seen. On a
+# machine shared with other jobs, several rounds and the minimum are the figures to trust.
 #
 # Debian's PyTorch calls whatever libblas.so.3 the system provides; the reference BLAS (netlib)
 # makes it 10-20x slower than it can be. By default the script gives PyTorch OpenBLAS
@@ -14,11 +18,11 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-threads="1 2" build="$here/../build-release" reps=11 torch=1 torch_blas=openblas
+threads="1 2" build="$here/../build-release" reps=11 rounds=1 torch=1 torch_blas=openblas
 cases=()
 
 usage() {
-    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 while [ $# -gt 0 ]; do
@@ -26,6 +30,7 @@ while [ $# -gt 0 ]; do
     --threads) threads=${2:?}; shift 2 ;;
     --build) build=${2:?}; shift 2 ;;
     --reps) reps=${2:?}; shift 2 ;;
+    --rounds) rounds=${2:?}; shift 2 ;;
     --case) cases+=("${2:?}"); shift 2 ;;
     --torch-blas) torch_blas=${2:?}; shift 2 ;;
     --no-torch) torch=0; shift ;;
@@ -61,17 +66,19 @@ for n in $threads; do
     # Both runtimes take the thread count from OMP_NUM_THREADS too (libgomp for recur and
     # oneDNN, PyTorch's intra-op pool); the programs also set it explicitly. Cases alternate
     # between the two programs so that a busy moment on a shared machine hits both alike.
-    for c in "${cases[@]}"; do
-        OMP_NUM_THREADS=$n "$exe" --threads "$n" --reps "$reps" --case "$c" >>"$results"
-        if [ "$torch" = 1 ]; then
-            OMP_NUM_THREADS=$n "${torch_env[@]}" "$python" "$here/rnn_torch.py" --threads "$n" \
-                --reps "$reps" --case "$c" >>"$results"
-        fi
+    for ((r = 0; r < rounds; r++)); do
+        for c in "${cases[@]}"; do
+            OMP_NUM_THREADS=$n "$exe" --threads "$n" --reps "$reps" --case "$c" >>"$results"
+            if [ "$torch" = 1 ]; then
+                OMP_NUM_THREADS=$n "${torch_env[@]}" "$python" "$here/rnn_torch.py" \
+                    --threads "$n" --reps "$reps" --case "$c" >>"$results"
+            fi
+        done
     done
 done
 
 if [ -n "${RNN_BENCH_RAW:-}" ]; then cat "$results"; echo; fi
-awk -v reps="$reps" -v cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')" '
+awk -v reps="$reps" -v rounds="$rounds" -v cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')" '
 function kv(line, key,    n, i, parts, pair) {
     n = split(line, parts, " ")
     for (i = 1; i <= n; i++) {
@@ -81,13 +88,25 @@ function kv(line, key,    n, i, parts, pair) {
     return ""
 }
 /^torch version/ { tv = kv($0, "version"); blas = kv($0, "blas"); core = kv($0, "openblas_core") }
+# The median of the values list[k, 1..cnt[k]].
+function med(list, cnt, k,    i, j, t, v, m) {
+    m = cnt[k]
+    for (i = 1; i <= m; i++) v[i] = list[k, i] + 0
+    for (i = 2; i <= m; i++)
+        for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+    return m % 2 ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
+}
 /^rnn / { c = kv($0, "case"); th = kv($0, "threads"); impl = kv($0, "impl")
           if (!((th, c) in seen)) { seen[th, c] = 1; order[th, ++n[th]] = c }
           if (!(th in tseen)) { tseen[th] = 1; thr[++nt] = th }
-          ms[th, c, impl] = kv($0, "ms"); mn[th, c, impl] = kv($0, "min_ms")
-          f[th, c, impl] = kv($0, "fwd_ms"); b[th, c, impl] = kv($0, "bwd_ms") }
+          k = th SUBSEP c SUBSEP impl; i = ++cnt[k]
+          all_ms[k, i] = kv($0, "ms"); all_f[k, i] = kv($0, "fwd_ms"); all_b[k, i] = kv($0, "bwd_ms")
+          v = kv($0, "min_ms") + 0
+          if (!(k in mn) || v < mn[k]) mn[k] = v }
 END {
-    printf "bench/rnn: training step (forward + MSE + backward) in ms, %d reps; %s\n", reps, cpu
+    for (k in cnt) { ms[k] = med(all_ms, cnt, k); f[k] = med(all_f, cnt, k); b[k] = med(all_b, cnt, k) }
+    printf "bench/rnn: training step (forward + MSE + backward) in ms, %d rounds of %d steps; %s\n",
+           rounds, reps, cpu
     if (tv != "") printf "PyTorch %s, BLAS %s%s\n", tv, blas, core != "" ? " (" core " kernels)" : ""
     for (k = 1; k <= nt; k++) {
         th = thr[k]
