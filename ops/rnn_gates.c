@@ -10,7 +10,8 @@
 //   lstm_output(gates [B,4H], c' [B,H]) -> h' [B,H]
 //     h' = σ(o)*tanh(c')
 //     do = G tanh(c') σ(o)(1-σ(o)),  dc' = G σ(o) (1-tanh²(c'))
-//   gru_state(xp [B,3H] = W_ih x + b_ih, hp [B,3H] = W_hh h + b_hh, h [B,H]) -> h' [B,H], blocks [r|z|n]
+//   gru_state(xp [B,3H] = W_ih x + b_ih, hp [B,3H] = W_hh h + b_hh, h [B,H]) -> h' [B,H],
+//             blocks [r|z|n]
 //     r = σ(x_r + h_r),  z = σ(x_z + h_z),  n = tanh(x_n + r*h_n),  h' = z*h + (1-z)*n
 //     dn = G (1-z) (1-n²):  dx_n = dn,  dh_n = dn r;  dz = G (h-n) z(1-z):  dx_z = dh_z = dz;
 //     dr = dn h_n r(1-r):  dx_r = dh_r = dr;  dh = G z
@@ -62,8 +63,7 @@ static rc_status gru_shape(const rc_tensor *in, int n_in, const void *attr, rc_s
 // Writes the lanes v[k] to dst[k] + j (skipping NULL destinations), adding to what is there when
 // `add`; only the first m lanes in a partial group. One destination after the other, so two
 // gradients that are the same buffer (one tensor in two input slots) both arrive.
-VINLINE void put_lanes(float *const *dst, int n, int64_t j, const vf8 *v, int64_t m,
-                             bool add) {
+VINLINE void put_lanes(float *const *dst, int n, int64_t j, const vf8 *v, int64_t m, bool add) {
     for (int k = 0; k < n; k++) {
         if (!dst[k])
             continue;
@@ -99,7 +99,7 @@ VINLINE void put_lanes(float *const *dst, int n, int64_t j, const vf8 *v, int64_
             float pad_[MAX_LANE_ARGS][VLANES] = {{0}};                                             \
             const float *p_[MAX_LANE_ARGS];                                                        \
             for (int k_ = 0; k_ < (N_SRC); k_++) {                                                 \
-                memcpy(pad_[k_], (src)[k_] + j_, (size_t)((H)-j_) * sizeof(float));               \
+                memcpy(pad_[k_], (src)[k_] + j_, (size_t)((H)-j_) * sizeof(float));                \
                 p_[k_] = pad_[k_];                                                                 \
             }                                                                                      \
             GROUP(p_, 0, v_);                                                                      \

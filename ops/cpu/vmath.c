@@ -7,14 +7,14 @@
 #define ARRAY_KERNEL(NAME, BODY)                                                                   \
     VMATH_CLONES void NAME(const float *x, float *y, int64_t n) {                                  \
         int64_t i = 0;                                                                             \
-        for (; i + VLANES <= n; i += VLANES) {                                                       \
+        for (; i + VLANES <= n; i += VLANES) {                                                     \
             vf8 v;                                                                                 \
             memcpy(&v, x + i, sizeof v);                                                           \
             BODY(&v);                                                                              \
             memcpy(y + i, &v, sizeof v);                                                           \
         }                                                                                          \
         if (i < n) {                                                                               \
-            float buf[VLANES] = {0};                                                                \
+            float buf[VLANES] = {0};                                                               \
             memcpy(buf, x + i, (size_t)(n - i) * sizeof *buf);                                     \
             vf8 v;                                                                                 \
             memcpy(&v, buf, sizeof v);                                                             \

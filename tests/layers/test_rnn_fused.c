@@ -1,7 +1,8 @@
 // The built-in LSTM and GRU cells step through the fused gate ops (rc_lstm_state, rc_lstm_output,
 // rc_gru_state). Here the same cells written with split, sigmoid, tanh, mul, add and lerp run the
 // same stacked, bidirectional, variable-length batch from the same parameters: outputs, final
-// states and every parameter gradient must be the same bits.
+// states and every parameter gradient must be the same bits. And a training step at a size where
+// the gate passes and the per-step products run on two threads gives the bits of one thread.
 #include <stdio.h>
 #include <string.h>
 
@@ -125,4 +126,54 @@ Test(rnn_fused, lstm_cell_equals_the_composed_cell_bit_for_bit) {
 Test(rnn_fused, gru_cell_equals_the_composed_cell_bit_for_bit) {
     const rc_gru_opts o = {.dim_hidden = 12};
     check(&rc_gru_cell_type, &composed_gru, &o, "gru");
+}
+
+// Output and every parameter gradient of one training step with `threads` threads, copied out.
+static float *step_with_threads(const rc_cell_type *type, const void *opts, int threads) {
+    enum { T = 3, B = 32, I = 16, H = 128 };
+    rc_set_num_threads(threads);
+    side s;
+    cr_assert_eq(rc_params_new(&s.ps), RC_OK);
+    cr_assert_eq(rc_graph_new(&s.g), RC_OK);
+    rc_rng rng;
+    rc_rng_seed(&rng, 5);
+    rc_rnn_config cfg = {.cell = type, .cell_opts = opts, .dim_in = I, .num_layers = 1};
+    char err[256];
+    cr_assert_eq(rc_rnn_new(&s.rnn, &cfg, s.ps, "", &rng, err, sizeof err), RC_OK, "%s", err);
+    cr_assert_eq(rc_rnn_forward(s.g, s.rnn, ru_input(s.g, RC_SHAPE(T, B, I), 6), NULL, &s.res),
+                 RC_OK);
+    cr_assert_eq(rc_backward(ru_weighted_sum(s.res.output, 7)), RC_OK, "%s", rc_graph_errmsg(s.g));
+    int64_t n = rc_value(s.res.output).n;
+    for (int i = 0; i < rc_params_count(s.ps); i++)
+        n += rc_param_grad(rc_params_at(s.ps, i)).n;
+    float *all = malloc(sizeof(float) * (size_t)n), *at = all;
+    cr_assert_not_null(all);
+    memcpy(at, rc_value(s.res.output).data, sizeof(float) * (size_t)rc_value(s.res.output).n);
+    at += rc_value(s.res.output).n;
+    for (int i = 0; i < rc_params_count(s.ps); i++) {
+        const rc_tensor gr = rc_param_grad(rc_params_at(s.ps, i));
+        memcpy(at, gr.data, sizeof(float) * (size_t)gr.n);
+        at += gr.n;
+    }
+    free_side(&s);
+    return all;
+}
+
+Test(rnn_fused, one_and_two_threads_give_the_same_bits) {
+    const int before = rc_get_num_threads();
+    const rc_lstm_opts lstm = {.dim_hidden = 128};
+    const rc_gru_opts gru = {.dim_hidden = 128};
+    const rc_cell_type *types[2] = {&rc_lstm_cell_type, &rc_gru_cell_type};
+    const void *opts[2] = {&lstm, &gru};
+    // The output [T,B,H], then the weights and biases: [kH,I], [kH,H], [kH] twice.
+    const size_t n[2] = {3 * 32 * 128 + 4 * 128 * (16 + 128 + 2),
+                         3 * 32 * 128 + 3 * 128 * (16 + 128 + 2)};
+    for (int k = 0; k < 2; k++) {
+        float *one = step_with_threads(types[k], opts[k], 1);
+        float *two = step_with_threads(types[k], opts[k], 2);
+        cr_assert_arr_eq(one, two, sizeof(float) * n[k], "%s: 1 and 2 threads differ",
+                         types[k]->name);
+        free(one), free(two);
+    }
+    rc_set_num_threads(before);
 }
