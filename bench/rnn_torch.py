@@ -91,7 +91,11 @@ def main():
     for case in CASES:
         if not args.case or case[0] in args.case:
             bench_case(case, args.threads, args.reps)
-    print(f"torch version={torch.__version__} blas={blas_library()} openblas_core={openblas_core()}")
+    cap = torch.__config__.show().split("CPU capability usage: ")[-1].split()[0]
+    print(
+        f"torch version={torch.__version__} blas={blas_library()} openblas_core={openblas_core()} "
+        f"cpu_capability={cap}"
+    )
 
 
 if __name__ == "__main__":

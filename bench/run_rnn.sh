@@ -4,25 +4,27 @@
 # this.
 #
 #   bench/run_rnn.sh [--threads "1 2"] [--build DIR] [--reps N] [--rounds N] [--case NAME]...
-#                    [--torch-blas openblas|system] [--no-torch]
+#                    [--torch-env tuned|plain] [--no-torch]
 #
 # Each round runs every case once in each program (--reps steps after two warm-up steps); the
 # table shows the median over rounds of each run's median, and the smallest step time seen. On a
 # machine shared with other jobs, several rounds and the minimum are the figures to trust.
 #
-# Debian's PyTorch calls whatever libblas.so.3 the system provides; the reference BLAS (netlib)
-# makes it 10-20x slower than it can be. By default the script gives PyTorch OpenBLAS
-# (libopenblas0-openmp, on the same libgomp as PyTorch) through LD_LIBRARY_PATH, with
-# OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset so OpenBLAS picks the kernels for this processor;
-# `--torch-blas system` keeps the system's libblas and environment.
+# PyTorch runs in its fastest setting on this machine (`--torch-env tuned`, the default). Debian's
+# PyTorch calls whatever libblas.so.3 the system provides, and the reference BLAS (netlib) makes
+# it 10-20x slower than it can be: the script gives it OpenBLAS (libopenblas0-openmp, on the same
+# libgomp as PyTorch) through LD_LIBRARY_PATH, with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset so
+# OpenBLAS picks the kernels for this processor, and ATEN_CPU_CAPABILITY=avx512 where the processor
+# has AVX-512 (PyTorch 1.13 otherwise uses its AVX2 kernels). `--torch-env plain` keeps the
+# system's libblas and the environment as they are.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-threads="1 2" build="$here/../build-release" reps=11 rounds=1 torch=1 torch_blas=openblas
+threads="1 2" build="$here/../build-release" reps=11 rounds=1 torch=1 torch_env=tuned
 cases=()
 
 usage() {
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 while [ $# -gt 0 ]; do
@@ -32,7 +34,7 @@ while [ $# -gt 0 ]; do
     --reps) reps=${2:?}; shift 2 ;;
     --rounds) rounds=${2:?}; shift 2 ;;
     --case) cases+=("${2:?}"); shift 2 ;;
-    --torch-blas) torch_blas=${2:?}; shift 2 ;;
+    --torch-env) torch_env=${2:?}; shift 2 ;;
     --no-torch) torch=0; shift ;;
     *) usage ;;
     esac
@@ -48,16 +50,25 @@ if [ "$torch" = 1 ] && ! "$python" -c 'import torch' 2>/dev/null; then
     echo "run_rnn: $python has no torch (apt-get install python3-torch), or pass --no-torch" >&2
     exit 1
 fi
-torch_env=(env)
-if [ "$torch" = 1 ] && [ "$torch_blas" = openblas ]; then
-    dir=$(dirname "$(ls /usr/lib/*/openblas-openmp/libblas.so.3 2>/dev/null | head -1)")
-    if [ ! -e "$dir/libblas.so.3" ]; then
-        echo "run_rnn: OpenBLAS not found (apt-get install libopenblas0-openmp)," \
-            "or pass --torch-blas system" >&2
-        exit 1
+torch_run=(env)
+case $torch_env in
+plain) ;;
+tuned)
+    if [ "$torch" = 1 ]; then
+        dir=$(dirname "$(ls /usr/lib/*/openblas-openmp/libblas.so.3 2>/dev/null | head -1)")
+        if [ ! -e "$dir/libblas.so.3" ]; then
+            echo "run_rnn: OpenBLAS not found (apt-get install libopenblas0-openmp)," \
+                "or pass --torch-env plain" >&2
+            exit 1
+        fi
+        torch_run=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE LD_LIBRARY_PATH="$dir")
+        if grep -qw avx512bw /proc/cpuinfo && grep -qw avx512vl /proc/cpuinfo; then
+            torch_run+=(ATEN_CPU_CAPABILITY=avx512)
+        fi
     fi
-    torch_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE LD_LIBRARY_PATH="$dir")
-fi
+    ;;
+*) usage ;;
+esac
 [ ${#cases[@]} -eq 0 ] && mapfile -t cases < <("$exe" --list)
 
 results=$(mktemp)
@@ -70,7 +81,7 @@ for n in $threads; do
         for c in "${cases[@]}"; do
             OMP_NUM_THREADS=$n "$exe" --threads "$n" --reps "$reps" --case "$c" >>"$results"
             if [ "$torch" = 1 ]; then
-                OMP_NUM_THREADS=$n "${torch_env[@]}" "$python" "$here/rnn_torch.py" \
+                OMP_NUM_THREADS=$n "${torch_run[@]}" "$python" "$here/rnn_torch.py" \
                     --threads "$n" --reps "$reps" --case "$c" >>"$results"
             fi
         done
@@ -87,7 +98,8 @@ function kv(line, key,    n, i, parts, pair) {
     }
     return ""
 }
-/^torch version/ { tv = kv($0, "version"); blas = kv($0, "blas"); core = kv($0, "openblas_core") }
+/^torch version/ { tv = kv($0, "version"); blas = kv($0, "blas"); core = kv($0, "openblas_core")
+                  cap = kv($0, "cpu_capability") }
 # The median of the values list[k, 1..cnt[k]].
 function med(list, cnt, k,    i, j, t, v, m) {
     m = cnt[k]
@@ -107,7 +119,8 @@ END {
     for (k in cnt) { ms[k] = med(all_ms, cnt, k); f[k] = med(all_f, cnt, k); b[k] = med(all_b, cnt, k) }
     printf "bench/rnn: training step (forward + MSE + backward) in ms, %d rounds of %d steps; %s\n",
            rounds, reps, cpu
-    if (tv != "") printf "PyTorch %s, BLAS %s%s\n", tv, blas, core != "" ? " (" core " kernels)" : ""
+    if (tv != "") printf "PyTorch %s (%s kernels), BLAS %s%s\n", tv, cap, blas,
+                         core != "" ? " (" core " kernels)" : ""
     for (k = 1; k <= nt; k++) {
         th = thr[k]
         printf "\n%d thread(s)      ------------ median ------------   ------------ minimum -----------\n", th
