@@ -319,8 +319,8 @@ static rc_status analogy_line(analogy_run *run, const char *path, rc_lines *in, 
     char *s = in->buf;
     size_t bad;
     if (!rc_embed_utf8_ok(s, in->len, &bad))
-        return rc_embed_fail(err, err_len, RC_ERR_FORMAT, "%s:%lld: invalid UTF-8 at byte %zu",
-                             path, (long long)in->lineno, bad + 1);
+        return rc_errf(err, err_len, RC_ERR_FORMAT, "%s:%lld: invalid UTF-8 at byte %zu", path,
+                       (long long)in->lineno, bad + 1);
     if (s[0] == ':') {
         const char *name = s + 1;
         while (*name == ' ')
@@ -334,9 +334,8 @@ static rc_status analogy_line(analogy_run *run, const char *path, rc_lines *in, 
     if (n == 0)
         return RC_OK; // blank line
     if (n != 4)
-        return rc_embed_fail(err, err_len, RC_ERR_FORMAT,
-                             "%s:%lld: expected 4 words (a b c d), found %d", path,
-                             (long long)in->lineno, n);
+        return rc_errf(err, err_len, RC_ERR_FORMAT, "%s:%lld: expected 4 words (a b c d), found %d",
+                       path, (long long)in->lineno, n);
     if (!res->n_sections && add_section(res, "(no section)", 12) != RC_OK)
         return RC_ERR_NOMEM;
     question q = {.section = res->n_sections - 1};
@@ -376,12 +375,12 @@ void rc_analogy_result_free(rc_analogy_result *r) {
 rc_status rc_eval_analogies(const rc_wordvecs *wv, const char *path, const rc_eval_opts *o,
                             rc_analogy_result *res, char *err, size_t err_len) {
     if (!wv || !path || !res)
-        return rc_embed_fail(err, err_len, RC_ERR_ARG, "rc_eval_analogies: NULL argument");
+        return rc_errf(err, err_len, RC_ERR_ARG, "rc_eval_analogies: NULL argument");
     memset(res, 0, sizeof *res);
     rc_lines in = {0};
     in.f = fopen(path, "rb");
     if (!in.f)
-        return rc_embed_fail(err, err_len, RC_ERR_IO, "%s: %s", path, strerror(errno));
+        return rc_errf(err, err_len, RC_ERR_IO, "%s: %s", path, strerror(errno));
     analogy_run *run = calloc(1, sizeof *run);
     rc_status st = run ? RC_OK : RC_ERR_NOMEM;
     if (st == RC_OK) {
@@ -393,7 +392,7 @@ rc_status rc_eval_analogies(const rc_wordvecs *wv, const char *path, const rc_ev
         if (st == RC_OK)
             rc_graph_set_grad_enabled(run->g, false);
         if (st != RC_OK)
-            rc_embed_fail(err, err_len, st, "%s: out of memory", path);
+            rc_errf(err, err_len, st, "%s: out of memory", path);
     }
     int r = 1;
     while (st == RC_OK && (r = rc_lines_next(&in)) == 1)
@@ -401,7 +400,7 @@ rc_status rc_eval_analogies(const rc_wordvecs *wv, const char *path, const rc_ev
     if (st == RC_OK && r < 0)
         st = rc_lines_error(path, &in, r, err, err_len);
     if (st == RC_OK && (st = flush_batch(run)) != RC_OK)
-        rc_embed_fail(err, err_len, st, "%s: scoring failed: %s", path, rc_graph_errmsg(run->g));
+        rc_errf(err, err_len, st, "%s: scoring failed: %s", path, rc_graph_errmsg(run->g));
     if (run) {
         rc_graph_free(&run->g);
         free(run->target);
@@ -434,18 +433,18 @@ static rc_status wordsim_line(eval_vocab *ev, const char *path, rc_lines *in, in
     const long long ln = (long long)in->lineno;
     size_t bad;
     if (!rc_embed_utf8_ok(s, in->len, &bad))
-        return rc_embed_fail(err, err_len, RC_ERR_FORMAT, "%s:%lld: invalid UTF-8 at byte %zu",
-                             path, ln, bad + 1);
+        return rc_errf(err, err_len, RC_ERR_FORMAT, "%s:%lld: invalid UTF-8 at byte %zu", path, ln,
+                       bad + 1);
     if (!t2 || t1 == s || t2 == t1 + 1)
-        return rc_embed_fail(err, err_len, RC_ERR_FORMAT,
-                             "%s:%lld: expected \"word1<TAB>word2<TAB>score\"", path, ln);
+        return rc_errf(err, err_len, RC_ERR_FORMAT,
+                       "%s:%lld: expected \"word1<TAB>word2<TAB>score\"", path, ln);
     char *end;
     *score = strtod(t2 + 1, &end);
     while (*end == ' ' || *end == '\t')
         end++;
     if (end == t2 + 1 || *end || !isfinite(*score))
-        return rc_embed_fail(err, err_len, RC_ERR_FORMAT,
-                             "%s:%lld: score \"%.32s\" is not a number", path, ln, t2 + 1);
+        return rc_errf(err, err_len, RC_ERR_FORMAT, "%s:%lld: score \"%.32s\" is not a number",
+                       path, ln, t2 + 1);
     *r1 = eval_lookup(ev, s, (size_t)(t1 - s));
     *r2 = eval_lookup(ev, t1 + 1, (size_t)(t2 - t1 - 1));
     return RC_OK;
@@ -472,16 +471,16 @@ static bool push_pair(double **gold, double **model, int64_t *n, int64_t *cap, d
 rc_status rc_eval_wordsim(const rc_wordvecs *wv, const char *path, const rc_eval_opts *o,
                           rc_wordsim_result *res, char *err, size_t err_len) {
     if (!wv || !path || !res)
-        return rc_embed_fail(err, err_len, RC_ERR_ARG, "rc_eval_wordsim: NULL argument");
+        return rc_errf(err, err_len, RC_ERR_ARG, "rc_eval_wordsim: NULL argument");
     memset(res, 0, sizeof *res);
     rc_lines in = {0};
     in.f = fopen(path, "rb");
     if (!in.f)
-        return rc_embed_fail(err, err_len, RC_ERR_IO, "%s: %s", path, strerror(errno));
+        return rc_errf(err, err_len, RC_ERR_IO, "%s: %s", path, strerror(errno));
     eval_vocab ev;
     rc_status st = eval_vocab_init(&ev, wv, o);
     if (st != RC_OK)
-        rc_embed_fail(err, err_len, st, "%s: out of memory", path);
+        rc_errf(err, err_len, st, "%s: out of memory", path);
     double *gold = NULL, *model = NULL;
     int64_t n = 0, cap = 0;
     int r = 1;
@@ -499,7 +498,7 @@ rc_status rc_eval_wordsim(const rc_wordvecs *wv, const char *path, const rc_eval
         if (a < 0 || b < 0)
             res->skipped++;
         else if (!push_pair(&gold, &model, &n, &cap, score, unit_cos(&ev, a, b)))
-            st = rc_embed_fail(err, err_len, RC_ERR_NOMEM, "%s: out of memory", path);
+            st = rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory", path);
     }
     if (st == RC_OK && r < 0)
         st = rc_lines_error(path, &in, r, err, err_len);

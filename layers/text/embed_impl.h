@@ -2,10 +2,11 @@
 #ifndef RECUR_EMBED_IMPL_H
 #define RECUR_EMBED_IMPL_H
 
-#include <stdarg.h>
 #include <stdio.h>
 
 #include <recur/recur.h>
+
+#include "text_impl.h"
 
 // Hot loops compiled for AVX2 and for the baseline; the loader picks one (same bits: the lane
 // arithmetic is the same, without FMA contraction).
@@ -21,10 +22,6 @@ void rc_embed_fill_uniform(float *x, int64_t n, float range, rc_rng *r);
 
 // Processor time of the whole process, in seconds.
 double rc_embed_cpu_seconds(void);
-
-// Formats a message into err (when err is not NULL) and returns st.
-rc_status rc_embed_fail(char *err, size_t err_len, rc_status st, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
 
 // Writes a file through a temporary name in the same folder: open gives a FILE to write,
 // commit flushes, fsyncs and renames it over path (or removes it when ok is false).

@@ -24,16 +24,6 @@ double rc_embed_cpu_seconds(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-rc_status rc_embed_fail(char *err, size_t err_len, rc_status st, const char *fmt, ...) {
-    if (err && err_len) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_len, fmt, ap);
-        va_end(ap);
-    }
-    return st;
-}
-
 bool rc_embed_utf8_ok(const char *s, size_t len, size_t *bad) {
     size_t off = 0;
     if (rc_utf8_validate(s, len, &off, NULL))
@@ -49,19 +39,19 @@ rc_status rc_atomic_open(rc_atomic_file *af, const char *path, char *err, size_t
     size_t n = strlen(path);
     af->tmp = malloc(n + 16);
     if (!af->tmp)
-        return rc_embed_fail(err, err_len, RC_ERR_NOMEM, "%s: out of memory", path);
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory", path);
     memcpy(af->tmp, path, n);
     memcpy(af->tmp + n, ".tmp.XXXXXX", 12);
     int fd = mkstemp(af->tmp);
     if (fd < 0) {
-        rc_status st = rc_embed_fail(err, err_len, RC_ERR_IO, "%s: %s", path, strerror(errno));
+        rc_status st = rc_errf(err, err_len, RC_ERR_IO, "%s: %s", path, strerror(errno));
         free(af->tmp);
         af->tmp = NULL;
         return st;
     }
     af->f = fdopen(fd, "w");
     if (!af->f) {
-        rc_status st = rc_embed_fail(err, err_len, RC_ERR_IO, "%s: %s", path, strerror(errno));
+        rc_status st = rc_errf(err, err_len, RC_ERR_IO, "%s: %s", path, strerror(errno));
         close(fd);
         unlink(af->tmp);
         free(af->tmp);
@@ -74,11 +64,11 @@ rc_status rc_atomic_open(rc_atomic_file *af, const char *path, char *err, size_t
 rc_status rc_atomic_commit(rc_atomic_file *af, bool ok, char *err, size_t err_len) {
     rc_status st = RC_OK;
     if (ok && (fflush(af->f) != 0 || ferror(af->f) || fsync(fileno(af->f)) != 0))
-        st = rc_embed_fail(err, err_len, RC_ERR_IO, "%s: %s", af->path, strerror(errno));
+        st = rc_errf(err, err_len, RC_ERR_IO, "%s: %s", af->path, strerror(errno));
     if (fclose(af->f) != 0 && ok && st == RC_OK)
-        st = rc_embed_fail(err, err_len, RC_ERR_IO, "%s: %s", af->path, strerror(errno));
+        st = rc_errf(err, err_len, RC_ERR_IO, "%s: %s", af->path, strerror(errno));
     if (ok && st == RC_OK && rename(af->tmp, af->path) != 0)
-        st = rc_embed_fail(err, err_len, RC_ERR_IO, "%s: %s", af->path, strerror(errno));
+        st = rc_errf(err, err_len, RC_ERR_IO, "%s: %s", af->path, strerror(errno));
     if (!ok || st != RC_OK)
         unlink(af->tmp);
     free(af->tmp);
@@ -130,12 +120,12 @@ int rc_lines_next(rc_lines *in) {
 rc_status rc_lines_error(const char *path, const rc_lines *in, int r, char *err,
                          size_t len) {
     if (r == -1)
-        return rc_embed_fail(err, len, RC_ERR_FORMAT, "%s:%lld: line longer than %zu bytes",
-                             path, (long long)in->lineno + 1, RC_EMBED_MAX_LINE);
+        return rc_errf(err, len, RC_ERR_FORMAT, "%s:%lld: line longer than %zu bytes", path,
+                       (long long)in->lineno + 1, RC_EMBED_MAX_LINE);
     if (r == -2)
-        return rc_embed_fail(err, len, RC_ERR_NOMEM, "%s:%lld: out of memory", path,
-                             (long long)in->lineno + 1);
-    return rc_embed_fail(err, len, RC_ERR_IO, "%s: read error: %s", path, strerror(errno));
+        return rc_errf(err, len, RC_ERR_NOMEM, "%s:%lld: out of memory", path,
+                       (long long)in->lineno + 1);
+    return rc_errf(err, len, RC_ERR_IO, "%s: read error: %s", path, strerror(errno));
 }
 
 

@@ -16,7 +16,8 @@ rc_status rc_afile_open(rc_afile *a, const char *path, char *err, size_t err_len
     memcpy(a->tmp + n, ".tmp.XXXXXX", 12);
     int fd = mkstemp(a->tmp);
     if (fd < 0 || !(a->f = fdopen(fd, "wb"))) {
-        rc_text_errf(err, err_len, "%s: cannot create a temporary file: %s", path, strerror(errno));
+        rc_errf(err, err_len, RC_ERR_IO, "%s: cannot create a temporary file: %s", path,
+                strerror(errno));
         if (fd >= 0) {
             close(fd);
             unlink(a->tmp);
@@ -46,7 +47,7 @@ rc_status rc_afile_commit(rc_afile *a, char *err, size_t err_len) {
     if (ok && rename(a->tmp, a->path) != 0)
         ok = false, e = errno;
     if (!ok) {
-        rc_text_errf(err, err_len, "%s: write failed: %s", a->path, strerror(e));
+        rc_errf(err, err_len, RC_ERR_IO, "%s: write failed: %s", a->path, strerror(e));
         unlink(a->tmp);
     }
     free(a->tmp);

@@ -40,7 +40,7 @@ static rc_status check_opts(const rc_ft_opts *o, char *err, size_t len) {
         bad = "threads must be in 1..256";
     else if (o->batch < 1 || o->batch > 65536)
         bad = "batch must be in 1..65536";
-    return bad ? rc_embed_fail(err, len, RC_ERR_ARG, "fasttext: %s", bad) : RC_OK;
+    return bad ? rc_errf(err, len, RC_ERR_ARG, "fasttext: %s", bad) : RC_OK;
 }
 
 void rc_ft_free(rc_ft **m) {
@@ -114,8 +114,8 @@ static rc_status read_pass(rc_ft *m, const char *path, ft_set *set, rc_ft_stats 
         st = rc_ft_line(m, line, len, false, &t, set ? &set->feats : NULL, set ? &set->labels : NULL,
                         &hashes, &ntok, why, sizeof why);
         if (st != RC_OK) {
-            rc_embed_fail(err, err_len, st, "%s:%lld: %s", path,
-                          (long long)rc_line_reader_lineno(r), why[0] ? why : rc_status_str(st));
+            rc_errf(err, err_len, st, "%s:%lld: %s", path, (long long)rc_line_reader_lineno(r),
+                    why[0] ? why : rc_status_str(st));
             break;
         }
         if (!set)
@@ -127,7 +127,7 @@ static rc_status read_pass(rc_ft *m, const char *path, ft_set *set, rc_ft_stats 
             continue;
         }
         if (!set_push(set, ntok)) {
-            st = rc_embed_fail(err, err_len, RC_ERR_NOMEM, "%s: out of memory", path);
+            st = rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory", path);
             break;
         }
     }
@@ -143,17 +143,16 @@ static rc_status build_model(rc_ft *m, const char *path, char *err, size_t err_l
     const rc_vocab_opts wo = {.min_count = m->o.min_count};
     const rc_vocab_opts lo = {0};
     if (rc_vocab_finalize(m->words, &wo) != RC_OK || rc_vocab_finalize(m->labels, &lo) != RC_OK)
-        return rc_embed_fail(err, err_len, RC_ERR_NOMEM, "%s: out of memory", path);
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory", path);
     m->V = rc_vocab_size(m->words);
     m->C = rc_vocab_size(m->labels);
     if (m->C < 1 || m->V < 1)
-        return rc_embed_fail(err, err_len, RC_ERR_ARG, "%s: %s", path,
-                             m->C < 1 ? "no label found (labels start with the label prefix)"
-                                      : "no word reaches min_count");
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: %s", path,
+                       m->C < 1 ? "no label found (labels start with the label prefix)"
+                                : "no word reaches min_count");
     if (m->o.loss != RC_FT_SOFTMAX && m->C < 2)
-        return rc_embed_fail(err, err_len, RC_ERR_ARG,
-                             "%s: hierarchical softmax and negative sampling need 2 labels",
-                             path);
+        return rc_errf(err, err_len, RC_ERR_ARG,
+                       "%s: hierarchical softmax and negative sampling need 2 labels", path);
     m->label_counts = malloc((size_t)m->C * sizeof *m->label_counts);
     if (!m->label_counts)
         return RC_ERR_NOMEM;
@@ -172,7 +171,7 @@ static rc_status build_model(rc_ft *m, const char *path, char *err, size_t err_l
     if (st == RC_OK && m->o.loss == RC_FT_NS)
         st = rc_unigram_table_new(&m->neg, m->label_counts, m->C, 0.5);
     if (st != RC_OK)
-        return rc_embed_fail(err, err_len, st, "%s: out of memory for the tables", path);
+        return rc_errf(err, err_len, st, "%s: out of memory for the tables", path);
     // fastText: input U(-1/dim, 1/dim), output zero.
     rc_rng r;
     rc_rng_seed(&r, m->o.seed ^ 0x9e3779b97f4a7c15ull);
@@ -370,9 +369,9 @@ static rc_status ft_batch(ft_worker *w, int64_t e0, int64_t e1) {
     if (st == RC_OK && !isfinite(loss))
         st = RC_ERR_NONFINITE;
     if (st != RC_OK) {
-        rc_embed_fail(w->err, sizeof w->err, st, "fasttext: %s",
-                      st == RC_ERR_NONFINITE ? "the loss is not finite; lower lr"
-                                             : rc_graph_errmsg(w->g));
+        rc_errf(w->err, sizeof w->err, st, "fasttext: %s",
+                st == RC_ERR_NONFINITE ? "the loss is not finite; lower lr"
+                                       : rc_graph_errmsg(w->g));
         return st;
     }
     int64_t tok = 0;
@@ -458,7 +457,7 @@ static rc_status ft_run_workers(rc_ft *m, const ft_set *set, rc_ft_stats *stats,
     for (int t = 0; ws && t < T; t++) {
         if (st == RC_OK && ws[t].st != RC_OK) {
             st = ws[t].st;
-            rc_embed_fail(err, err_len, st, "%s", ws[t].err);
+            rc_errf(err, err_len, st, "%s", ws[t].err);
         }
         loss += ws[t].loss;
         ex += ws[t].examples;
@@ -467,14 +466,14 @@ static rc_status ft_run_workers(rc_ft *m, const ft_set *set, rc_ft_stats *stats,
     free(ws);
     stats->loss = ex ? loss / (double)ex : 0;
     if (st == RC_ERR_NOMEM && err && !*err)
-        rc_embed_fail(err, err_len, st, "fasttext: out of memory");
+        rc_errf(err, err_len, st, "fasttext: out of memory");
     return st;
 }
 
 rc_status rc_ft_train_file(rc_ft **out, const char *path, const rc_ft_opts *o,
                            rc_ft_stats *stats, char *err, size_t err_len) {
     if (!out || !path)
-        return rc_embed_fail(err, err_len, RC_ERR_ARG, "rc_ft_train_file: NULL argument");
+        return rc_errf(err, err_len, RC_ERR_ARG, "rc_ft_train_file: NULL argument");
     *out = NULL;
     rc_ft_opts def = rc_ft_defaults();
     if (!o)
@@ -486,12 +485,12 @@ rc_status rc_ft_train_file(rc_ft **out, const char *path, const rc_ft_opts *o,
     rc_ft_stats s = {0};
     ft_set set = {0};
     if (!m)
-        return rc_embed_fail(err, err_len, RC_ERR_NOMEM, "fasttext: out of memory");
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "fasttext: out of memory");
     m->o = *o;
     const char *pfx = o->label_prefix ? o->label_prefix : "";
     m->prefix = malloc(strlen(pfx) + 1);
     if (!m->prefix || rc_vocab_new(&m->words) != RC_OK || rc_vocab_new(&m->labels) != RC_OK)
-        st = rc_embed_fail(err, err_len, RC_ERR_NOMEM, "fasttext: out of memory");
+        st = rc_errf(err, err_len, RC_ERR_NOMEM, "fasttext: out of memory");
     if (st == RC_OK) {
         strcpy(m->prefix, pfx);
         m->o.label_prefix = m->prefix;
@@ -506,8 +505,7 @@ rc_status rc_ft_train_file(rc_ft **out, const char *path, const rc_ft_opts *o,
         st = set.fstart && set.lstart ? read_pass(m, path, &set, &s, err, err_len) : RC_ERR_NOMEM;
     }
     if (st == RC_OK && set.n == 0)
-        st = rc_embed_fail(err, err_len, RC_ERR_ARG, "%s: no line has both a label and a word",
-                           path);
+        st = rc_errf(err, err_len, RC_ERR_ARG, "%s: no line has both a label and a word", path);
     s.lines = set.n;
     s.tokens = set.total_tokens;
     if (st == RC_OK)

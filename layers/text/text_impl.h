@@ -1,17 +1,16 @@
-// Private to layers/text: error formatting, buffer growth and the string hash table that the
-// vocabulary, the vectorizers and BM25 share. Built on the public API only.
+// Private to layers/text: buffer growth and the string hash table that the vocabulary, the
+// vectorizers and BM25 share. Built on the public API only; error messages through rc_errf
+// (layers_impl.h).
 #ifndef RECUR_TEXT_IMPL_H
 #define RECUR_TEXT_IMPL_H
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <recur/recur.h>
 
-// snprintf into err (no-op when err is NULL).
-void rc_text_errf(char *err, size_t err_len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+#include "../layers_impl.h"
+
 // Grows *p (capacity *cap elements of elem bytes) to hold at least need elements, doubling.
 bool rc_grow(void **p, size_t *cap, size_t need, size_t elem);
 

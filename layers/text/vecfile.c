@@ -24,8 +24,8 @@ static rc_status parse_header(const char *path, rc_lines *in, int64_t *V, int32_
                               size_t err_len) {
     int r = rc_lines_next(in);
     if (r == 0)
-        return rc_embed_fail(err, err_len, RC_ERR_FORMAT,
-                             "%s:1: empty file, expected a header line \"count dim\"", path);
+        return rc_errf(err, err_len, RC_ERR_FORMAT,
+                       "%s:1: empty file, expected a header line \"count dim\"", path);
     if (r < 0)
         return rc_lines_error(path, in, r, err, err_len);
     char *end;
@@ -39,10 +39,10 @@ static rc_status parse_header(const char *path, rc_lines *in, int64_t *V, int32_
         ok = end != d_at && errno == 0 && d >= 1 && d <= (1 << 20) && blank(end, strlen(end));
     }
     if (!ok)
-        return rc_embed_fail(err, err_len, RC_ERR_FORMAT,
-                             "%s:1: bad header \"%.60s\", expected \"count dim\" with count >= 0 "
-                             "and 1 <= dim <= 1048576",
-                             path, in->buf);
+        return rc_errf(err, err_len, RC_ERR_FORMAT,
+                       "%s:1: bad header \"%.60s\", expected \"count dim\" with count >= 0 "
+                       "and 1 <= dim <= 1048576",
+                       path, in->buf);
     *V = v;
     *D = (int32_t)d;
     return RC_OK;
@@ -61,9 +61,9 @@ static rc_status parse_vector(const char *path, rc_lines *in, int32_t D, float *
     *wlen = (size_t)(s - *word);
     size_t bad;
     if (!rc_embed_utf8_ok(*word, *wlen, &bad))
-        return rc_embed_fail(err, err_len, RC_ERR_FORMAT,
-                             "%s:%lld: invalid UTF-8 in the word at byte %zu", path, ln,
-                             (size_t)(*word - in->buf) + bad + 1);
+        return rc_errf(err, err_len, RC_ERR_FORMAT,
+                       "%s:%lld: invalid UTF-8 in the word at byte %zu", path, ln,
+                       (size_t)(*word - in->buf) + bad + 1);
     int32_t k = 0;
     for (;;) {
         while (is_sep(*s))
@@ -71,21 +71,20 @@ static rc_status parse_vector(const char *path, rc_lines *in, int32_t D, float *
         if (!*s)
             break;
         if (k == D)
-            return rc_embed_fail(err, err_len, RC_ERR_FORMAT,
-                                 "%s:%lld: more than %d values after the word", path, ln, D);
+            return rc_errf(err, err_len, RC_ERR_FORMAT,
+                           "%s:%lld: more than %d values after the word", path, ln, D);
         char *end;
         float x = strtof(s, &end);
         if (end == s || !(is_sep(*end) || !*end) || !isfinite(x))
-            return rc_embed_fail(err, err_len, RC_ERR_FORMAT,
-                                 "%s:%lld: value %d is not a finite number: \"%.32s\"", path, ln,
-                                 k + 1, s);
+            return rc_errf(err, err_len, RC_ERR_FORMAT,
+                           "%s:%lld: value %d is not a finite number: \"%.32s\"", path, ln, k + 1,
+                           s);
         vec[k++] = x;
         s = end;
     }
     if (k < D)
-        return rc_embed_fail(err, err_len, RC_ERR_FORMAT,
-                             "%s:%lld: expected %d values after the word, found %d", path, ln, D,
-                             k);
+        return rc_errf(err, err_len, RC_ERR_FORMAT,
+                       "%s:%lld: expected %d values after the word, found %d", path, ln, D, k);
     return RC_OK;
 }
 
@@ -107,47 +106,46 @@ static rc_status read_body(const char *path, rc_lines *in, rc_wordvecs *wv, int6
         seen++;
         if (rc_wordvecs_find(wv, word, wlen) >= 0) {
             if (!skip_dup)
-                return rc_embed_fail(err, err_len, RC_ERR_FORMAT,
-                                     "%s:%lld: duplicate word \"%.*s\"", path,
-                                     (long long)in->lineno, (int)(wlen > 60 ? 60 : wlen), word);
+                return rc_errf(err, err_len, RC_ERR_FORMAT, "%s:%lld: duplicate word \"%.*s\"",
+                               path, (long long)in->lineno, (int)(wlen > 60 ? 60 : wlen), word);
             if (stats)
                 stats->duplicates_skipped++;
             continue;
         }
         st = rc_wordvecs_add(wv, word, wlen, vec);
         if (st != RC_OK)
-            return rc_embed_fail(err, err_len, st, "%s:%lld: cannot add the word", path,
-                                 (long long)in->lineno);
+            return rc_errf(err, err_len, st, "%s:%lld: cannot add the word", path,
+                           (long long)in->lineno);
     }
     if (seen < want) {
         if (r < 0)
             return rc_lines_error(path, in, r, err, err_len);
-        return rc_embed_fail(err, err_len, RC_ERR_FORMAT,
-                             "%s:%lld: file ends after %lld of the %lld vectors the header "
-                             "announces",
-                             path, (long long)in->lineno, (long long)seen, (long long)V);
+        return rc_errf(err, err_len, RC_ERR_FORMAT,
+                       "%s:%lld: file ends after %lld of the %lld vectors the header "
+                       "announces",
+                       path, (long long)in->lineno, (long long)seen, (long long)V);
     }
     if (want < V)
         return RC_OK; // a limit was asked for: the rest is not read
     while ((r = rc_lines_next(in)) == 1)
         if (!blank(in->buf, in->len))
-            return rc_embed_fail(err, err_len, RC_ERR_FORMAT,
-                                 "%s:%lld: more vectors than the header's count %lld", path,
-                                 (long long)in->lineno, (long long)V);
+            return rc_errf(err, err_len, RC_ERR_FORMAT,
+                           "%s:%lld: more vectors than the header's count %lld", path,
+                           (long long)in->lineno, (long long)V);
     return r < 0 ? rc_lines_error(path, in, r, err, err_len) : RC_OK;
 }
 
 rc_status rc_wordvecs_load_vec(rc_wordvecs **out, const char *path, const rc_vec_load_opts *opts,
                                rc_vec_load_stats *stats, char *err, size_t err_len) {
     if (!out || !path)
-        return rc_embed_fail(err, err_len, RC_ERR_ARG, "rc_wordvecs_load_vec: NULL argument");
+        return rc_errf(err, err_len, RC_ERR_ARG, "rc_wordvecs_load_vec: NULL argument");
     *out = NULL;
     if (stats)
         memset(stats, 0, sizeof *stats);
     rc_lines in = {0};
     in.f = fopen(path, "rb");
     if (!in.f)
-        return rc_embed_fail(err, err_len, RC_ERR_IO, "%s: %s", path, strerror(errno));
+        return rc_errf(err, err_len, RC_ERR_IO, "%s: %s", path, strerror(errno));
     int64_t V = 0;
     int32_t D = 0;
     rc_wordvecs *wv = NULL;
@@ -158,8 +156,8 @@ rc_status rc_wordvecs_load_vec(rc_wordvecs **out, const char *path, const rc_vec
         vec = malloc((size_t)D * sizeof *vec);
         st = vec ? rc_wordvecs_new(&wv, want, D) : RC_ERR_NOMEM;
         if (st != RC_OK)
-            rc_embed_fail(err, err_len, st, "%s: cannot hold %lld vectors of %d floats", path,
-                          (long long)want, D);
+            rc_errf(err, err_len, st, "%s: cannot hold %lld vectors of %d floats", path,
+                    (long long)want, D);
         else
             st = read_body(path, &in, wv, V, want, opts && opts->skip_duplicates, stats, vec, err,
                            err_len);
@@ -178,7 +176,7 @@ rc_status rc_wordvecs_load_vec(rc_wordvecs **out, const char *path, const rc_vec
 rc_status rc_wordvecs_save_vec(const rc_wordvecs *wv, const char *path, char *err,
                                size_t err_len) {
     if (!wv || !path)
-        return rc_embed_fail(err, err_len, RC_ERR_ARG, "rc_wordvecs_save_vec: NULL argument");
+        return rc_errf(err, err_len, RC_ERR_ARG, "rc_wordvecs_save_vec: NULL argument");
     rc_atomic_file af;
     rc_status st = rc_atomic_open(&af, path, err, err_len);
     if (st != RC_OK)
@@ -194,7 +192,7 @@ rc_status rc_wordvecs_save_vec(const rc_wordvecs *wv, const char *path, char *er
         ok = ok && fputc('\n', af.f) != EOF;
     }
     if (!ok)
-        rc_embed_fail(err, err_len, RC_ERR_IO, "%s: write failed: %s", path, strerror(errno));
+        rc_errf(err, err_len, RC_ERR_IO, "%s: write failed: %s", path, strerror(errno));
     rc_status cst = rc_atomic_commit(&af, ok, err, err_len);
     return ok ? cst : RC_ERR_IO;
 }

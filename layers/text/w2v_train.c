@@ -295,13 +295,13 @@ static rc_status flush(worker *w) {
     double loss = 0;
     rc_status st = batch_backward(w, &loss);
     if (st != RC_OK) {
-        rc_embed_fail(w->err, sizeof w->err, st, "word2vec: %s", rc_graph_errmsg(w->g));
+        rc_errf(w->err, sizeof w->err, st, "word2vec: %s", rc_graph_errmsg(w->g));
         return st;
     }
     if (!isfinite(loss)) {
-        rc_embed_fail(w->err, sizeof w->err, RC_ERR_NONFINITE,
-                      "word2vec: the loss is not finite after %lld examples; lower lr or batch",
-                      (long long)w->examples);
+        rc_errf(w->err, sizeof w->err, RC_ERR_NONFINITE,
+                "word2vec: the loss is not finite after %lld examples; lower lr or batch",
+                (long long)w->examples);
         return RC_ERR_NONFINITE;
     }
     const float lr = current_lr(w->run);
@@ -464,8 +464,7 @@ rc_status rc_w2v_run(rc_w2v *m, const w2v_corpus *c, rc_w2v_stats *stats, char *
         for (int t = 0; t < started; t++)
             pthread_join(tid[t], NULL);
         if (started < T)
-            st = rc_embed_fail(err, err_len, RC_ERR_NOMEM, "word2vec: cannot start %d threads",
-                               T);
+            st = rc_errf(err, err_len, RC_ERR_NOMEM, "word2vec: cannot start %d threads", T);
         free(tid);
     }
     rc_set_num_threads(saved);
@@ -477,7 +476,7 @@ rc_status rc_w2v_run(rc_w2v *m, const w2v_corpus *c, rc_w2v_stats *stats, char *
     for (int t = 0; ws && t < T; t++) {
         if (st == RC_OK && ws[t].st != RC_OK) {
             st = ws[t].st;
-            rc_embed_fail(err, err_len, st, "%s", ws[t].err);
+            rc_errf(err, err_len, st, "%s", ws[t].err);
         }
         stats->words_kept += ws[t].kept;
         stats->examples += ws[t].examples;
@@ -490,6 +489,6 @@ rc_status rc_w2v_run(rc_w2v *m, const w2v_corpus *c, rc_w2v_stats *stats, char *
     free(ws);
     pthread_mutex_destroy(&run.report_lock);
     if (st == RC_ERR_NOMEM && err && !*err)
-        rc_embed_fail(err, err_len, st, "word2vec: out of memory");
+        rc_errf(err, err_len, st, "word2vec: out of memory");
     return st;
 }
