@@ -318,7 +318,7 @@ static rc_status analogy_line(analogy_run *run, const char *path, rc_lines *in, 
     rc_analogy_result *res = run->res;
     char *s = in->buf;
     size_t bad;
-    if (!rc_embed_utf8_ok(s, in->len, &bad))
+    if (!rc_utf8_validate(s, in->len, &bad, NULL))
         return rc_errf(err, err_len, RC_ERR_FORMAT, "%s:%lld: invalid UTF-8 at byte %zu", path,
                        (long long)in->lineno, bad + 1);
     if (s[0] == ':') {
@@ -432,7 +432,7 @@ static rc_status wordsim_line(eval_vocab *ev, const char *path, rc_lines *in, in
     char *s = in->buf, *t1 = strchr(s, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
     const long long ln = (long long)in->lineno;
     size_t bad;
-    if (!rc_embed_utf8_ok(s, in->len, &bad))
+    if (!rc_utf8_validate(s, in->len, &bad, NULL))
         return rc_errf(err, err_len, RC_ERR_FORMAT, "%s:%lld: invalid UTF-8 at byte %zu", path, ln,
                        bad + 1);
     if (!t2 || t1 == s || t2 == t1 + 1)

@@ -33,9 +33,6 @@ typedef struct rc_atomic_file {
 rc_status rc_atomic_open(rc_atomic_file *af, const char *path, char *err, size_t err_len);
 rc_status rc_atomic_commit(rc_atomic_file *af, bool ok, char *err, size_t err_len);
 
-// True when s[0..len) is valid UTF-8; else *bad (if not NULL) is the offset of the first bad byte.
-bool rc_embed_utf8_ok(const char *s, size_t len, size_t *bad);
-
 // A bounded line reader (a damaged file with an endless line is an error, not an out-of-memory
 // crash). Zero-initialise, set f, call rc_lines_next until it returns 0; free buf.
 #define RC_EMBED_MAX_LINE ((size_t)64 << 20)

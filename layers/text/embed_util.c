@@ -1,4 +1,4 @@
-// Small helpers of the word-embedding code: error messages, atomic file writes, UTF-8 checks.
+// Small helpers of the word-embedding code: atomic file writes, line reading, a string map.
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,15 +22,6 @@ double rc_embed_cpu_seconds(void) {
     if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
         return 0;
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-bool rc_embed_utf8_ok(const char *s, size_t len, size_t *bad) {
-    size_t off = 0;
-    if (rc_utf8_validate(s, len, &off, NULL))
-        return true;
-    if (bad)
-        *bad = off;
-    return false;
 }
 
 rc_status rc_atomic_open(rc_atomic_file *af, const char *path, char *err, size_t err_len) {

@@ -60,7 +60,7 @@ static rc_status parse_vector(const char *path, rc_lines *in, int32_t D, float *
         s++;
     *wlen = (size_t)(s - *word);
     size_t bad;
-    if (!rc_embed_utf8_ok(*word, *wlen, &bad))
+    if (!rc_utf8_validate(*word, *wlen, &bad, NULL))
         return rc_errf(err, err_len, RC_ERR_FORMAT,
                        "%s:%lld: invalid UTF-8 in the word at byte %zu", path, ln,
                        (size_t)(*word - in->buf) + bad + 1);

@@ -64,7 +64,7 @@ static bool has_space(const char *w, size_t len) {
 rc_status rc_wordvecs_add(rc_wordvecs *wv, const char *word, size_t len, const float *vec) {
     if (!wv || !word || !vec || len == 0 || wv->n >= wv->cap || has_space(word, len))
         return RC_ERR_ARG;
-    if (!rc_embed_utf8_ok(word, len, NULL))
+    if (!rc_utf8_validate(word, len, NULL, NULL))
         return RC_ERR_FORMAT;
     if (rc_strmap_get(&wv->index, word, len) >= 0)
         return RC_ERR_ARG;
