@@ -23,16 +23,6 @@ void rc_embed_fill_uniform(float *x, int64_t n, float range, rc_rng *r);
 // Processor time of the whole process, in seconds.
 double rc_embed_cpu_seconds(void);
 
-// Writes a file through a temporary name in the same folder: open gives a FILE to write,
-// commit flushes, fsyncs and renames it over path (or removes it when ok is false).
-typedef struct rc_atomic_file {
-    FILE *f;
-    char *tmp;
-    const char *path;
-} rc_atomic_file;
-rc_status rc_atomic_open(rc_atomic_file *af, const char *path, char *err, size_t err_len);
-rc_status rc_atomic_commit(rc_atomic_file *af, bool ok, char *err, size_t err_len);
-
 // A bounded line reader (a damaged file with an endless line is an error, not an out-of-memory
 // crash). Zero-initialise, set f, call rc_lines_next until it returns 0; free buf.
 #define RC_EMBED_MAX_LINE ((size_t)64 << 20)

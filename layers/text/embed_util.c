@@ -1,9 +1,8 @@
-// Small helpers of the word-embedding code: atomic file writes, line reading, a string map.
+// Small helpers of the word-embedding code: line reading, a string map, case folding.
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "embed_impl.h"
 
@@ -22,50 +21,6 @@ double rc_embed_cpu_seconds(void) {
     if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
         return 0;
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-rc_status rc_atomic_open(rc_atomic_file *af, const char *path, char *err, size_t err_len) {
-    af->f = NULL;
-    af->path = path;
-    size_t n = strlen(path);
-    af->tmp = malloc(n + 16);
-    if (!af->tmp)
-        return rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory", path);
-    memcpy(af->tmp, path, n);
-    memcpy(af->tmp + n, ".tmp.XXXXXX", 12);
-    int fd = mkstemp(af->tmp);
-    if (fd < 0) {
-        rc_status st = rc_errf(err, err_len, RC_ERR_IO, "%s: %s", path, strerror(errno));
-        free(af->tmp);
-        af->tmp = NULL;
-        return st;
-    }
-    af->f = fdopen(fd, "w");
-    if (!af->f) {
-        rc_status st = rc_errf(err, err_len, RC_ERR_IO, "%s: %s", path, strerror(errno));
-        close(fd);
-        unlink(af->tmp);
-        free(af->tmp);
-        af->tmp = NULL;
-        return st;
-    }
-    return RC_OK;
-}
-
-rc_status rc_atomic_commit(rc_atomic_file *af, bool ok, char *err, size_t err_len) {
-    rc_status st = RC_OK;
-    if (ok && (fflush(af->f) != 0 || ferror(af->f) || fsync(fileno(af->f)) != 0))
-        st = rc_errf(err, err_len, RC_ERR_IO, "%s: %s", af->path, strerror(errno));
-    if (fclose(af->f) != 0 && ok && st == RC_OK)
-        st = rc_errf(err, err_len, RC_ERR_IO, "%s: %s", af->path, strerror(errno));
-    if (ok && st == RC_OK && rename(af->tmp, af->path) != 0)
-        st = rc_errf(err, err_len, RC_ERR_IO, "%s: %s", af->path, strerror(errno));
-    if (!ok || st != RC_OK)
-        unlink(af->tmp);
-    free(af->tmp);
-    af->tmp = NULL;
-    af->f = NULL;
-    return ok ? st : RC_OK;
 }
 
 // Reads the next line without its '\n' (and a '\r' before it). 1: a line, 0: end of file,

@@ -87,16 +87,6 @@ static inline const char *rc_strtab_key(const rc_strtab *t, int32_t id, size_t *
 // str comparison, since UTF-8 preserves code point order.
 int rc_strtab_cmp(const rc_strtab *t, int32_t a, int32_t b);
 
-// A file written to a temporary name beside path, then flushed, fsync'ed and renamed by commit.
-typedef struct rc_afile {
-    FILE *f;
-    char *tmp;
-    const char *path;
-} rc_afile;
-rc_status rc_afile_open(rc_afile *a, const char *path, char *err, size_t err_len);
-rc_status rc_afile_commit(rc_afile *a, char *err, size_t err_len); // also on failure: cleans up
-void rc_afile_abort(rc_afile *a);
-
 // ---- document terms for the vectorizers
 // ----------------------------------------------------------
 

@@ -177,8 +177,8 @@ rc_status rc_wordvecs_save_vec(const rc_wordvecs *wv, const char *path, char *er
                                size_t err_len) {
     if (!wv || !path)
         return rc_errf(err, err_len, RC_ERR_ARG, "rc_wordvecs_save_vec: NULL argument");
-    rc_atomic_file af;
-    rc_status st = rc_atomic_open(&af, path, err, err_len);
+    rc_afile af;
+    rc_status st = rc_afile_open(&af, path, err, err_len);
     if (st != RC_OK)
         return st;
     const int64_t V = rc_wordvecs_count(wv);
@@ -191,8 +191,10 @@ rc_status rc_wordvecs_save_vec(const rc_wordvecs *wv, const char *path, char *er
             ok = fprintf(af.f, " %.9g", (double)v[d]) > 0;
         ok = ok && fputc('\n', af.f) != EOF;
     }
-    if (!ok)
+    if (!ok) { // stopped at the first failed write
         rc_errf(err, err_len, RC_ERR_IO, "%s: write failed: %s", path, strerror(errno));
-    rc_status cst = rc_atomic_commit(&af, ok, err, err_len);
-    return ok ? cst : RC_ERR_IO;
+        rc_afile_abort(&af);
+        return RC_ERR_IO;
+    }
+    return rc_afile_commit(&af, err, err_len);
 }
