@@ -1,11 +1,13 @@
 // Word-vector evaluations: nearest neighbours, 3CosAdd analogies (as gensim's
 // evaluate_word_analogies), word similarity (Spearman and Pearson), rank correlation.
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "embed_impl.h"
+
+// Question and word-pair files: lines up to 64 MiB, as the .vec reader.
+static const rc_line_opts eval_lines = {.max_line = RC_EMBED_MAX_LINE};
 
 rc_eval_opts rc_eval_defaults(void) {
     return (rc_eval_opts){.restrict_vocab = 300000, .case_insensitive = true};
@@ -294,14 +296,14 @@ static rc_status add_section(rc_analogy_result *res, const char *name, size_t le
 }
 
 // Splits a line into at most `max` whitespace-separated words; returns how many there are.
-static int split_words(char *s, const char **w, size_t *wl, int max) {
+static int split_words(const char *s, const char **w, size_t *wl, int max) {
     int n = 0;
     while (*s) {
         while (*s == ' ' || *s == '\t')
             s++;
         if (!*s)
             break;
-        char *b = s;
+        const char *b = s;
         while (*s && *s != ' ' && *s != '\t')
             s++;
         if (n < max) {
@@ -313,14 +315,13 @@ static int split_words(char *s, const char **w, size_t *wl, int max) {
     return n;
 }
 
-static rc_status analogy_line(analogy_run *run, const char *path, rc_lines *in, char *err,
-                              size_t err_len) {
+static rc_status analogy_line(analogy_run *run, const char *path, long long ln, const char *s,
+                              size_t len, char *err, size_t err_len) {
     rc_analogy_result *res = run->res;
-    char *s = in->buf;
     size_t bad;
-    if (!rc_utf8_validate(s, in->len, &bad, NULL))
-        return rc_errf(err, err_len, RC_ERR_FORMAT, "%s:%lld: invalid UTF-8 at byte %zu", path,
-                       (long long)in->lineno, bad + 1);
+    if (!rc_utf8_validate(s, len, &bad, NULL))
+        return rc_errf(err, err_len, RC_ERR_FORMAT, "%s:%lld: invalid UTF-8 at byte %zu", path, ln,
+                       bad + 1);
     if (s[0] == ':') {
         const char *name = s + 1;
         while (*name == ' ')
@@ -335,7 +336,7 @@ static rc_status analogy_line(analogy_run *run, const char *path, rc_lines *in, 
         return RC_OK; // blank line
     if (n != 4)
         return rc_errf(err, err_len, RC_ERR_FORMAT, "%s:%lld: expected 4 words (a b c d), found %d",
-                       path, (long long)in->lineno, n);
+                       path, ln, n);
     if (!res->n_sections && add_section(res, "(no section)", 12) != RC_OK)
         return RC_ERR_NOMEM;
     question q = {.section = res->n_sections - 1};
@@ -377,12 +378,12 @@ rc_status rc_eval_analogies(const rc_wordvecs *wv, const char *path, const rc_ev
     if (!wv || !path || !res)
         return rc_errf(err, err_len, RC_ERR_ARG, "rc_eval_analogies: NULL argument");
     memset(res, 0, sizeof *res);
-    rc_lines in = {0};
-    in.f = fopen(path, "rb");
-    if (!in.f)
-        return rc_errf(err, err_len, RC_ERR_IO, "%s: %s", path, strerror(errno));
+    rc_line_reader *in;
+    rc_status st = rc_line_reader_open(&in, path, &eval_lines, err, err_len);
+    if (st != RC_OK)
+        return st;
     analogy_run *run = calloc(1, sizeof *run);
-    rc_status st = run ? RC_OK : RC_ERR_NOMEM;
+    st = run ? RC_OK : RC_ERR_NOMEM;
     if (st == RC_OK) {
         run->res = res;
         st = eval_vocab_init(&run->ev, wv, o);
@@ -394,11 +395,11 @@ rc_status rc_eval_analogies(const rc_wordvecs *wv, const char *path, const rc_ev
         if (st != RC_OK)
             rc_errf(err, err_len, st, "%s: out of memory", path);
     }
-    int r = 1;
-    while (st == RC_OK && (r = rc_lines_next(&in)) == 1)
-        st = analogy_line(run, path, &in, err, err_len);
-    if (st == RC_OK && r < 0)
-        st = rc_lines_error(path, &in, r, err, err_len);
+    const char *line = NULL;
+    size_t len;
+    while (st == RC_OK && (st = rc_line_reader_next(in, &line, &len, err, err_len)) == RC_OK &&
+           line)
+        st = analogy_line(run, path, (long long)rc_line_reader_lineno(in), line, len, err, err_len);
     if (st == RC_OK && (st = flush_batch(run)) != RC_OK)
         rc_errf(err, err_len, st, "%s: scoring failed: %s", path, rc_graph_errmsg(run->g));
     if (run) {
@@ -407,8 +408,7 @@ rc_status rc_eval_analogies(const rc_wordvecs *wv, const char *path, const rc_ev
         eval_vocab_free(&run->ev);
         free(run);
     }
-    fclose(in.f);
-    free(in.buf);
+    rc_line_reader_close(&in);
     if (st != RC_OK) {
         rc_analogy_result_free(res);
         return st;
@@ -427,12 +427,12 @@ static double unit_cos(const eval_vocab *ev, int64_t a, int64_t b) {
 }
 
 // Parses one "w1<TAB>w2<TAB>score" line; *row1 < 0 or *row2 < 0 means an unknown word.
-static rc_status wordsim_line(eval_vocab *ev, const char *path, rc_lines *in, int64_t *r1,
-                              int64_t *r2, double *score, char *err, size_t err_len) {
-    char *s = in->buf, *t1 = strchr(s, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
-    const long long ln = (long long)in->lineno;
+static rc_status wordsim_line(eval_vocab *ev, const char *path, long long ln, const char *s,
+                              size_t len, int64_t *r1, int64_t *r2, double *score, char *err,
+                              size_t err_len) {
+    const char *t1 = strchr(s, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
     size_t bad;
-    if (!rc_utf8_validate(s, in->len, &bad, NULL))
+    if (!rc_utf8_validate(s, len, &bad, NULL))
         return rc_errf(err, err_len, RC_ERR_FORMAT, "%s:%lld: invalid UTF-8 at byte %zu", path, ln,
                        bad + 1);
     if (!t2 || t1 == s || t2 == t1 + 1)
@@ -473,26 +473,29 @@ rc_status rc_eval_wordsim(const rc_wordvecs *wv, const char *path, const rc_eval
     if (!wv || !path || !res)
         return rc_errf(err, err_len, RC_ERR_ARG, "rc_eval_wordsim: NULL argument");
     memset(res, 0, sizeof *res);
-    rc_lines in = {0};
-    in.f = fopen(path, "rb");
-    if (!in.f)
-        return rc_errf(err, err_len, RC_ERR_IO, "%s: %s", path, strerror(errno));
+    rc_line_reader *in;
+    rc_status st = rc_line_reader_open(&in, path, &eval_lines, err, err_len);
+    if (st != RC_OK)
+        return st;
     eval_vocab ev;
-    rc_status st = eval_vocab_init(&ev, wv, o);
+    st = eval_vocab_init(&ev, wv, o);
     if (st != RC_OK)
         rc_errf(err, err_len, st, "%s: out of memory", path);
     double *gold = NULL, *model = NULL;
     int64_t n = 0, cap = 0;
-    int r = 1;
-    while (st == RC_OK && (r = rc_lines_next(&in)) == 1) {
-        const char *s = in.buf;
+    const char *line = NULL;
+    size_t len;
+    while (st == RC_OK && (st = rc_line_reader_next(in, &line, &len, err, err_len)) == RC_OK &&
+           line) {
+        const char *s = line;
         while (*s == ' ')
             s++;
         if (*s == '#' || !*s)
             continue;
         int64_t a = -1, b = -1;
         double score = 0;
-        st = wordsim_line(&ev, path, &in, &a, &b, &score, err, err_len);
+        st = wordsim_line(&ev, path, (long long)rc_line_reader_lineno(in), line, len, &a, &b,
+                          &score, err, err_len);
         if (st != RC_OK)
             break;
         if (a < 0 || b < 0)
@@ -500,8 +503,6 @@ rc_status rc_eval_wordsim(const rc_wordvecs *wv, const char *path, const rc_eval
         else if (!push_pair(&gold, &model, &n, &cap, score, unit_cos(&ev, a, b)))
             st = rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory", path);
     }
-    if (st == RC_OK && r < 0)
-        st = rc_lines_error(path, &in, r, err, err_len);
     if (st == RC_OK) {
         res->pairs = n;
         res->spearman = rc_spearman(gold, model, n);
@@ -509,7 +510,6 @@ rc_status rc_eval_wordsim(const rc_wordvecs *wv, const char *path, const rc_eval
     }
     free(gold), free(model);
     eval_vocab_free(&ev);
-    fclose(in.f);
-    free(in.buf);
+    rc_line_reader_close(&in);
     return st;
 }

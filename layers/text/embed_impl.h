@@ -23,20 +23,9 @@ void rc_embed_fill_uniform(float *x, int64_t n, float range, rc_rng *r);
 // Processor time of the whole process, in seconds.
 double rc_embed_cpu_seconds(void);
 
-// A bounded line reader (a damaged file with an endless line is an error, not an out-of-memory
-// crash). Zero-initialise, set f, call rc_lines_next until it returns 0; free buf.
+// The longest line the .vec and evaluation readers take (rc_line_opts.max_line): a damaged file
+// with an endless line is an error, not an out-of-memory crash.
 #define RC_EMBED_MAX_LINE ((size_t)64 << 20)
-typedef struct rc_lines {
-    FILE *f;
-    char *buf;
-    size_t cap, len;
-    int64_t lineno;
-} rc_lines;
-// The next line without its '\n' (and a '\r' before it), NUL-terminated in buf. 1: a line,
-// 0: end of file, -1: longer than RC_EMBED_MAX_LINE, -2: out of memory, -3: read error.
-int rc_lines_next(rc_lines *in);
-// The message for a negative rc_lines_next result ("path:line: line longer than N bytes").
-rc_status rc_lines_error(const char *path, const rc_lines *in, int r, char *err, size_t len);
 
 // A string -> int64 map (open addressing over rc_fasttext_hash); keys copied into a pool.
 typedef struct rc_strmap {

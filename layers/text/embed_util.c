@@ -1,5 +1,4 @@
-// Small helpers of the word-embedding code: line reading, a string map, case folding.
-#include <errno.h>
+// Small helpers of the word-embedding code: initialisation, timing, a string map, case folding.
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -22,58 +21,6 @@ double rc_embed_cpu_seconds(void) {
         return 0;
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
-
-// Reads the next line without its '\n' (and a '\r' before it). 1: a line, 0: end of file,
-// -1: longer than RC_EMBED_MAX_LINE, -2: out of memory, -3: read error.
-int rc_lines_next(rc_lines *in) {
-    in->len = 0;
-    int c;
-    bool any = false;
-    while ((c = getc_unlocked(in->f)) != EOF) {
-        any = true;
-        if (c == '\n')
-            break;
-        if (in->len + 2 > in->cap) {
-            if (in->cap >= RC_EMBED_MAX_LINE)
-                return -1;
-            size_t n = in->cap ? in->cap * 2 : 4096;
-            char *b = realloc(in->buf, n);
-            if (!b)
-                return -2;
-            in->buf = b;
-            in->cap = n;
-        }
-        in->buf[in->len++] = (char)c;
-    }
-    if (ferror(in->f))
-        return -3;
-    if (!any)
-        return 0;
-    in->lineno++;
-    if (in->len && in->buf[in->len - 1] == '\r')
-        in->len--;
-    if (!in->buf) {
-        in->buf = malloc(1);
-        if (!in->buf)
-            return -2;
-        in->cap = 1;
-    }
-    in->buf[in->len] = '\0';
-    return 1;
-}
-
-
-rc_status rc_lines_error(const char *path, const rc_lines *in, int r, char *err,
-                         size_t len) {
-    if (r == -1)
-        return rc_errf(err, len, RC_ERR_FORMAT, "%s:%lld: line longer than %zu bytes", path,
-                       (long long)in->lineno + 1, RC_EMBED_MAX_LINE);
-    if (r == -2)
-        return rc_errf(err, len, RC_ERR_NOMEM, "%s:%lld: out of memory", path,
-                       (long long)in->lineno + 1);
-    return rc_errf(err, len, RC_ERR_IO, "%s: read error: %s", path, strerror(errno));
-}
-
 
 rc_status rc_strmap_init(rc_strmap *m, size_t expected) {
     memset(m, 0, sizeof *m);

@@ -105,7 +105,9 @@ static size_t split_point(const char *s, size_t max, size_t *skip) {
     return i > 0 ? i : max;
 }
 
-static rc_status emit(rc_line_reader *r, const char *s, size_t len, bool last, const char **line,
+// A whole line (last) is NUL-terminated in place (text_impl.h): the byte after it is its '\r' or
+// '\n', or at the end of the file the free byte after the data (end <= max_line + 1 < cap).
+static rc_status emit(rc_line_reader *r, char *s, size_t len, bool last, const char **line,
                       size_t *out_len, char *err, size_t err_len) {
     if (!r->continuing)
         r->lineno++, r->line_off = 0;
@@ -117,6 +119,8 @@ static rc_status emit(rc_line_reader *r, const char *s, size_t len, bool last, c
     if (r->o.validate_utf8 && !rc_utf8_validate(s, len, &bad, &why))
         return rc_errf(err, err_len, RC_ERR_FORMAT, "%s:%lld: invalid UTF-8 at byte %zu: %s",
                        r->path, (long long)r->lineno, off + bad, rc_utf8_error_str(why));
+    if (last)
+        s[len] = '\0';
     *line = s;
     *out_len = len;
     return RC_OK;

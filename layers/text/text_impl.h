@@ -18,6 +18,10 @@ bool rc_grow(void **p, size_t *cap, size_t need, size_t elem);
 typedef int (*rc_id_cmp)(int32_t a, int32_t b, const void *ctx);
 bool rc_sort_ids(int32_t *ids, size_t n, rc_id_cmp cmp, const void *ctx);
 
+// rc_line_reader (lines.c), beyond its public contract: a line returned whole (every line, unless
+// RC_LONG_LINE_SPLIT cut it into pieces) is followed by a NUL byte, so readers of numbers (.vec
+// files, evaluation files) can use strtod on it.
+
 // A multiply-xorshift hash over 8-byte words: strings here are short tokens and n-grams, and the
 // table compares a stored 32-bit hash before any bytes. Inline: it runs once per token.
 static inline uint64_t rc_read4(const char *s) {

@@ -1,6 +1,6 @@
 // The word2vec text format (".vec"): "V D" then one "word v1 ... vD" line per vector. Read line
-// by line with a bounded buffer, so a damaged file with an endless line is an error, not an
-// out-of-memory crash.
+// by line with a bounded buffer (rc_line_reader), so a damaged file with an endless line is an
+// error, not an out-of-memory crash.
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -19,19 +19,24 @@ static bool blank(const char *s, size_t len) {
     return true;
 }
 
+// Lines up to 64 MiB: a vector of the largest dim (1048576) in text fits.
+static const rc_line_opts vec_lines = {.max_line = RC_EMBED_MAX_LINE};
+
 // Parses "V D".
-static rc_status parse_header(const char *path, rc_lines *in, int64_t *V, int32_t *D, char *err,
-                              size_t err_len) {
-    int r = rc_lines_next(in);
-    if (r == 0)
+static rc_status parse_header(const char *path, rc_line_reader *in, int64_t *V, int32_t *D,
+                              char *err, size_t err_len) {
+    const char *line;
+    size_t len;
+    rc_status st = rc_line_reader_next(in, &line, &len, err, err_len);
+    if (st != RC_OK)
+        return st;
+    if (!line)
         return rc_errf(err, err_len, RC_ERR_FORMAT,
                        "%s:1: empty file, expected a header line \"count dim\"", path);
-    if (r < 0)
-        return rc_lines_error(path, in, r, err, err_len);
     char *end;
     errno = 0;
-    long long v = strtoll(in->buf, &end, 10);
-    bool ok = end != in->buf && errno == 0 && v >= 0;
+    long long v = strtoll(line, &end, 10);
+    bool ok = end != line && errno == 0 && v >= 0;
     long long d = 0;
     if (ok) {
         char *d_at = end;
@@ -42,17 +47,17 @@ static rc_status parse_header(const char *path, rc_lines *in, int64_t *V, int32_
         return rc_errf(err, err_len, RC_ERR_FORMAT,
                        "%s:1: bad header \"%.60s\", expected \"count dim\" with count >= 0 "
                        "and 1 <= dim <= 1048576",
-                       path, in->buf);
+                       path, line);
     *V = v;
     *D = (int32_t)d;
     return RC_OK;
 }
 
-// Splits one vector line into the word and D values.
-static rc_status parse_vector(const char *path, rc_lines *in, int32_t D, float *vec,
-                              const char **word, size_t *wlen, char *err, size_t err_len) {
-    char *s = in->buf;
-    const long long ln = (long long)in->lineno;
+// Splits one vector line (NUL-terminated, line ln) into the word and D values.
+static rc_status parse_vector(const char *path, long long ln, const char *line, int32_t D,
+                              float *vec, const char **word, size_t *wlen, char *err,
+                              size_t err_len) {
+    const char *s = line;
     while (is_sep(*s))
         s++;
     *word = s;
@@ -63,7 +68,7 @@ static rc_status parse_vector(const char *path, rc_lines *in, int32_t D, float *
     if (!rc_utf8_validate(*word, *wlen, &bad, NULL))
         return rc_errf(err, err_len, RC_ERR_FORMAT,
                        "%s:%lld: invalid UTF-8 in the word at byte %zu", path, ln,
-                       (size_t)(*word - in->buf) + bad + 1);
+                       (size_t)(*word - line) + bad + 1);
     int32_t k = 0;
     for (;;) {
         while (is_sep(*s))
@@ -89,50 +94,51 @@ static rc_status parse_vector(const char *path, rc_lines *in, int32_t D, float *
 }
 
 // Reads the body: up to `want` vectors, then checks that nothing but blank lines follows.
-static rc_status read_body(const char *path, rc_lines *in, rc_wordvecs *wv, int64_t V,
+static rc_status read_body(const char *path, rc_line_reader *in, rc_wordvecs *wv, int64_t V,
                            int64_t want, bool skip_dup, rc_vec_load_stats *stats, float *vec,
                            char *err, size_t err_len) {
     const int32_t D = rc_wordvecs_dim(wv);
     int64_t seen = 0;
-    int r;
-    while (seen < want && (r = rc_lines_next(in)) == 1) {
-        if (blank(in->buf, in->len))
+    const char *line = NULL;
+    size_t len;
+    rc_status st = RC_OK;
+    while (seen < want && (st = rc_line_reader_next(in, &line, &len, err, err_len)) == RC_OK &&
+           line) {
+        if (blank(line, len))
             continue; // documented: blank lines are skipped
+        const long long ln = (long long)rc_line_reader_lineno(in);
         const char *word;
         size_t wlen;
-        rc_status st = parse_vector(path, in, D, vec, &word, &wlen, err, err_len);
+        st = parse_vector(path, ln, line, D, vec, &word, &wlen, err, err_len);
         if (st != RC_OK)
             return st;
         seen++;
         if (rc_wordvecs_find(wv, word, wlen) >= 0) {
             if (!skip_dup)
                 return rc_errf(err, err_len, RC_ERR_FORMAT, "%s:%lld: duplicate word \"%.*s\"",
-                               path, (long long)in->lineno, (int)(wlen > 60 ? 60 : wlen), word);
+                               path, ln, (int)(wlen > 60 ? 60 : wlen), word);
             if (stats)
                 stats->duplicates_skipped++;
             continue;
         }
         st = rc_wordvecs_add(wv, word, wlen, vec);
         if (st != RC_OK)
-            return rc_errf(err, err_len, st, "%s:%lld: cannot add the word", path,
-                           (long long)in->lineno);
+            return rc_errf(err, err_len, st, "%s:%lld: cannot add the word", path, ln);
     }
-    if (seen < want) {
-        if (r < 0)
-            return rc_lines_error(path, in, r, err, err_len);
+    if (st != RC_OK)
+        return st;
+    if (seen < want)
         return rc_errf(err, err_len, RC_ERR_FORMAT,
-                       "%s:%lld: file ends after %lld of the %lld vectors the header "
-                       "announces",
-                       path, (long long)in->lineno, (long long)seen, (long long)V);
-    }
+                       "%s:%lld: file ends after %lld of the %lld vectors the header announces",
+                       path, (long long)rc_line_reader_lineno(in), (long long)seen, (long long)V);
     if (want < V)
         return RC_OK; // a limit was asked for: the rest is not read
-    while ((r = rc_lines_next(in)) == 1)
-        if (!blank(in->buf, in->len))
+    while ((st = rc_line_reader_next(in, &line, &len, err, err_len)) == RC_OK && line)
+        if (!blank(line, len))
             return rc_errf(err, err_len, RC_ERR_FORMAT,
                            "%s:%lld: more vectors than the header's count %lld", path,
-                           (long long)in->lineno, (long long)V);
-    return r < 0 ? rc_lines_error(path, in, r, err, err_len) : RC_OK;
+                           (long long)rc_line_reader_lineno(in), (long long)V);
+    return st;
 }
 
 rc_status rc_wordvecs_load_vec(rc_wordvecs **out, const char *path, const rc_vec_load_opts *opts,
@@ -142,15 +148,15 @@ rc_status rc_wordvecs_load_vec(rc_wordvecs **out, const char *path, const rc_vec
     *out = NULL;
     if (stats)
         memset(stats, 0, sizeof *stats);
-    rc_lines in = {0};
-    in.f = fopen(path, "rb");
-    if (!in.f)
-        return rc_errf(err, err_len, RC_ERR_IO, "%s: %s", path, strerror(errno));
+    rc_line_reader *in;
+    rc_status st = rc_line_reader_open(&in, path, &vec_lines, err, err_len);
+    if (st != RC_OK)
+        return st;
     int64_t V = 0;
     int32_t D = 0;
     rc_wordvecs *wv = NULL;
     float *vec = NULL;
-    rc_status st = parse_header(path, &in, &V, &D, err, err_len);
+    st = parse_header(path, in, &V, &D, err, err_len);
     if (st == RC_OK) {
         int64_t want = opts && opts->limit > 0 && opts->limit < V ? opts->limit : V;
         vec = malloc((size_t)D * sizeof *vec);
@@ -159,11 +165,10 @@ rc_status rc_wordvecs_load_vec(rc_wordvecs **out, const char *path, const rc_vec
             rc_errf(err, err_len, st, "%s: cannot hold %lld vectors of %d floats", path,
                     (long long)want, D);
         else
-            st = read_body(path, &in, wv, V, want, opts && opts->skip_duplicates, stats, vec, err,
+            st = read_body(path, in, wv, V, want, opts && opts->skip_duplicates, stats, vec, err,
                            err_len);
     }
-    fclose(in.f);
-    free(in.buf);
+    rc_line_reader_close(&in);
     free(vec);
     if (st != RC_OK) {
         rc_wordvecs_free(&wv);
