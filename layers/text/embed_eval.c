@@ -144,7 +144,8 @@ typedef struct eval_vocab {
     int64_t V; // restricted rows
     int32_t D;
     bool fold;
-    rc_strmap map; // (folded) word -> first row among the restricted ones
+    rc_strtab map;  // the (folded) words of the restricted rows
+    int64_t *first; // [map.n] the first row of each (folded) word
     int64_t *canon; // [V] the row its (folded) word maps to: itself, or a more frequent spelling
     rc_params *ps;  // holds the unit rows as a parameter, so scoring is one rc_matmul_nt
     float *unit;    // [V, D] unit rows (zero rows stay zero), the parameter's value
@@ -153,7 +154,8 @@ typedef struct eval_vocab {
 } eval_vocab;
 
 static void eval_vocab_free(eval_vocab *ev) {
-    rc_strmap_free(&ev->map);
+    rc_strtab_free(&ev->map);
+    free(ev->first);
     free(ev->canon);
     rc_params_free(&ev->ps);
     free(ev->tmp);
@@ -194,7 +196,8 @@ static rc_status eval_vocab_init(eval_vocab *ev, const rc_wordvecs *wv, const rc
     rc_param_set_frozen(p, true);
     ev->unit = rc_param_value(p).data;
     ev->canon = malloc((size_t)(ev->V ? ev->V : 1) * sizeof *ev->canon);
-    if (!ev->canon || rc_strmap_init(&ev->map, (size_t)ev->V) != RC_OK)
+    ev->first = malloc((size_t)(ev->V ? ev->V : 1) * sizeof *ev->first);
+    if (!ev->canon || !ev->first)
         return RC_ERR_NOMEM;
     for (int64_t i = 0; i < ev->V; i++) {
         const float *v = rc_wordvecs_vec(wv, i);
@@ -204,9 +207,13 @@ static rc_status eval_vocab_init(eval_vocab *ev, const rc_wordvecs *wv, const rc
         const char *w = rc_wordvecs_word(wv, i);
         size_t fl;
         const char *f = fold_word(ev, w, strlen(w), &fl);
-        if (!f || rc_strmap_put(&ev->map, f, fl, i, NULL) != RC_OK)
+        bool added;
+        int32_t id = f ? rc_strtab_intern(&ev->map, f, fl, rc_hash_bytes(f, fl), &added) : -1;
+        if (id < 0)
             return RC_ERR_NOMEM;
-        ev->canon[i] = rc_strmap_get(&ev->map, f, fl);
+        if (added)
+            ev->first[id] = i;
+        ev->canon[i] = ev->first[id];
     }
     return RC_OK;
 }
@@ -215,7 +222,8 @@ static rc_status eval_vocab_init(eval_vocab *ev, const rc_wordvecs *wv, const rc
 static int64_t eval_lookup(eval_vocab *ev, const char *w, size_t len) {
     size_t fl;
     const char *f = fold_word(ev, w, len, &fl);
-    return f ? rc_strmap_get(&ev->map, f, fl) : -1;
+    int32_t id = f ? rc_strtab_find(&ev->map, f, fl, rc_hash_bytes(f, fl)) : -1;
+    return id < 0 ? -1 : ev->first[id];
 }
 
 // ---- analogies ----------------------------------------------------------------------------------

@@ -27,21 +27,6 @@ double rc_embed_cpu_seconds(void);
 // with an endless line is an error, not an out-of-memory crash.
 #define RC_EMBED_MAX_LINE ((size_t)64 << 20)
 
-// A string -> int64 map (open addressing over rc_fasttext_hash); keys copied into a pool.
-typedef struct rc_strmap {
-    int64_t *slot_val;
-    int64_t *slot_key; // offset into pool, -1 when empty
-    size_t cap, n;
-    char *pool;
-    size_t pool_len, pool_cap;
-} rc_strmap;
-rc_status rc_strmap_init(rc_strmap *m, size_t expected);
-void rc_strmap_free(rc_strmap *m);
-// The value of key, or -1.
-int64_t rc_strmap_get(const rc_strmap *m, const char *key, size_t len);
-// Inserts key -> val unless key is present; *added tells which. RC_ERR_NOMEM on failure.
-rc_status rc_strmap_put(rc_strmap *m, const char *key, size_t len, int64_t val, bool *added);
-
 // Unicode simple lower-casing of s[0..len) into out (room for 2*len bytes; invalid bytes are
 // copied); returns the length written.
 size_t rc_embed_fold(const char *s, size_t len, char *out);
