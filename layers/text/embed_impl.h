@@ -3,6 +3,7 @@
 #define RECUR_EMBED_IMPL_H
 
 #include <stdio.h>
+#include <string.h>
 
 #include <recur/recur.h>
 
@@ -22,6 +23,39 @@ void rc_embed_fill_uniform(float *x, int64_t n, float range, rc_rng *r);
 
 // Processor time of the whole process, in seconds.
 double rc_embed_cpu_seconds(void);
+
+// The rows of a shared table that one batch touches (the workers of word2vec and of the
+// classifier): a row is copied into the small parameter p on first use, so a batch's graph,
+// gradients and zeroing scale with the batch, not with the table, and workers share the tables
+// without sharing gradient buffers (Hogwild: each applies its own row deltas). Row 0 of p is a
+// zero padding row.
+typedef struct rc_rowset {
+    rc_param *p;        // [cap, D] working rows, in the worker's parameter store
+    float *data, *grad; // p's value and gradient
+    float *table;       // [table rows, D] the shared table
+    int32_t *slot;      // [table rows] the working row of each table row, or -1
+    int32_t *rows;      // [cap] the table row of each working row
+    int32_t n, cap, D;  // n: rows in use, the padding row included
+} rc_rowset;
+// Working rows for the table (a [rows, D] parameter): room for min(want, rows + 1), in a new
+// parameter `name` of ps.
+rc_status rc_rowset_init(rc_rowset *s, rc_params *ps, const char *name, const rc_param *table,
+                         int64_t want);
+void rc_rowset_free(rc_rowset *s);
+// The working row of table row r, copying the row in on first use.
+static inline int32_t rc_rowset_use(rc_rowset *s, int32_t r) {
+    int32_t k = s->slot[r];
+    if (k >= 0)
+        return k;
+    k = s->n++;
+    s->slot[r] = k;
+    s->rows[k] = r;
+    memcpy(s->data + (int64_t)k * s->D, s->table + (int64_t)r * s->D, (size_t)s->D * sizeof(float));
+    return k;
+}
+// Table rows -= lr * gradient for the working rows k0..n-1, whose gradients and slots are then
+// cleared; n is 1 again.
+void rc_rowset_apply(rc_rowset *s, int32_t k0, float lr);
 
 // The longest line the .vec and evaluation readers take (rc_line_opts.max_line): a damaged file
 // with an endless line is an error, not an out-of-memory crash.

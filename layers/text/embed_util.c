@@ -1,4 +1,5 @@
-// Small helpers of the word-embedding code: initialisation, timing, case folding.
+// Small helpers of the word-embedding code: initialisation, timing, the working rows of a
+// batch, case folding.
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -20,6 +21,63 @@ double rc_embed_cpu_seconds(void) {
     if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
         return 0;
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+rc_status rc_rowset_init(rc_rowset *s, rc_params *ps, const char *name, const rc_param *table,
+                         int64_t want) {
+    memset(s, 0, sizeof *s);
+    const rc_tensor t = rc_param_value(table);
+    const int64_t rows = t.shape.dim[0];
+    s->table = t.data;
+    s->D = (int32_t)t.shape.dim[1];
+    s->cap = (int32_t)(want < rows + 1 ? want : rows + 1);
+    s->slot = malloc((size_t)rows * sizeof *s->slot);
+    s->rows = malloc((size_t)s->cap * sizeof *s->rows);
+    if (!s->slot || !s->rows)
+        return RC_ERR_NOMEM;
+    memset(s->slot, 0xff, (size_t)rows * sizeof *s->slot);
+    rc_status st = rc_params_add(ps, name, RC_SHAPE(s->cap, s->D), &s->p);
+    if (st != RC_OK)
+        return st;
+    s->data = rc_param_value(s->p).data;
+    s->grad = rc_param_grad(s->p).data;
+    s->n = 1; // row 0: padding, always zero
+    return RC_OK;
+}
+
+void rc_rowset_free(rc_rowset *s) {
+    free(s->slot);
+    free(s->rows);
+    memset(s, 0, sizeof *s);
+}
+
+// dst -= lr * g over D entries, 8 lanes at a time (a GCC vector: SSE or AVX registers).
+typedef float lanes8 __attribute__((vector_size(32)));
+
+static inline void sub_scaled(float *restrict dst, const float *restrict g, float lr, int32_t D) {
+    const lanes8 l = {lr, lr, lr, lr, lr, lr, lr, lr};
+    int32_t d = 0;
+    for (; d + 8 <= D; d += 8) {
+        lanes8 a, b;
+        memcpy(&a, dst + d, sizeof a);
+        memcpy(&b, g + d, sizeof b);
+        a -= l * b;
+        memcpy(dst + d, &a, sizeof a);
+    }
+    for (; d < D; d++)
+        dst[d] -= lr * g[d];
+}
+
+RC_EMBED_CLONES
+void rc_rowset_apply(rc_rowset *s, int32_t k0, float lr) {
+    const int32_t D = s->D;
+    for (int32_t k = k0; k < s->n; k++) {
+        float *gk = s->grad + (int64_t)k * D;
+        sub_scaled(s->table + (int64_t)s->rows[k] * D, gk, lr, D);
+        memset(gk, 0, (size_t)D * sizeof(float));
+        s->slot[s->rows[k]] = -1;
+    }
+    s->n = 1;
 }
 
 size_t rc_embed_fold(const char *s, size_t len, char *out) {
