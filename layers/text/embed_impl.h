@@ -21,8 +21,15 @@
 // tables hold up to hundreds of millions of entries).
 void rc_embed_fill_uniform(float *x, int64_t n, float range, rc_rng *r);
 
-// Processor time of the whole process, in seconds.
+// Processor time of the whole process, and wall time (monotonic), in seconds.
 double rc_embed_cpu_seconds(void);
+double rc_embed_wall_seconds(void);
+
+// Runs fn on each of n workers (worker t at (char *)workers + t * size): in this thread when n
+// is 1, else one thread each. The library's kernels run single-threaded meanwhile: a batch's ops
+// are small, the workers are the parallelism. False when a thread could not be started (the
+// ones that did have finished).
+bool rc_embed_run_workers(void *(*fn)(void *), void *workers, size_t size, int n);
 
 // The rows of a shared table that one batch touches (the workers of word2vec and of the
 // classifier): a row is copied into the small parameter p on first use, so a batch's graph,

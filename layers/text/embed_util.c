@@ -1,5 +1,6 @@
 // Small helpers of the word-embedding code: initialisation, timing, the working rows of a
 // batch, case folding.
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,6 +22,32 @@ double rc_embed_cpu_seconds(void) {
     if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
         return 0;
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+double rc_embed_wall_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+bool rc_embed_run_workers(void *(*fn)(void *), void *workers, size_t size, int n) {
+    const int saved = rc_get_num_threads();
+    rc_set_num_threads(1);
+    int started = 0;
+    if (n == 1) {
+        fn(workers);
+        started = 1;
+    } else {
+        pthread_t *tid = calloc((size_t)n, sizeof *tid);
+        for (; tid && started < n; started++)
+            if (pthread_create(&tid[started], NULL, fn, (char *)workers + (size_t)started * size))
+                break;
+        for (int t = 0; t < started; t++)
+            pthread_join(tid[t], NULL);
+        free(tid);
+    }
+    rc_set_num_threads(saved);
+    return started == n;
 }
 
 rc_status rc_rowset_init(rc_rowset *s, rc_params *ps, const char *name, const rc_param *table,

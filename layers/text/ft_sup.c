@@ -4,11 +4,9 @@
 // fastText's linearly decaying learning rate. Each step is a graph of public ops; rows move
 // through a per-worker working set as in word2vec (w2v_train.c).
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ft_impl.h"
 
@@ -357,12 +355,6 @@ static void *ft_worker_main(void *arg) {
     return NULL;
 }
 
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static rc_status ft_run_workers(rc_ft *m, const ft_set *set, rc_ft_stats *stats, char *err,
                                 size_t err_len) {
     const int T = m->o.threads;
@@ -378,25 +370,11 @@ static rc_status ft_run_workers(rc_ft *m, const ft_set *set, rc_ft_stats *stats,
     rc_rng_seed(&master, m->o.seed);
     for (int t = 0; t < T && st == RC_OK; t++)
         st = ftw_init(&ws[t], &run, t, &master, max_r);
-    const double t0 = now_s();
+    const double t0 = rc_embed_wall_seconds();
     const double c0 = rc_embed_cpu_seconds();
-    const int saved = rc_get_num_threads();
-    rc_set_num_threads(1); // small ops: the workers are the parallelism
-    if (st == RC_OK && T == 1) {
-        ft_worker_main(&ws[0]);
-    } else if (st == RC_OK) {
-        pthread_t tid[256];
-        int started = 0;
-        for (; started < T; started++)
-            if (pthread_create(&tid[started], NULL, ft_worker_main, &ws[started]) != 0)
-                break;
-        for (int t = 0; t < started; t++)
-            pthread_join(tid[t], NULL);
-        if (started < T)
-            st = RC_ERR_NOMEM;
-    }
-    rc_set_num_threads(saved);
-    stats->seconds = now_s() - t0;
+    if (st == RC_OK && !rc_embed_run_workers(ft_worker_main, ws, sizeof *ws, T))
+        st = RC_ERR_NOMEM;
+    stats->seconds = rc_embed_wall_seconds() - t0;
     stats->cpu_seconds = rc_embed_cpu_seconds() - c0;
     double loss = 0;
     int64_t ex = 0;

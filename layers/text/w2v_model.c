@@ -3,7 +3,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "w2v_impl.h"
 
@@ -264,12 +263,6 @@ static rc_status build_tables(rc_w2v *m) {
     return build_subwords(m);
 }
 
-static double now_seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 rc_status rc_w2v_train_file(rc_w2v **out, const char *path, const rc_w2v_opts *o,
                             rc_w2v_stats *stats, char *err, size_t err_len) {
     if (!out || !path)
@@ -286,14 +279,14 @@ rc_status rc_w2v_train_file(rc_w2v **out, const char *path, const rc_w2v_opts *o
         return rc_errf(err, err_len, RC_ERR_NOMEM, "word2vec: out of memory");
     m->o = *o;
     rc_w2v_stats s = {0};
-    double t0 = now_seconds();
+    double t0 = rc_embed_wall_seconds();
     w2v_corpus c = {0};
     st = build_vocab(m, path, err, err_len);
     if (st == RC_OK && (st = build_tables(m)) != RC_OK)
         rc_errf(err, err_len, st, "%s: out of memory for the tables", path);
     if (st == RC_OK)
         st = read_ids(m->vocab, path, o->max_sentence, &c, err, err_len);
-    s.read_seconds = now_seconds() - t0;
+    s.read_seconds = rc_embed_wall_seconds() - t0;
     s.words = c.n_tok;
     if (st == RC_OK)
         st = rc_w2v_run(m, &c, &s, err, err_len);

@@ -12,7 +12,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "w2v_impl.h"
 
@@ -357,12 +356,6 @@ static void *worker_main(void *arg) {
     return NULL;
 }
 
-static double seconds_now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 rc_status rc_w2v_run(rc_w2v *m, const w2v_corpus *c, rc_w2v_stats *stats, char *err,
                      size_t err_len) {
     const int T = m->o.threads;
@@ -376,27 +369,11 @@ rc_status rc_w2v_run(rc_w2v *m, const w2v_corpus *c, rc_w2v_stats *stats, char *
     rc_rng_seed(&master, m->o.seed);
     for (int t = 0; t < T && st == RC_OK; t++)
         st = worker_init(&ws[t], &run, t, &master);
-    const double t0 = seconds_now();
+    const double t0 = rc_embed_wall_seconds();
     const double c0 = rc_embed_cpu_seconds();
-    // A batch's ops are small: kernels run single-threaded, the workers are the parallelism.
-    const int saved = rc_get_num_threads();
-    rc_set_num_threads(1);
-    if (st == RC_OK && T == 1) {
-        worker_main(&ws[0]);
-    } else if (st == RC_OK) {
-        pthread_t *tid = calloc((size_t)T, sizeof *tid);
-        int started = 0;
-        for (; tid && started < T; started++)
-            if (pthread_create(&tid[started], NULL, worker_main, &ws[started]) != 0)
-                break;
-        for (int t = 0; t < started; t++)
-            pthread_join(tid[t], NULL);
-        if (started < T)
-            st = rc_errf(err, err_len, RC_ERR_NOMEM, "word2vec: cannot start %d threads", T);
-        free(tid);
-    }
-    rc_set_num_threads(saved);
-    stats->seconds = seconds_now() - t0;
+    if (st == RC_OK && !rc_embed_run_workers(worker_main, ws, sizeof *ws, T))
+        st = rc_errf(err, err_len, RC_ERR_NOMEM, "word2vec: cannot start %d threads", T);
+    stats->seconds = rc_embed_wall_seconds() - t0;
     stats->cpu_seconds = rc_embed_cpu_seconds() - c0;
     stats->words_seen = atomic_load(&run.seen);
     double loss = 0;
