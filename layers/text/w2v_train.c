@@ -249,9 +249,14 @@ static rc_status flush(worker *w) {
     return RC_OK;
 }
 
-// Skip-gram: the centre's bag predicts each word of its (shrunk) window.
-static rc_status sg_sentence(worker *w, const int32_t *s, int32_t n) {
+// The examples of one sentence. Each centre word draws a shrunk window, as word2vec.c does.
+// Skip-gram: the centre's bag predicts each other word of the window; CBOW: the bag of the
+// window's other words predicts the centre.
+static rc_status sentence_examples(worker *w, const int32_t *s, int32_t n) {
+    const bool sg = w->run->m->o.arch == RC_W2V_SKIPGRAM;
     const int32_t window = w->run->m->o.window;
+    // A skip-gram centre adds up to 2 * window examples: the batch closes while they still fit.
+    const int32_t full = sg ? w->max_P - 2 * window : w->max_P;
     for (int32_t i = 0; i < n; i++) {
         const int32_t b = window - (int32_t)rc_rng_below(&w->rng, (uint32_t)window);
         const int32_t lo = i - b < 0 ? 0 : i - b, hi = i + b >= n ? n - 1 : i + b;
@@ -259,41 +264,25 @@ static rc_status sg_sentence(worker *w, const int32_t *s, int32_t n) {
             continue;
         const int32_t bag = w->W++;
         w->bag_len[bag] = 0;
-        bag_add_word(w, bag, s[i]);
+        if (sg)
+            bag_add_word(w, bag, s[i]);
+        else
+            for (int32_t j = lo; j <= hi; j++)
+                if (j != i)
+                    bag_add_word(w, bag, s[j]);
         if (w->bag_len[bag] > w->R)
             w->R = w->bag_len[bag];
-        for (int32_t j = lo; j <= hi; j++) {
-            if (j == i)
-                continue;
-            w->pair_bag[w->P] = bag;
-            add_targets(w, w->P++, s[j]);
+        if (sg) {
+            for (int32_t j = lo; j <= hi; j++) {
+                if (j == i)
+                    continue;
+                w->pair_bag[w->P] = bag;
+                add_targets(w, w->P++, s[j]);
+            }
+        } else {
+            add_targets(w, w->P++, s[i]);
         }
-        if (w->P >= w->max_P - 2 * window) {
-            rc_status st = flush(w);
-            if (st != RC_OK)
-                return st;
-        }
-    }
-    return RC_OK;
-}
-
-// CBOW: the bag of the window's words predicts the centre.
-static rc_status cbow_sentence(worker *w, const int32_t *s, int32_t n) {
-    const int32_t window = w->run->m->o.window;
-    for (int32_t i = 0; i < n; i++) {
-        const int32_t b = window - (int32_t)rc_rng_below(&w->rng, (uint32_t)window);
-        const int32_t lo = i - b < 0 ? 0 : i - b, hi = i + b >= n ? n - 1 : i + b;
-        if (hi == lo)
-            continue;
-        const int32_t bag = w->W++;
-        w->bag_len[bag] = 0;
-        for (int32_t j = lo; j <= hi; j++)
-            if (j != i)
-                bag_add_word(w, bag, s[j]);
-        if (w->bag_len[bag] > w->R)
-            w->R = w->bag_len[bag];
-        add_targets(w, w->P++, s[i]);
-        if (w->P >= w->max_P) {
+        if (w->P >= full) {
             rc_status st = flush(w);
             if (st != RC_OK)
                 return st;
@@ -330,8 +319,7 @@ static rc_status worker_epoch(worker *w, int64_t s0, int64_t s1) {
                 w->sent[n++] = id;
         }
         w->kept += n;
-        rc_status st = m->o.arch == RC_W2V_SKIPGRAM ? sg_sentence(w, w->sent, n)
-                                                    : cbow_sentence(w, w->sent, n);
+        rc_status st = sentence_examples(w, w->sent, n);
         if (st != RC_OK)
             return st;
         pending += c->sent[s + 1] - c->sent[s];
