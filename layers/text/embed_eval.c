@@ -6,9 +6,6 @@
 
 #include "embed_impl.h"
 
-// Question and word-pair files: lines up to 64 MiB, as the .vec reader.
-static const rc_line_opts eval_lines = {.max_line = RC_EMBED_MAX_LINE};
-
 rc_eval_opts rc_eval_defaults(void) {
     return (rc_eval_opts){.restrict_vocab = 300000, .case_insensitive = true};
 }
@@ -386,8 +383,9 @@ rc_status rc_eval_analogies(const rc_wordvecs *wv, const char *path, const rc_ev
     if (!wv || !path || !res)
         return rc_errf(err, err_len, RC_ERR_ARG, "rc_eval_analogies: NULL argument");
     memset(res, 0, sizeof *res);
+    const rc_line_opts lo = rc_embed_table_lines();
     rc_line_reader *in;
-    rc_status st = rc_line_reader_open(&in, path, &eval_lines, err, err_len);
+    rc_status st = rc_line_reader_open(&in, path, &lo, err, err_len);
     if (st != RC_OK)
         return st;
     analogy_run *run = calloc(1, sizeof *run);
@@ -481,8 +479,9 @@ rc_status rc_eval_wordsim(const rc_wordvecs *wv, const char *path, const rc_eval
     if (!wv || !path || !res)
         return rc_errf(err, err_len, RC_ERR_ARG, "rc_eval_wordsim: NULL argument");
     memset(res, 0, sizeof *res);
+    const rc_line_opts lo = rc_embed_table_lines();
     rc_line_reader *in;
-    rc_status st = rc_line_reader_open(&in, path, &eval_lines, err, err_len);
+    rc_status st = rc_line_reader_open(&in, path, &lo, err, err_len);
     if (st != RC_OK)
         return st;
     eval_vocab ev;

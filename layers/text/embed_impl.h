@@ -64,9 +64,18 @@ static inline int32_t rc_rowset_use(rc_rowset *s, int32_t r) {
 // cleared; n is 1 again.
 void rc_rowset_apply(rc_rowset *s, int32_t k0, float lr);
 
-// The longest line the .vec and evaluation readers take (rc_line_opts.max_line): a damaged file
-// with an endless line is an error, not an out-of-memory crash.
-#define RC_EMBED_MAX_LINE ((size_t)64 << 20)
+// How the embedding code reads files. Text to train or test on (a corpus, labelled lines):
+// lines up to 1 MiB, a longer one cut at a space, UTF-8 checked.
+static inline rc_line_opts rc_embed_text_lines(void) {
+    return (rc_line_opts){
+        .max_line = (size_t)1 << 20, .long_line = RC_LONG_LINE_SPLIT, .validate_utf8 = true};
+}
+// Tables (.vec files, analogy questions, word pairs), whose parsers check UTF-8 themselves:
+// lines up to 64 MiB (a vector of the largest dim fits), a longer one an error, so a damaged
+// file with an endless line is an error, not an out-of-memory crash.
+static inline rc_line_opts rc_embed_table_lines(void) {
+    return (rc_line_opts){.max_line = (size_t)64 << 20};
+}
 
 // Unicode simple lower-casing of s[0..len) into out (room for 2*len bytes; invalid bytes are
 // copied); returns the length written.

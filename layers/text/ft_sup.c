@@ -96,8 +96,7 @@ static bool set_push(ft_set *s, int64_t ntok) {
 // One pass over the file: counting (vocabularies not finalized) or building the set.
 static rc_status read_pass(rc_ft *m, const char *path, ft_set *set, rc_ft_stats *stats,
                            char *err, size_t err_len) {
-    const rc_line_opts lo = {.max_line = (size_t)1 << 20, .long_line = RC_LONG_LINE_SPLIT,
-                             .validate_utf8 = true};
+    const rc_line_opts lo = rc_embed_text_lines();
     rc_line_reader *r;
     rc_status st = rc_line_reader_open(&r, path, &lo, err, err_len);
     if (st != RC_OK)

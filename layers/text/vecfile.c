@@ -19,9 +19,6 @@ static bool blank(const char *s, size_t len) {
     return true;
 }
 
-// Lines up to 64 MiB: a vector of the largest dim (1048576) in text fits.
-static const rc_line_opts vec_lines = {.max_line = RC_EMBED_MAX_LINE};
-
 // Parses "V D".
 static rc_status parse_header(const char *path, rc_line_reader *in, int64_t *V, int32_t *D,
                               char *err, size_t err_len) {
@@ -148,8 +145,9 @@ rc_status rc_wordvecs_load_vec(rc_wordvecs **out, const char *path, const rc_vec
     *out = NULL;
     if (stats)
         memset(stats, 0, sizeof *stats);
+    const rc_line_opts lo = rc_embed_table_lines();
     rc_line_reader *in;
-    rc_status st = rc_line_reader_open(&in, path, &vec_lines, err, err_len);
+    rc_status st = rc_line_reader_open(&in, path, &lo, err, err_len);
     if (st != RC_OK)
         return st;
     int64_t V = 0;

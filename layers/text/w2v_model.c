@@ -84,11 +84,6 @@ static rc_tok_opts whitespace_tokens(void) {
     return t;
 }
 
-static rc_line_opts corpus_lines(void) {
-    return (rc_line_opts){.max_line = (size_t)1 << 20, .long_line = RC_LONG_LINE_SPLIT,
-                          .validate_utf8 = true};
-}
-
 static bool push_i32(int32_t **a, int64_t *n, int64_t *cap, int32_t v) {
     if (*n == *cap) {
         int64_t c = *cap ? *cap * 2 : 1 << 16;
@@ -126,7 +121,7 @@ static rc_status read_ids(const rc_vocab *v, const char *path, int64_t max_sente
                           w2v_corpus *c, char *err, size_t err_len) {
     memset(c, 0, sizeof *c);
     const rc_tok_opts topts = whitespace_tokens();
-    const rc_line_opts lopts = corpus_lines();
+    const rc_line_opts lopts = rc_embed_text_lines();
     rc_line_reader *r;
     rc_status st = rc_line_reader_open(&r, path, &lopts, err, err_len);
     if (st != RC_OK)
@@ -176,7 +171,7 @@ static rc_status build_vocab(rc_w2v *m, const char *path, char *err, size_t err_
     if (st != RC_OK)
         return rc_errf(err, err_len, st, "%s: out of memory", path);
     const rc_tok_opts topts = whitespace_tokens();
-    const rc_line_opts lopts = corpus_lines();
+    const rc_line_opts lopts = rc_embed_text_lines();
     st = rc_vocab_count_file(m->vocab, path, &topts, &lopts, false, err, err_len);
     if (st != RC_OK)
         return st;
