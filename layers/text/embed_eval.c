@@ -164,13 +164,8 @@ static const char *fold_word(eval_vocab *ev, const char *w, size_t len, size_t *
         *out_len = len;
         return w;
     }
-    if (2 * len + 1 > ev->tmp_cap) {
-        char *t = realloc(ev->tmp, 2 * len + 1);
-        if (!t)
-            return NULL;
-        ev->tmp = t;
-        ev->tmp_cap = 2 * len + 1;
-    }
+    if (!rc_grow((void **)&ev->tmp, &ev->tmp_cap, 2 * len + 1, 1))
+        return NULL;
     *out_len = rc_embed_fold(w, len, ev->tmp);
     return ev->tmp;
 }

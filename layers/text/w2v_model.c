@@ -84,28 +84,17 @@ static rc_tok_opts whitespace_tokens(void) {
     return t;
 }
 
-static bool push_i32(int32_t **a, int64_t *n, int64_t *cap, int32_t v) {
-    if (*n == *cap) {
-        int64_t c = *cap ? *cap * 2 : 1 << 16;
-        int32_t *p = realloc(*a, (size_t)c * sizeof *p);
-        if (!p)
-            return false;
-        *a = p;
-        *cap = c;
-    }
+// Appends v to a[0..*n) (room for *cap entries).
+static bool push_i32(int32_t **a, int64_t *n, size_t *cap, int32_t v) {
+    if ((size_t)*n == *cap && !rc_grow((void **)a, cap, (size_t)*n + 1, sizeof **a))
+        return false;
     (*a)[(*n)++] = v;
     return true;
 }
 
-static bool push_i64(int64_t **a, int64_t *n, int64_t *cap, int64_t v) {
-    if (*n == *cap) {
-        int64_t c = *cap ? *cap * 2 : 1 << 12;
-        int64_t *p = realloc(*a, (size_t)c * sizeof *p);
-        if (!p)
-            return false;
-        *a = p;
-        *cap = c;
-    }
+static bool push_i64(int64_t **a, int64_t *n, size_t *cap, int64_t v) {
+    if ((size_t)*n == *cap && !rc_grow((void **)a, cap, (size_t)*n + 1, sizeof **a))
+        return false;
     (*a)[(*n)++] = v;
     return true;
 }
@@ -127,7 +116,8 @@ static rc_status read_ids(const rc_vocab *v, const char *path, int64_t max_sente
     if (st != RC_OK)
         return st;
     rc_tokens t = {0};
-    int64_t tok_cap = 0, sent_cap = 0, n_sent1 = 0;
+    size_t tok_cap = 0, sent_cap = 0;
+    int64_t n_sent1 = 0;
     const char *line;
     size_t len;
     char why[160];
