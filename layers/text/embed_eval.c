@@ -378,9 +378,8 @@ rc_status rc_eval_analogies(const rc_wordvecs *wv, const char *path, const rc_ev
     if (!wv || !path || !res)
         return rc_errf(err, err_len, RC_ERR_ARG, "rc_eval_analogies: NULL argument");
     memset(res, 0, sizeof *res);
-    const rc_line_opts lo = rc_embed_table_lines();
     rc_line_reader *in;
-    rc_status st = rc_line_reader_open(&in, path, &lo, err, err_len);
+    rc_status st = rc_line_reader_open(&in, path, &rc_embed_table_lines, err, err_len);
     if (st != RC_OK)
         return st;
     analogy_run *run = calloc(1, sizeof *run);
@@ -474,9 +473,8 @@ rc_status rc_eval_wordsim(const rc_wordvecs *wv, const char *path, const rc_eval
     if (!wv || !path || !res)
         return rc_errf(err, err_len, RC_ERR_ARG, "rc_eval_wordsim: NULL argument");
     memset(res, 0, sizeof *res);
-    const rc_line_opts lo = rc_embed_table_lines();
     rc_line_reader *in;
-    rc_status st = rc_line_reader_open(&in, path, &lo, err, err_len);
+    rc_status st = rc_line_reader_open(&in, path, &rc_embed_table_lines, err, err_len);
     if (st != RC_OK)
         return st;
     eval_vocab ev;

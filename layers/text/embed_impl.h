@@ -27,9 +27,11 @@ double rc_embed_wall_seconds(void);
 
 // Runs fn on each of n workers (worker t at (char *)workers + t * size): in this thread when n
 // is 1, else one thread each. The library's kernels run single-threaded meanwhile: a batch's ops
-// are small, the workers are the parallelism. False when a thread could not be started (the
-// ones that did have finished).
-bool rc_embed_run_workers(void *(*fn)(void *), void *workers, size_t size, int n);
+// are small, the workers are the parallelism. *seconds and *cpu_seconds receive the wall and
+// processor time of the run. False when a thread could not be started (the ones that did have
+// finished).
+bool rc_embed_run_workers(void *(*fn)(void *), void *workers, size_t size, int n, double *seconds,
+                          double *cpu_seconds);
 
 // The rows of a shared table that one batch touches (the workers of word2vec and of the
 // classifier): a row is copied into the small parameter p on first use, so a batch's graph,
@@ -65,17 +67,11 @@ static inline int32_t rc_rowset_use(rc_rowset *s, int32_t r) {
 void rc_rowset_apply(rc_rowset *s, int32_t k0, float lr);
 
 // How the embedding code reads files. Text to train or test on (a corpus, labelled lines):
-// lines up to 1 MiB, a longer one cut at a space, UTF-8 checked.
-static inline rc_line_opts rc_embed_text_lines(void) {
-    return (rc_line_opts){
-        .max_line = (size_t)1 << 20, .long_line = RC_LONG_LINE_SPLIT, .validate_utf8 = true};
-}
-// Tables (.vec files, analogy questions, word pairs), whose parsers check UTF-8 themselves:
-// lines up to 64 MiB (a vector of the largest dim fits), a longer one an error, so a damaged
-// file with an endless line is an error, not an out-of-memory crash.
-static inline rc_line_opts rc_embed_table_lines(void) {
-    return (rc_line_opts){.max_line = (size_t)64 << 20};
-}
+// lines up to 1 MiB, a longer one cut at a space, UTF-8 checked. Tables (.vec files, analogy
+// questions, word pairs), whose parsers check UTF-8 themselves: lines up to 64 MiB (a vector of
+// the largest dim fits), a longer one an error, so a damaged file with an endless line is an
+// error, not an out-of-memory crash.
+extern const rc_line_opts rc_embed_text_lines, rc_embed_table_lines;
 
 // Unicode simple lower-casing of s[0..len) into out (room for 2*len bytes; invalid bytes are
 // copied); returns the length written.

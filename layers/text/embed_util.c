@@ -7,6 +7,10 @@
 
 #include "embed_impl.h"
 
+const rc_line_opts rc_embed_text_lines = {
+    .max_line = (size_t)1 << 20, .long_line = RC_LONG_LINE_SPLIT, .validate_utf8 = true};
+const rc_line_opts rc_embed_table_lines = {.max_line = (size_t)64 << 20};
+
 void rc_embed_fill_uniform(float *x, int64_t n, float range, rc_rng *r) {
     const float scale = 2.0f * range / 16777216.0f;
     for (int64_t i = 0; i < n; i += 2) {
@@ -30,7 +34,9 @@ double rc_embed_wall_seconds(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-bool rc_embed_run_workers(void *(*fn)(void *), void *workers, size_t size, int n) {
+bool rc_embed_run_workers(void *(*fn)(void *), void *workers, size_t size, int n, double *seconds,
+                          double *cpu_seconds) {
+    const double t0 = rc_embed_wall_seconds(), c0 = rc_embed_cpu_seconds();
     const int saved = rc_get_num_threads();
     rc_set_num_threads(1);
     int started = 0;
@@ -47,6 +53,8 @@ bool rc_embed_run_workers(void *(*fn)(void *), void *workers, size_t size, int n
         free(tid);
     }
     rc_set_num_threads(saved);
+    *seconds = rc_embed_wall_seconds() - t0;
+    *cpu_seconds = rc_embed_cpu_seconds() - c0;
     return started == n;
 }
 

@@ -160,9 +160,8 @@ rc_status rc_ft_test_file(const rc_ft *m, const char *path, int32_t k, rc_ft_tes
     if (!m || !path || !res || k < 1)
         return rc_errf(err, err_len, RC_ERR_ARG, "rc_ft_test_file: bad argument");
     memset(res, 0, sizeof *res);
-    const rc_line_opts lo = rc_embed_text_lines();
     rc_line_reader *r;
-    rc_status st = rc_line_reader_open(&r, path, &lo, err, err_len);
+    rc_status st = rc_line_reader_open(&r, path, &rc_embed_text_lines, err, err_len);
     if (st != RC_OK)
         return st;
     predictor p;

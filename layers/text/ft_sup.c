@@ -94,11 +94,10 @@ static bool set_push(ft_set *s, int64_t ntok) {
 }
 
 // One pass over the file: counting (vocabularies not finalized) or building the set.
-static rc_status read_pass(rc_ft *m, const char *path, ft_set *set, rc_ft_stats *stats,
-                           char *err, size_t err_len) {
-    const rc_line_opts lo = rc_embed_text_lines();
+static rc_status read_pass(rc_ft *m, const char *path, ft_set *set, rc_ft_stats *stats, char *err,
+                           size_t err_len) {
     rc_line_reader *r;
-    rc_status st = rc_line_reader_open(&r, path, &lo, err, err_len);
+    rc_status st = rc_line_reader_open(&r, path, &rc_embed_text_lines, err, err_len);
     if (st != RC_OK)
         return st;
     rc_tokens t = {0};
@@ -369,12 +368,9 @@ static rc_status ft_run_workers(rc_ft *m, const ft_set *set, rc_ft_stats *stats,
     rc_rng_seed(&master, m->o.seed);
     for (int t = 0; t < T && st == RC_OK; t++)
         st = ftw_init(&ws[t], &run, t, &master, max_r);
-    const double t0 = rc_embed_wall_seconds();
-    const double c0 = rc_embed_cpu_seconds();
-    if (st == RC_OK && !rc_embed_run_workers(ft_worker_main, ws, sizeof *ws, T))
+    if (st == RC_OK && !rc_embed_run_workers(ft_worker_main, ws, sizeof *ws, T, &stats->seconds,
+                                             &stats->cpu_seconds))
         st = RC_ERR_NOMEM;
-    stats->seconds = rc_embed_wall_seconds() - t0;
-    stats->cpu_seconds = rc_embed_cpu_seconds() - c0;
     double loss = 0;
     int64_t ex = 0;
     for (int t = 0; ws && t < T; t++) {

@@ -145,9 +145,8 @@ rc_status rc_wordvecs_load_vec(rc_wordvecs **out, const char *path, const rc_vec
     *out = NULL;
     if (stats)
         memset(stats, 0, sizeof *stats);
-    const rc_line_opts lo = rc_embed_table_lines();
     rc_line_reader *in;
-    rc_status st = rc_line_reader_open(&in, path, &lo, err, err_len);
+    rc_status st = rc_line_reader_open(&in, path, &rc_embed_table_lines, err, err_len);
     if (st != RC_OK)
         return st;
     int64_t V = 0;

@@ -110,9 +110,8 @@ static rc_status read_ids(const rc_vocab *v, const char *path, int64_t max_sente
                           w2v_corpus *c, char *err, size_t err_len) {
     memset(c, 0, sizeof *c);
     const rc_tok_opts topts = whitespace_tokens();
-    const rc_line_opts lopts = rc_embed_text_lines();
     rc_line_reader *r;
-    rc_status st = rc_line_reader_open(&r, path, &lopts, err, err_len);
+    rc_status st = rc_line_reader_open(&r, path, &rc_embed_text_lines, err, err_len);
     if (st != RC_OK)
         return st;
     rc_tokens t = {0};
@@ -161,8 +160,7 @@ static rc_status build_vocab(rc_w2v *m, const char *path, char *err, size_t err_
     if (st != RC_OK)
         return rc_errf(err, err_len, st, "%s: out of memory", path);
     const rc_tok_opts topts = whitespace_tokens();
-    const rc_line_opts lopts = rc_embed_text_lines();
-    st = rc_vocab_count_file(m->vocab, path, &topts, &lopts, false, err, err_len);
+    st = rc_vocab_count_file(m->vocab, path, &topts, &rc_embed_text_lines, false, err, err_len);
     if (st != RC_OK)
         return st;
     const rc_vocab_opts vo = {.min_count = m->o.min_count, .max_size = m->o.max_vocab};

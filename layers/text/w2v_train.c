@@ -357,12 +357,9 @@ rc_status rc_w2v_run(rc_w2v *m, const w2v_corpus *c, rc_w2v_stats *stats, char *
     rc_rng_seed(&master, m->o.seed);
     for (int t = 0; t < T && st == RC_OK; t++)
         st = worker_init(&ws[t], &run, t, &master);
-    const double t0 = rc_embed_wall_seconds();
-    const double c0 = rc_embed_cpu_seconds();
-    if (st == RC_OK && !rc_embed_run_workers(worker_main, ws, sizeof *ws, T))
+    if (st == RC_OK &&
+        !rc_embed_run_workers(worker_main, ws, sizeof *ws, T, &stats->seconds, &stats->cpu_seconds))
         st = rc_errf(err, err_len, RC_ERR_NOMEM, "word2vec: cannot start %d threads", T);
-    stats->seconds = rc_embed_wall_seconds() - t0;
-    stats->cpu_seconds = rc_embed_cpu_seconds() - c0;
     stats->words_seen = atomic_load(&run.seen);
     double loss = 0;
     int64_t ex = 0;
