@@ -237,33 +237,26 @@ static double term_score(const rc_bm25 *ix, double idf, double tf, int32_t d) {
     }
 }
 
-// The query's term ids (unknown terms dropped) into ids; returns their number or -1.
-static int64_t query_terms(const rc_bm25 *ix, const char *q, size_t len, rc_tokens *t,
-                           int32_t **ids, char *err, size_t err_len) {
-    if (!ix->built) {
-        rc_errf(err, err_len, RC_ERR_STATE, "search before rc_bm25_build");
-        return -1;
-    }
-    if (analyze(&ix->o, q, len, t, err, err_len) != RC_OK)
-        return -1;
-    *ids = malloc((t->n ? t->n : 1) * sizeof **ids);
-    if (!*ids) {
-        rc_errf(err, err_len, RC_ERR_NOMEM, "out of memory");
-        return -1;
-    }
-    int64_t n = 0;
-    for (size_t i = 0; i < t->n; i++) {
+// The query's term ids (unknown terms dropped) into *ids (malloc'ed), *n of them.
+static rc_status query_terms(const rc_bm25 *ix, const char *q, size_t len, int32_t **ids,
+                             int64_t *n, char *err, size_t err_len) {
+    *ids = NULL;
+    *n = 0;
+    if (!ix->built)
+        return rc_errf(err, err_len, RC_ERR_STATE, "search before rc_bm25_build");
+    rc_tokens t = {0};
+    rc_status st = analyze(&ix->o, q, len, &t, err, err_len);
+    if (st == RC_OK && !(*ids = malloc((t.n ? t.n : 1) * sizeof **ids)))
+        st = rc_errf(err, err_len, RC_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; st == RC_OK && i < t.n; i++) {
         size_t l;
-        const char *s = rc_token(t, i, &l);
+        const char *s = rc_token(&t, i, &l);
         int32_t id = rc_strtab_find(&ix->terms, s, l, rc_hash_bytes(s, l));
         if (id >= 0)
-            (*ids)[n++] = id;
+            (*ids)[(*n)++] = id;
     }
-    return n;
-}
-
-static rc_status query_status(const rc_bm25 *ix) {
-    return ix->built ? RC_ERR_FORMAT : RC_ERR_STATE;
+    rc_tokens_free(&t);
+    return st;
 }
 
 rc_status rc_bm25_score(const rc_bm25 *ix, const char *q, size_t len, int32_t doc, double *score,
@@ -272,12 +265,11 @@ rc_status rc_bm25_score(const rc_bm25 *ix, const char *q, size_t len, int32_t do
     if (ix->built && (doc < 0 || doc >= ix->n_docs))
         return rc_errf(err, err_len, RC_ERR_RANGE, "document %d is outside [0,%lld)", doc,
                        (long long)ix->n_docs);
-    rc_tokens t = {0};
-    int32_t *ids = NULL;
-    int64_t n = query_terms(ix, q, len, &t, &ids, err, err_len);
-    rc_tokens_free(&t);
-    if (n < 0)
-        return query_status(ix);
+    int32_t *ids;
+    int64_t n;
+    rc_status st = query_terms(ix, q, len, &ids, &n, err, err_len);
+    if (st != RC_OK)
+        return st;
     double s = 0;
     for (int64_t i = 0; i < n; i++) {
         const int32_t id = ids[i];
@@ -347,12 +339,11 @@ rc_status rc_bm25_search(const rc_bm25 *ix, const char *q, size_t len, int k, in
     *n_found = 0;
     if (k < 0)
         return rc_errf(err, err_len, RC_ERR_ARG, "k is %d", k);
-    rc_tokens t = {0};
-    int32_t *ids = NULL;
-    int64_t n = query_terms(ix, q, len, &t, &ids, err, err_len);
-    rc_tokens_free(&t);
-    if (n < 0)
-        return query_status(ix);
+    int32_t *ids;
+    int64_t n;
+    rc_status st = query_terms(ix, q, len, &ids, &n, err, err_len);
+    if (st != RC_OK)
+        return st;
     double *acc = calloc((size_t)(ix->n_docs ? ix->n_docs : 1), sizeof *acc);
     int32_t *touched = malloc((size_t)(ix->n_docs ? ix->n_docs : 1) * sizeof *touched);
     uint8_t *seen = calloc((size_t)(ix->n_docs ? ix->n_docs : 1), 1);
