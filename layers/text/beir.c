@@ -110,19 +110,13 @@ typedef struct judgment {
     int32_t query, doc, grade;
 } judgment;
 
+// An integer of at most 9 characters, sign included.
 static bool parse_int(const char *s, size_t len, int32_t *out) {
-    if (len == 0 || len > 9)
+    const size_t neg = len > 0 && s[0] == '-';
+    int64_t v;
+    if (len > 9 || !rc_parse_count(s + neg, len - neg, &v))
         return false;
-    size_t i = s[0] == '-' ? 1 : 0;
-    if (i == len)
-        return false;
-    int32_t v = 0;
-    for (; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = s[0] == '-' ? -v : v;
+    *out = (int32_t)(neg ? -v : v);
     return true;
 }
 

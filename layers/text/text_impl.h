@@ -110,6 +110,9 @@ rc_status rc_doc_terms(const rc_features_opts *o, const char *doc, size_t len, r
                        rc_term_fn fn, void *ctx, char *err, size_t err_len);
 void rc_term_scratch_free(rc_term_scratch *sc);
 
+// A count: decimal digits only, no sign, at most 18 digits (no overflow); false otherwise.
+bool rc_parse_count(const char *s, size_t len, int64_t *out);
+
 // Loading a vocabulary file: appends a token with its count as the next id (RC_ERR_FORMAT with
 // *dup_of set for a duplicate), then marks the table final.
 rc_status rc_vocab_load_entry(rc_vocab *v, const char *tok, size_t len, int64_t count,

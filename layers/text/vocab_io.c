@@ -20,8 +20,7 @@ rc_status rc_vocab_save(const rc_vocab *v, const char *path, char *err, size_t e
     return rc_afile_commit(&a, err, err_len);
 }
 
-// A count: decimal digits only, no sign, at most 18 digits (no overflow).
-static bool parse_count(const char *s, size_t len, int64_t *out) {
+bool rc_parse_count(const char *s, size_t len, int64_t *out) {
     if (len == 0 || len > 18)
         return false;
     int64_t c = 0;
@@ -44,7 +43,7 @@ static rc_status load_line(rc_vocab *v, const char *line, size_t len, int64_t li
     int64_t count;
     if (tlen == 0)
         return rc_errf(why, why_len, RC_ERR_FORMAT, "empty token");
-    if (!parse_count(tab + 1, clen, &count))
+    if (!rc_parse_count(tab + 1, clen, &count))
         return rc_errf(why, why_len, RC_ERR_FORMAT,
                        "bad count '%.*s' (want a non-negative integer)",
                        (int)(clen > 40 ? 40 : clen), tab + 1);
