@@ -2,7 +2,6 @@
 #ifndef RECUR_EMBED_IMPL_H
 #define RECUR_EMBED_IMPL_H
 
-#include <stdio.h>
 #include <string.h>
 
 #include <recur/recur.h>
