@@ -1,6 +1,5 @@
 // The Linear layer, PyTorch's torch.nn.Linear: names, [O,I] layout and default init.
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,16 +7,6 @@
 #include <recur/recur.h>
 
 #include "layers_impl.h"
-
-rc_status rc_errf(char *err, size_t err_len, rc_status st, const char *fmt, ...) {
-    if (err && err_len) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_len, fmt, ap);
-        va_end(ap);
-    }
-    return st;
-}
 
 char *rc_layer_name(const char *prefix, const char *leaf) {
     const bool bare = !prefix || !*prefix;

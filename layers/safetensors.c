@@ -83,15 +83,15 @@ typedef struct parse_ctx {
 
 static rc_status bad(parse_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static rc_status bad(parse_ctx *c, const char *fmt, ...) {
-    if (c->err && c->err_len) {
-        int k = snprintf(c->err, c->err_len, "%s: ", c->f->path);
-        if (k >= 0 && (size_t)k < c->err_len) {
-            va_list ap;
-            va_start(ap, fmt);
-            vsnprintf(c->err + k, c->err_len - (size_t)k, fmt, ap);
-            va_end(ap);
-        }
-    }
+    if (!c->err || !c->err_len)
+        return RC_ERR_FORMAT;
+    int k = snprintf(c->err, c->err_len, "%s: ", c->f->path); // then the message
+    if (k < 0 || (size_t)k >= c->err_len)
+        return RC_ERR_FORMAT;
+    va_list ap;
+    va_start(ap, fmt);
+    rc_verrf(c->err + k, c->err_len - (size_t)k, RC_ERR_FORMAT, fmt, ap);
+    va_end(ap);
     return RC_ERR_FORMAT;
 }
 

@@ -6,7 +6,6 @@
 
 #include "layers_impl.h"
 
-// snprintf into err[len] when err is not NULL.
 const char *rc_st_path(const rc_safetensors *f);
 rc_status rc_st_read_bytes(const rc_safetensors *f, uint64_t offset, void *out, size_t n,
                            char *err, size_t err_len);

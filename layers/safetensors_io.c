@@ -5,8 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <recur/recur.h>
 
@@ -242,21 +240,6 @@ static bool write_body(FILE *fp, const char *text, size_t len, const rc_safetens
     return ok;
 }
 
-// Directory entries become durable only when the directory itself is synced.
-static void sync_dir(const char *path) {
-    char *dir = strdup(path);
-    if (!dir)
-        return;
-    char *slash = strrchr(dir, '/');
-    const char *d = slash ? (slash == dir ? "/" : (*slash = 0, dir)) : ".";
-    FILE *fp = fopen(d, "r");
-    if (fp) {
-        fsync(fileno(fp));
-        fclose(fp);
-    }
-    free(dir);
-}
-
 rc_status rc_safetensors_write(const char *path, const rc_safetensors_entry *t, int n,
                                const char *const *meta, char *err, size_t err_len) {
     if (!path || n < 0 || (n > 0 && !t)) {
@@ -267,32 +250,14 @@ rc_status rc_safetensors_write(const char *path, const rc_safetensors_entry *t, 
     rc_status st = build_header(t, n, meta, path, &text, &len, err, err_len);
     if (st != RC_OK)
         return st;
-    const size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
-    int fd = -1;
-    if (tmp) {
-        snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
-        fd = mkstemp(tmp);
+    rc_afile af;
+    st = rc_afile_open(&af, path, err, err_len);
+    if (st == RC_OK && !write_body(af.f, text, len, t, n)) {
+        st = rc_errf(err, err_len, RC_ERR_IO, "%s: write failed: %s", path, strerror(errno));
+        rc_afile_abort(&af);
+    } else if (st == RC_OK) {
+        st = rc_afile_commit(&af, err, err_len);
     }
-    FILE *fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
-    if (!fp) {
-        rc_errf(err, err_len, RC_OK, "%s: cannot create a temporary file: %s", path,
-                   strerror(errno));
-        if (fd >= 0)
-            close(fd), unlink(tmp);
-        free(tmp), free(text);
-        return RC_ERR_IO;
-    }
-    fchmod(fd, 0644); // mkstemp makes 0600; weights are shared like any other output
-    bool ok = write_body(fp, text, len, t, n) && fflush(fp) == 0 && fsync(fileno(fp)) == 0;
-    int saved = errno;
-    ok = (fclose(fp) == 0) && ok;
-    ok = ok && rename(tmp, path) == 0;
-    if (!ok) {
-        rc_errf(err, err_len, RC_OK, "%s: write failed: %s", path, strerror(saved ? saved : errno));
-        unlink(tmp);
-    } else
-        sync_dir(path);
-    free(tmp), free(text);
-    return ok ? RC_OK : RC_ERR_IO;
+    free(text);
+    return st;
 }

@@ -37,19 +37,17 @@ static rc_status parse_record(const char *line, size_t len, bool with_title, jre
     json_error_t je;
     json_t *o = json_loadb(line, len, 0, &je);
     if (!o || !json_is_object(o)) {
-        rc_text_errf(why, why_len, o ? "not a JSON object" : "invalid JSON: %s", je.text);
         json_decref(o);
-        return RC_ERR_FORMAT;
+        return rc_errf(why, why_len, RC_ERR_FORMAT, o ? "not a JSON object" : "invalid JSON: %s",
+                       je.text);
     }
     rc_status st = RC_OK;
     json_t *id = json_object_get(o, "_id");
     json_t *title = json_object_get(o, "title"), *text = json_object_get(o, "text");
     if (!json_is_string(id)) {
-        rc_text_errf(why, why_len, "no string \"_id\"");
-        st = RC_ERR_FORMAT;
+        st = rc_errf(why, why_len, RC_ERR_FORMAT, "no string \"_id\"");
     } else if ((text && !json_is_string(text)) || (title && !json_is_string(title))) {
-        rc_text_errf(why, why_len, "\"title\" and \"text\" must be strings");
-        st = RC_ERR_FORMAT;
+        st = rc_errf(why, why_len, RC_ERR_FORMAT, "\"title\" and \"text\" must be strings");
     } else {
         const char *ti = with_title && title ? json_string_value(title) : "";
         const char *te = text ? json_string_value(text) : "";
@@ -57,8 +55,7 @@ static rc_status parse_record(const char *line, size_t len, bool with_title, jre
         r->id = str_field(o, "_id");
         r->text = malloc(lt + lx + 2);
         if (!r->id || !r->text) {
-            st = RC_ERR_NOMEM;
-            rc_text_errf(why, why_len, "out of memory");
+            st = rc_errf(why, why_len, RC_ERR_NOMEM, "out of memory");
         } else {
             memcpy(r->text, ti, lt);
             size_t at = lt;
@@ -92,16 +89,14 @@ static rc_status read_jsonl(const char *path, bool with_title, char ***ids, char
                             !rc_grow((void **)texts, &cap_t, (size_t)*n + 1, sizeof **texts) ||
                             rc_strtab_intern(tab, rec.id, strlen(rec.id),
                                              rc_hash_bytes(rec.id, strlen(rec.id)), &added) < 0)) {
-            st = RC_ERR_NOMEM;
-            rc_text_errf(why, sizeof why, "out of memory");
+            st = rc_errf(why, sizeof why, RC_ERR_NOMEM, "out of memory");
         } else if (st == RC_OK && !added) {
-            st = RC_ERR_FORMAT;
-            rc_text_errf(why, sizeof why, "duplicate _id '%.60s'", rec.id);
+            st = rc_errf(why, sizeof why, RC_ERR_FORMAT, "duplicate _id '%.60s'", rec.id);
         }
         if (st != RC_OK) {
             free(rec.id), free(rec.text);
-            rc_text_errf(err, err_len, "%s:%lld: %s", path, (long long)rc_line_reader_lineno(r),
-                         why);
+            rc_errf(err, err_len, st, "%s:%lld: %s", path, (long long)rc_line_reader_lineno(r),
+                    why);
             break;
         }
         (*ids)[*n] = rec.id;
@@ -115,19 +110,13 @@ typedef struct judgment {
     int32_t query, doc, grade;
 } judgment;
 
+// An integer of at most 9 characters, sign included.
 static bool parse_int(const char *s, size_t len, int32_t *out) {
-    if (len == 0 || len > 9)
+    const size_t neg = len > 0 && s[0] == '-';
+    int64_t v;
+    if (len > 9 || !rc_parse_count(s + neg, len - neg, &v))
         return false;
-    size_t i = s[0] == '-' ? 1 : 0;
-    if (i == len)
-        return false;
-    int32_t v = 0;
-    for (; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = s[0] == '-' ? -v : v;
+    *out = (int32_t)(neg ? -v : v);
     return true;
 }
 
@@ -144,20 +133,15 @@ static rc_status parse_qrel(const char *line, size_t len, const rc_strtab *queri
         n++;
         start = i + 1;
     }
-    if (n != 3) {
-        rc_text_errf(why, why_len, "want 3 tab-separated fields, found %zu", n);
-        return RC_ERR_FORMAT;
-    }
-    if (!parse_int(f[2], fl[2], &j->grade)) {
-        rc_text_errf(why, why_len, "bad score '%.*s'", (int)(fl[2] > 40 ? 40 : fl[2]), f[2]);
-        return RC_ERR_FORMAT;
-    }
+    if (n != 3)
+        return rc_errf(why, why_len, RC_ERR_FORMAT, "want 3 tab-separated fields, found %zu", n);
+    if (!parse_int(f[2], fl[2], &j->grade))
+        return rc_errf(why, why_len, RC_ERR_FORMAT, "bad score '%.*s'",
+                       (int)(fl[2] > 40 ? 40 : fl[2]), f[2]);
     j->query = rc_strtab_find(queries, f[0], fl[0], rc_hash_bytes(f[0], fl[0]));
-    if (j->query < 0) {
-        rc_text_errf(why, why_len, "query '%.*s' is not in queries.jsonl",
-                     (int)(fl[0] > 40 ? 40 : fl[0]), f[0]);
-        return RC_ERR_FORMAT;
-    }
+    if (j->query < 0)
+        return rc_errf(why, why_len, RC_ERR_FORMAT, "query '%.*s' is not in queries.jsonl",
+                       (int)(fl[0] > 40 ? 40 : fl[0]), f[0]);
     j->doc = rc_strtab_find(docs, f[1], fl[1], rc_hash_bytes(f[1], fl[1]));
     return RC_OK;
 }
@@ -177,12 +161,11 @@ static rc_status read_qrels(const char *path, const rc_strtab *queries, const rc
         judgment j;
         st = parse_qrel(line, len, queries, docs, &j, why, sizeof why);
         if (st == RC_OK && !rc_grow((void **)js, &cap, (size_t)*n + 1, sizeof **js)) {
-            st = RC_ERR_NOMEM;
-            rc_text_errf(why, sizeof why, "out of memory");
+            st = rc_errf(why, sizeof why, RC_ERR_NOMEM, "out of memory");
         }
         if (st != RC_OK) {
-            rc_text_errf(err, err_len, "%s:%lld: %s", path, (long long)rc_line_reader_lineno(r),
-                         why);
+            rc_errf(err, err_len, st, "%s:%lld: %s", path, (long long)rc_line_reader_lineno(r),
+                    why);
             break;
         }
         (*js)[(*n)++] = j;
@@ -270,7 +253,7 @@ rc_status rc_beir_load(rc_beir **out, const char *dir, const char *split, char *
     rc_strtab_free(&dtab);
     rc_strtab_free(&qtab);
     if (st == RC_ERR_NOMEM)
-        rc_text_errf(err, err_len, "%s: out of memory", dir);
+        rc_errf(err, err_len, st, "%s: out of memory", dir);
     if (st != RC_OK) {
         rc_beir_free(&b);
         return st;

@@ -104,7 +104,7 @@ static rc_status analyze(const rc_bm25_opts *o, const char *s, size_t len, rc_to
     if (o->stop)
         rc_tokens_remove_stopwords(t, o->stop);
     if (o->stem && (st = rc_tokens_stem(t)) != RC_OK)
-        rc_text_errf(err, err_len, "out of memory");
+        rc_errf(err, err_len, st, "out of memory");
     return st;
 }
 
@@ -155,14 +155,11 @@ static bool append_row(rc_bm25 *ix, int32_t length) {
 }
 
 rc_status rc_bm25_add(rc_bm25 *ix, const char *text, size_t len, char *err, size_t err_len) {
-    if (ix->built) {
-        rc_text_errf(err, err_len, "the index is built: add documents before rc_bm25_build");
-        return RC_ERR_STATE;
-    }
-    if (ix->n_docs >= INT32_MAX - 1) {
-        rc_text_errf(err, err_len, "too many documents");
-        return RC_ERR_RANGE;
-    }
+    if (ix->built)
+        return rc_errf(err, err_len, RC_ERR_STATE,
+                       "the index is built: add documents before rc_bm25_build");
+    if (ix->n_docs >= INT32_MAX - 1)
+        return rc_errf(err, err_len, RC_ERR_RANGE, "too many documents");
     rc_status st = analyze(&ix->o, text, len, &ix->tok, err, err_len);
     if (st != RC_OK)
         return st;
@@ -171,14 +168,11 @@ rc_status rc_bm25_add(rc_bm25 *ix, const char *text, size_t len, char *err, size
         const char *s = rc_token(&ix->tok, i, &n);
         if (!count_token(ix, s, n)) {
             ix->n_touched = 0;
-            rc_text_errf(err, err_len, "out of memory");
-            return RC_ERR_NOMEM;
+            return rc_errf(err, err_len, RC_ERR_NOMEM, "out of memory");
         }
     }
-    if (!append_row(ix, (int32_t)ix->tok.n)) {
-        rc_text_errf(err, err_len, "out of memory");
-        return RC_ERR_NOMEM;
-    }
+    if (!append_row(ix, (int32_t)ix->tok.n))
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "out of memory");
     return RC_OK;
 }
 
@@ -243,48 +237,39 @@ static double term_score(const rc_bm25 *ix, double idf, double tf, int32_t d) {
     }
 }
 
-// The query's term ids (unknown terms dropped) into ids; returns their number or -1.
-static int64_t query_terms(const rc_bm25 *ix, const char *q, size_t len, rc_tokens *t,
-                           int32_t **ids, char *err, size_t err_len) {
-    if (!ix->built) {
-        rc_text_errf(err, err_len, "search before rc_bm25_build");
-        return -1;
-    }
-    if (analyze(&ix->o, q, len, t, err, err_len) != RC_OK)
-        return -1;
-    *ids = malloc((t->n ? t->n : 1) * sizeof **ids);
-    if (!*ids) {
-        rc_text_errf(err, err_len, "out of memory");
-        return -1;
-    }
-    int64_t n = 0;
-    for (size_t i = 0; i < t->n; i++) {
+// The query's term ids (unknown terms dropped) into *ids (malloc'ed), *n of them.
+static rc_status query_terms(const rc_bm25 *ix, const char *q, size_t len, int32_t **ids,
+                             int64_t *n, char *err, size_t err_len) {
+    *ids = NULL;
+    *n = 0;
+    if (!ix->built)
+        return rc_errf(err, err_len, RC_ERR_STATE, "search before rc_bm25_build");
+    rc_tokens t = {0};
+    rc_status st = analyze(&ix->o, q, len, &t, err, err_len);
+    if (st == RC_OK && !(*ids = malloc((t.n ? t.n : 1) * sizeof **ids)))
+        st = rc_errf(err, err_len, RC_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; st == RC_OK && i < t.n; i++) {
         size_t l;
-        const char *s = rc_token(t, i, &l);
+        const char *s = rc_token(&t, i, &l);
         int32_t id = rc_strtab_find(&ix->terms, s, l, rc_hash_bytes(s, l));
         if (id >= 0)
-            (*ids)[n++] = id;
+            (*ids)[(*n)++] = id;
     }
-    return n;
-}
-
-static rc_status query_status(const rc_bm25 *ix) {
-    return ix->built ? RC_ERR_FORMAT : RC_ERR_STATE;
+    rc_tokens_free(&t);
+    return st;
 }
 
 rc_status rc_bm25_score(const rc_bm25 *ix, const char *q, size_t len, int32_t doc, double *score,
                         char *err, size_t err_len) {
     *score = 0;
-    if (ix->built && (doc < 0 || doc >= ix->n_docs)) {
-        rc_text_errf(err, err_len, "document %d is outside [0,%lld)", doc, (long long)ix->n_docs);
-        return RC_ERR_RANGE;
-    }
-    rc_tokens t = {0};
-    int32_t *ids = NULL;
-    int64_t n = query_terms(ix, q, len, &t, &ids, err, err_len);
-    rc_tokens_free(&t);
-    if (n < 0)
-        return query_status(ix);
+    if (ix->built && (doc < 0 || doc >= ix->n_docs))
+        return rc_errf(err, err_len, RC_ERR_RANGE, "document %d is outside [0,%lld)", doc,
+                       (long long)ix->n_docs);
+    int32_t *ids;
+    int64_t n;
+    rc_status st = query_terms(ix, q, len, &ids, &n, err, err_len);
+    if (st != RC_OK)
+        return st;
     double s = 0;
     for (int64_t i = 0; i < n; i++) {
         const int32_t id = ids[i];
@@ -352,24 +337,20 @@ static int top_k(const double *acc, const int32_t *touched, int64_t n_touched, i
 rc_status rc_bm25_search(const rc_bm25 *ix, const char *q, size_t len, int k, int32_t *docs,
                          float *scores, int *n_found, char *err, size_t err_len) {
     *n_found = 0;
-    if (k < 0) {
-        rc_text_errf(err, err_len, "k is %d", k);
-        return RC_ERR_ARG;
-    }
-    rc_tokens t = {0};
-    int32_t *ids = NULL;
-    int64_t n = query_terms(ix, q, len, &t, &ids, err, err_len);
-    rc_tokens_free(&t);
-    if (n < 0)
-        return query_status(ix);
+    if (k < 0)
+        return rc_errf(err, err_len, RC_ERR_ARG, "k is %d", k);
+    int32_t *ids;
+    int64_t n;
+    rc_status st = query_terms(ix, q, len, &ids, &n, err, err_len);
+    if (st != RC_OK)
+        return st;
     double *acc = calloc((size_t)(ix->n_docs ? ix->n_docs : 1), sizeof *acc);
     int32_t *touched = malloc((size_t)(ix->n_docs ? ix->n_docs : 1) * sizeof *touched);
     uint8_t *seen = calloc((size_t)(ix->n_docs ? ix->n_docs : 1), 1);
     hit *h = malloc((size_t)(k ? k : 1) * sizeof *h);
     if (!acc || !touched || !seen || !h) {
         free(ids), free(acc), free(touched), free(seen), free(h);
-        rc_text_errf(err, err_len, "out of memory");
-        return RC_ERR_NOMEM;
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "out of memory");
     }
     int64_t n_touched = 0;
     for (int64_t i = 0; i < n; i++) {

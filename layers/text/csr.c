@@ -141,31 +141,24 @@ rc_status rc_csr_gather_rows(const rc_csr *src, const int64_t *idx, int64_t n, r
 }
 
 rc_status rc_csr_check(const rc_csr *m, char *err, size_t err_len) {
-    if (m->rows < 0 || m->cols < 0 || (m->rows > 0 && !m->indptr)) {
-        rc_text_errf(err, err_len, "matrix [%lld,%lld] has no indptr", (long long)m->rows,
-                     (long long)m->cols);
-        return RC_ERR_FORMAT;
-    }
-    if (m->indptr && m->indptr[0] != 0) {
-        rc_text_errf(err, err_len, "indptr[0] is %lld, not 0", (long long)m->indptr[0]);
-        return RC_ERR_FORMAT;
-    }
+    if (m->rows < 0 || m->cols < 0 || (m->rows > 0 && !m->indptr))
+        return rc_errf(err, err_len, RC_ERR_FORMAT, "matrix [%lld,%lld] has no indptr",
+                       (long long)m->rows, (long long)m->cols);
+    if (m->indptr && m->indptr[0] != 0)
+        return rc_errf(err, err_len, RC_ERR_FORMAT, "indptr[0] is %lld, not 0",
+                       (long long)m->indptr[0]);
     for (int64_t r = 0; r < m->rows; r++) {
-        if (m->indptr[r + 1] < m->indptr[r]) {
-            rc_text_errf(err, err_len, "indptr decreases at row %lld", (long long)r);
-            return RC_ERR_FORMAT;
-        }
+        if (m->indptr[r + 1] < m->indptr[r])
+            return rc_errf(err, err_len, RC_ERR_FORMAT, "indptr decreases at row %lld",
+                           (long long)r);
         for (int64_t k = m->indptr[r]; k < m->indptr[r + 1]; k++) {
-            if (m->indices[k] < 0 || m->indices[k] >= m->cols) {
-                rc_text_errf(err, err_len, "row %lld: column %d outside [0,%lld)", (long long)r,
-                             m->indices[k], (long long)m->cols);
-                return RC_ERR_FORMAT;
-            }
-            if (k > m->indptr[r] && m->indices[k] <= m->indices[k - 1]) {
-                rc_text_errf(err, err_len, "row %lld: columns not strictly ascending at entry %lld",
-                             (long long)r, (long long)k);
-                return RC_ERR_FORMAT;
-            }
+            if (m->indices[k] < 0 || m->indices[k] >= m->cols)
+                return rc_errf(err, err_len, RC_ERR_FORMAT, "row %lld: column %d outside [0,%lld)",
+                               (long long)r, m->indices[k], (long long)m->cols);
+            if (k > m->indptr[r] && m->indices[k] <= m->indices[k - 1])
+                return rc_errf(err, err_len, RC_ERR_FORMAT,
+                               "row %lld: columns not strictly ascending at entry %lld",
+                               (long long)r, (long long)k);
         }
     }
     return RC_OK;

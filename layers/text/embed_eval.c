@@ -1,6 +1,5 @@
 // Word-vector evaluations: nearest neighbours, 3CosAdd analogies (as gensim's
 // evaluate_word_analogies), word similarity (Spearman and Pearson), rank correlation.
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,7 +141,8 @@ typedef struct eval_vocab {
     int64_t V; // restricted rows
     int32_t D;
     bool fold;
-    rc_strmap map; // (folded) word -> first row among the restricted ones
+    rc_strtab map;  // the (folded) words of the restricted rows
+    int64_t *first; // [map.n] the first row of each (folded) word
     int64_t *canon; // [V] the row its (folded) word maps to: itself, or a more frequent spelling
     rc_params *ps;  // holds the unit rows as a parameter, so scoring is one rc_matmul_nt
     float *unit;    // [V, D] unit rows (zero rows stay zero), the parameter's value
@@ -151,7 +151,8 @@ typedef struct eval_vocab {
 } eval_vocab;
 
 static void eval_vocab_free(eval_vocab *ev) {
-    rc_strmap_free(&ev->map);
+    rc_strtab_free(&ev->map);
+    free(ev->first);
     free(ev->canon);
     rc_params_free(&ev->ps);
     free(ev->tmp);
@@ -163,13 +164,8 @@ static const char *fold_word(eval_vocab *ev, const char *w, size_t len, size_t *
         *out_len = len;
         return w;
     }
-    if (2 * len + 1 > ev->tmp_cap) {
-        char *t = realloc(ev->tmp, 2 * len + 1);
-        if (!t)
-            return NULL;
-        ev->tmp = t;
-        ev->tmp_cap = 2 * len + 1;
-    }
+    if (!rc_grow((void **)&ev->tmp, &ev->tmp_cap, 2 * len + 1, 1))
+        return NULL;
     *out_len = rc_embed_fold(w, len, ev->tmp);
     return ev->tmp;
 }
@@ -192,7 +188,8 @@ static rc_status eval_vocab_init(eval_vocab *ev, const rc_wordvecs *wv, const rc
     rc_param_set_frozen(p, true);
     ev->unit = rc_param_value(p).data;
     ev->canon = malloc((size_t)(ev->V ? ev->V : 1) * sizeof *ev->canon);
-    if (!ev->canon || rc_strmap_init(&ev->map, (size_t)ev->V) != RC_OK)
+    ev->first = malloc((size_t)(ev->V ? ev->V : 1) * sizeof *ev->first);
+    if (!ev->canon || !ev->first)
         return RC_ERR_NOMEM;
     for (int64_t i = 0; i < ev->V; i++) {
         const float *v = rc_wordvecs_vec(wv, i);
@@ -202,9 +199,13 @@ static rc_status eval_vocab_init(eval_vocab *ev, const rc_wordvecs *wv, const rc
         const char *w = rc_wordvecs_word(wv, i);
         size_t fl;
         const char *f = fold_word(ev, w, strlen(w), &fl);
-        if (!f || rc_strmap_put(&ev->map, f, fl, i, NULL) != RC_OK)
+        bool added;
+        int32_t id = f ? rc_strtab_intern(&ev->map, f, fl, rc_hash_bytes(f, fl), &added) : -1;
+        if (id < 0)
             return RC_ERR_NOMEM;
-        ev->canon[i] = rc_strmap_get(&ev->map, f, fl);
+        if (added)
+            ev->first[id] = i;
+        ev->canon[i] = ev->first[id];
     }
     return RC_OK;
 }
@@ -213,7 +214,8 @@ static rc_status eval_vocab_init(eval_vocab *ev, const rc_wordvecs *wv, const rc
 static int64_t eval_lookup(eval_vocab *ev, const char *w, size_t len) {
     size_t fl;
     const char *f = fold_word(ev, w, len, &fl);
-    return f ? rc_strmap_get(&ev->map, f, fl) : -1;
+    int32_t id = f ? rc_strtab_find(&ev->map, f, fl, rc_hash_bytes(f, fl)) : -1;
+    return id < 0 ? -1 : ev->first[id];
 }
 
 // ---- analogies ----------------------------------------------------------------------------------
@@ -294,14 +296,14 @@ static rc_status add_section(rc_analogy_result *res, const char *name, size_t le
 }
 
 // Splits a line into at most `max` whitespace-separated words; returns how many there are.
-static int split_words(char *s, const char **w, size_t *wl, int max) {
+static int split_words(const char *s, const char **w, size_t *wl, int max) {
     int n = 0;
     while (*s) {
         while (*s == ' ' || *s == '\t')
             s++;
         if (!*s)
             break;
-        char *b = s;
+        const char *b = s;
         while (*s && *s != ' ' && *s != '\t')
             s++;
         if (n < max) {
@@ -313,14 +315,13 @@ static int split_words(char *s, const char **w, size_t *wl, int max) {
     return n;
 }
 
-static rc_status analogy_line(analogy_run *run, const char *path, rc_lines *in, char *err,
-                              size_t err_len) {
+static rc_status analogy_line(analogy_run *run, const char *path, long long ln, const char *s,
+                              size_t len, char *err, size_t err_len) {
     rc_analogy_result *res = run->res;
-    char *s = in->buf;
     size_t bad;
-    if (!rc_embed_utf8_ok(s, in->len, &bad))
-        return rc_embed_fail(err, err_len, RC_ERR_FORMAT, "%s:%lld: invalid UTF-8 at byte %zu",
-                             path, (long long)in->lineno, bad + 1);
+    if (!rc_utf8_validate(s, len, &bad, NULL))
+        return rc_errf(err, err_len, RC_ERR_FORMAT, "%s:%lld: invalid UTF-8 at byte %zu", path, ln,
+                       bad + 1);
     if (s[0] == ':') {
         const char *name = s + 1;
         while (*name == ' ')
@@ -334,9 +335,8 @@ static rc_status analogy_line(analogy_run *run, const char *path, rc_lines *in, 
     if (n == 0)
         return RC_OK; // blank line
     if (n != 4)
-        return rc_embed_fail(err, err_len, RC_ERR_FORMAT,
-                             "%s:%lld: expected 4 words (a b c d), found %d", path,
-                             (long long)in->lineno, n);
+        return rc_errf(err, err_len, RC_ERR_FORMAT, "%s:%lld: expected 4 words (a b c d), found %d",
+                       path, ln, n);
     if (!res->n_sections && add_section(res, "(no section)", 12) != RC_OK)
         return RC_ERR_NOMEM;
     question q = {.section = res->n_sections - 1};
@@ -376,14 +376,14 @@ void rc_analogy_result_free(rc_analogy_result *r) {
 rc_status rc_eval_analogies(const rc_wordvecs *wv, const char *path, const rc_eval_opts *o,
                             rc_analogy_result *res, char *err, size_t err_len) {
     if (!wv || !path || !res)
-        return rc_embed_fail(err, err_len, RC_ERR_ARG, "rc_eval_analogies: NULL argument");
+        return rc_errf(err, err_len, RC_ERR_ARG, "rc_eval_analogies: NULL argument");
     memset(res, 0, sizeof *res);
-    rc_lines in = {0};
-    in.f = fopen(path, "rb");
-    if (!in.f)
-        return rc_embed_fail(err, err_len, RC_ERR_IO, "%s: %s", path, strerror(errno));
+    rc_line_reader *in;
+    rc_status st = rc_line_reader_open(&in, path, &rc_embed_table_lines, err, err_len);
+    if (st != RC_OK)
+        return st;
     analogy_run *run = calloc(1, sizeof *run);
-    rc_status st = run ? RC_OK : RC_ERR_NOMEM;
+    st = run ? RC_OK : RC_ERR_NOMEM;
     if (st == RC_OK) {
         run->res = res;
         st = eval_vocab_init(&run->ev, wv, o);
@@ -393,23 +393,22 @@ rc_status rc_eval_analogies(const rc_wordvecs *wv, const char *path, const rc_ev
         if (st == RC_OK)
             rc_graph_set_grad_enabled(run->g, false);
         if (st != RC_OK)
-            rc_embed_fail(err, err_len, st, "%s: out of memory", path);
+            rc_errf(err, err_len, st, "%s: out of memory", path);
     }
-    int r = 1;
-    while (st == RC_OK && (r = rc_lines_next(&in)) == 1)
-        st = analogy_line(run, path, &in, err, err_len);
-    if (st == RC_OK && r < 0)
-        st = rc_lines_error(path, &in, r, err, err_len);
+    const char *line = NULL;
+    size_t len;
+    while (st == RC_OK && (st = rc_line_reader_next(in, &line, &len, err, err_len)) == RC_OK &&
+           line)
+        st = analogy_line(run, path, (long long)rc_line_reader_lineno(in), line, len, err, err_len);
     if (st == RC_OK && (st = flush_batch(run)) != RC_OK)
-        rc_embed_fail(err, err_len, st, "%s: scoring failed: %s", path, rc_graph_errmsg(run->g));
+        rc_errf(err, err_len, st, "%s: scoring failed: %s", path, rc_graph_errmsg(run->g));
     if (run) {
         rc_graph_free(&run->g);
         free(run->target);
         eval_vocab_free(&run->ev);
         free(run);
     }
-    fclose(in.f);
-    free(in.buf);
+    rc_line_reader_close(&in);
     if (st != RC_OK) {
         rc_analogy_result_free(res);
         return st;
@@ -428,24 +427,24 @@ static double unit_cos(const eval_vocab *ev, int64_t a, int64_t b) {
 }
 
 // Parses one "w1<TAB>w2<TAB>score" line; *row1 < 0 or *row2 < 0 means an unknown word.
-static rc_status wordsim_line(eval_vocab *ev, const char *path, rc_lines *in, int64_t *r1,
-                              int64_t *r2, double *score, char *err, size_t err_len) {
-    char *s = in->buf, *t1 = strchr(s, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
-    const long long ln = (long long)in->lineno;
+static rc_status wordsim_line(eval_vocab *ev, const char *path, long long ln, const char *s,
+                              size_t len, int64_t *r1, int64_t *r2, double *score, char *err,
+                              size_t err_len) {
+    const char *t1 = strchr(s, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
     size_t bad;
-    if (!rc_embed_utf8_ok(s, in->len, &bad))
-        return rc_embed_fail(err, err_len, RC_ERR_FORMAT, "%s:%lld: invalid UTF-8 at byte %zu",
-                             path, ln, bad + 1);
+    if (!rc_utf8_validate(s, len, &bad, NULL))
+        return rc_errf(err, err_len, RC_ERR_FORMAT, "%s:%lld: invalid UTF-8 at byte %zu", path, ln,
+                       bad + 1);
     if (!t2 || t1 == s || t2 == t1 + 1)
-        return rc_embed_fail(err, err_len, RC_ERR_FORMAT,
-                             "%s:%lld: expected \"word1<TAB>word2<TAB>score\"", path, ln);
+        return rc_errf(err, err_len, RC_ERR_FORMAT,
+                       "%s:%lld: expected \"word1<TAB>word2<TAB>score\"", path, ln);
     char *end;
     *score = strtod(t2 + 1, &end);
     while (*end == ' ' || *end == '\t')
         end++;
     if (end == t2 + 1 || *end || !isfinite(*score))
-        return rc_embed_fail(err, err_len, RC_ERR_FORMAT,
-                             "%s:%lld: score \"%.32s\" is not a number", path, ln, t2 + 1);
+        return rc_errf(err, err_len, RC_ERR_FORMAT, "%s:%lld: score \"%.32s\" is not a number",
+                       path, ln, t2 + 1);
     *r1 = eval_lookup(ev, s, (size_t)(t1 - s));
     *r2 = eval_lookup(ev, t1 + 1, (size_t)(t2 - t1 - 1));
     return RC_OK;
@@ -472,37 +471,38 @@ static bool push_pair(double **gold, double **model, int64_t *n, int64_t *cap, d
 rc_status rc_eval_wordsim(const rc_wordvecs *wv, const char *path, const rc_eval_opts *o,
                           rc_wordsim_result *res, char *err, size_t err_len) {
     if (!wv || !path || !res)
-        return rc_embed_fail(err, err_len, RC_ERR_ARG, "rc_eval_wordsim: NULL argument");
+        return rc_errf(err, err_len, RC_ERR_ARG, "rc_eval_wordsim: NULL argument");
     memset(res, 0, sizeof *res);
-    rc_lines in = {0};
-    in.f = fopen(path, "rb");
-    if (!in.f)
-        return rc_embed_fail(err, err_len, RC_ERR_IO, "%s: %s", path, strerror(errno));
-    eval_vocab ev;
-    rc_status st = eval_vocab_init(&ev, wv, o);
+    rc_line_reader *in;
+    rc_status st = rc_line_reader_open(&in, path, &rc_embed_table_lines, err, err_len);
     if (st != RC_OK)
-        rc_embed_fail(err, err_len, st, "%s: out of memory", path);
+        return st;
+    eval_vocab ev;
+    st = eval_vocab_init(&ev, wv, o);
+    if (st != RC_OK)
+        rc_errf(err, err_len, st, "%s: out of memory", path);
     double *gold = NULL, *model = NULL;
     int64_t n = 0, cap = 0;
-    int r = 1;
-    while (st == RC_OK && (r = rc_lines_next(&in)) == 1) {
-        const char *s = in.buf;
+    const char *line = NULL;
+    size_t len;
+    while (st == RC_OK && (st = rc_line_reader_next(in, &line, &len, err, err_len)) == RC_OK &&
+           line) {
+        const char *s = line;
         while (*s == ' ')
             s++;
         if (*s == '#' || !*s)
             continue;
         int64_t a = -1, b = -1;
         double score = 0;
-        st = wordsim_line(&ev, path, &in, &a, &b, &score, err, err_len);
+        st = wordsim_line(&ev, path, (long long)rc_line_reader_lineno(in), line, len, &a, &b,
+                          &score, err, err_len);
         if (st != RC_OK)
             break;
         if (a < 0 || b < 0)
             res->skipped++;
         else if (!push_pair(&gold, &model, &n, &cap, score, unit_cos(&ev, a, b)))
-            st = rc_embed_fail(err, err_len, RC_ERR_NOMEM, "%s: out of memory", path);
+            st = rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory", path);
     }
-    if (st == RC_OK && r < 0)
-        st = rc_lines_error(path, &in, r, err, err_len);
     if (st == RC_OK) {
         res->pairs = n;
         res->spearman = rc_spearman(gold, model, n);
@@ -510,7 +510,6 @@ rc_status rc_eval_wordsim(const rc_wordvecs *wv, const char *path, const rc_eval
     }
     free(gold), free(model);
     eval_vocab_free(&ev);
-    fclose(in.f);
-    free(in.buf);
+    rc_line_reader_close(&in);
     return st;
 }

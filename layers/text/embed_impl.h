@@ -2,10 +2,11 @@
 #ifndef RECUR_EMBED_IMPL_H
 #define RECUR_EMBED_IMPL_H
 
-#include <stdarg.h>
-#include <stdio.h>
+#include <string.h>
 
 #include <recur/recur.h>
+
+#include "text_impl.h"
 
 // Hot loops compiled for AVX2 and for the baseline; the loader picks one (same bits: the lane
 // arithmetic is the same, without FMA contraction).
@@ -19,55 +20,57 @@
 // tables hold up to hundreds of millions of entries).
 void rc_embed_fill_uniform(float *x, int64_t n, float range, rc_rng *r);
 
-// Processor time of the whole process, in seconds.
+// Processor time of the whole process, and wall time (monotonic), in seconds.
 double rc_embed_cpu_seconds(void);
+double rc_embed_wall_seconds(void);
 
-// Formats a message into err (when err is not NULL) and returns st.
-rc_status rc_embed_fail(char *err, size_t err_len, rc_status st, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+// Runs fn on each of n workers (worker t at (char *)workers + t * size): in this thread when n
+// is 1, else one thread each. The library's kernels run single-threaded meanwhile: a batch's ops
+// are small, the workers are the parallelism. *seconds and *cpu_seconds receive the wall and
+// processor time of the run. False when a thread could not be started (the ones that did have
+// finished).
+bool rc_embed_run_workers(void *(*fn)(void *), void *workers, size_t size, int n, double *seconds,
+                          double *cpu_seconds);
 
-// Writes a file through a temporary name in the same folder: open gives a FILE to write,
-// commit flushes, fsyncs and renames it over path (or removes it when ok is false).
-typedef struct rc_atomic_file {
-    FILE *f;
-    char *tmp;
-    const char *path;
-} rc_atomic_file;
-rc_status rc_atomic_open(rc_atomic_file *af, const char *path, char *err, size_t err_len);
-rc_status rc_atomic_commit(rc_atomic_file *af, bool ok, char *err, size_t err_len);
+// The rows of a shared table that one batch touches (the workers of word2vec and of the
+// classifier): a row is copied into the small parameter p on first use, so a batch's graph,
+// gradients and zeroing scale with the batch, not with the table, and workers share the tables
+// without sharing gradient buffers (Hogwild: each applies its own row deltas). Row 0 of p is a
+// zero padding row.
+typedef struct rc_rowset {
+    rc_param *p;        // [cap, D] working rows, in the worker's parameter store
+    float *data, *grad; // p's value and gradient
+    float *table;       // [table rows, D] the shared table
+    int32_t *slot;      // [table rows] the working row of each table row, or -1
+    int32_t *rows;      // [cap] the table row of each working row
+    int32_t n, cap, D;  // n: rows in use, the padding row included
+} rc_rowset;
+// Working rows for the table (a [rows, D] parameter): room for min(want, rows + 1), in a new
+// parameter `name` of ps.
+rc_status rc_rowset_init(rc_rowset *s, rc_params *ps, const char *name, const rc_param *table,
+                         int64_t want);
+void rc_rowset_free(rc_rowset *s);
+// The working row of table row r, copying the row in on first use.
+static inline int32_t rc_rowset_use(rc_rowset *s, int32_t r) {
+    int32_t k = s->slot[r];
+    if (k >= 0)
+        return k;
+    k = s->n++;
+    s->slot[r] = k;
+    s->rows[k] = r;
+    memcpy(s->data + (int64_t)k * s->D, s->table + (int64_t)r * s->D, (size_t)s->D * sizeof(float));
+    return k;
+}
+// Table rows -= lr * gradient for the working rows k0..n-1, whose gradients and slots are then
+// cleared; n is 1 again.
+void rc_rowset_apply(rc_rowset *s, int32_t k0, float lr);
 
-// True when s[0..len) is valid UTF-8; else *bad (if not NULL) is the offset of the first bad byte.
-bool rc_embed_utf8_ok(const char *s, size_t len, size_t *bad);
-
-// A bounded line reader (a damaged file with an endless line is an error, not an out-of-memory
-// crash). Zero-initialise, set f, call rc_lines_next until it returns 0; free buf.
-#define RC_EMBED_MAX_LINE ((size_t)64 << 20)
-typedef struct rc_lines {
-    FILE *f;
-    char *buf;
-    size_t cap, len;
-    int64_t lineno;
-} rc_lines;
-// The next line without its '\n' (and a '\r' before it), NUL-terminated in buf. 1: a line,
-// 0: end of file, -1: longer than RC_EMBED_MAX_LINE, -2: out of memory, -3: read error.
-int rc_lines_next(rc_lines *in);
-// The message for a negative rc_lines_next result ("path:line: line longer than N bytes").
-rc_status rc_lines_error(const char *path, const rc_lines *in, int r, char *err, size_t len);
-
-// A string -> int64 map (open addressing over rc_fasttext_hash); keys copied into a pool.
-typedef struct rc_strmap {
-    int64_t *slot_val;
-    int64_t *slot_key; // offset into pool, -1 when empty
-    size_t cap, n;
-    char *pool;
-    size_t pool_len, pool_cap;
-} rc_strmap;
-rc_status rc_strmap_init(rc_strmap *m, size_t expected);
-void rc_strmap_free(rc_strmap *m);
-// The value of key, or -1.
-int64_t rc_strmap_get(const rc_strmap *m, const char *key, size_t len);
-// Inserts key -> val unless key is present; *added tells which. RC_ERR_NOMEM on failure.
-rc_status rc_strmap_put(rc_strmap *m, const char *key, size_t len, int64_t val, bool *added);
+// How the embedding code reads files. Text to train or test on (a corpus, labelled lines):
+// lines up to 1 MiB, a longer one cut at a space, UTF-8 checked. Tables (.vec files, analogy
+// questions, word pairs), whose parsers check UTF-8 themselves: lines up to 64 MiB (a vector of
+// the largest dim fits), a longer one an error, so a damaged file with an endless line is an
+// error, not an out-of-memory crash.
+extern const rc_line_opts rc_embed_text_lines, rc_embed_table_lines;
 
 // Unicode simple lower-casing of s[0..len) into out (room for 2*len bytes; invalid bytes are
 // copied); returns the length written.

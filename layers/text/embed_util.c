@@ -1,11 +1,15 @@
-// Small helpers of the word-embedding code: error messages, atomic file writes, UTF-8 checks.
-#include <errno.h>
+// Small helpers of the word-embedding code: initialisation, timing, the working rows of a
+// batch, case folding.
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "embed_impl.h"
+
+const rc_line_opts rc_embed_text_lines = {
+    .max_line = (size_t)1 << 20, .long_line = RC_LONG_LINE_SPLIT, .validate_utf8 = true};
+const rc_line_opts rc_embed_table_lines = {.max_line = (size_t)64 << 20};
 
 void rc_embed_fill_uniform(float *x, int64_t n, float range, rc_rng *r) {
     const float scale = 2.0f * range / 16777216.0f;
@@ -24,215 +28,91 @@ double rc_embed_cpu_seconds(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-rc_status rc_embed_fail(char *err, size_t err_len, rc_status st, const char *fmt, ...) {
-    if (err && err_len) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_len, fmt, ap);
-        va_end(ap);
+double rc_embed_wall_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+bool rc_embed_run_workers(void *(*fn)(void *), void *workers, size_t size, int n, double *seconds,
+                          double *cpu_seconds) {
+    const double t0 = rc_embed_wall_seconds(), c0 = rc_embed_cpu_seconds();
+    const int saved = rc_get_num_threads();
+    rc_set_num_threads(1);
+    int started = 0;
+    if (n == 1) {
+        fn(workers);
+        started = 1;
+    } else {
+        pthread_t *tid = calloc((size_t)n, sizeof *tid);
+        for (; tid && started < n; started++)
+            if (pthread_create(&tid[started], NULL, fn, (char *)workers + (size_t)started * size))
+                break;
+        for (int t = 0; t < started; t++)
+            pthread_join(tid[t], NULL);
+        free(tid);
     }
-    return st;
+    rc_set_num_threads(saved);
+    *seconds = rc_embed_wall_seconds() - t0;
+    *cpu_seconds = rc_embed_cpu_seconds() - c0;
+    return started == n;
 }
 
-bool rc_embed_utf8_ok(const char *s, size_t len, size_t *bad) {
-    size_t off = 0;
-    if (rc_utf8_validate(s, len, &off, NULL))
-        return true;
-    if (bad)
-        *bad = off;
-    return false;
-}
-
-rc_status rc_atomic_open(rc_atomic_file *af, const char *path, char *err, size_t err_len) {
-    af->f = NULL;
-    af->path = path;
-    size_t n = strlen(path);
-    af->tmp = malloc(n + 16);
-    if (!af->tmp)
-        return rc_embed_fail(err, err_len, RC_ERR_NOMEM, "%s: out of memory", path);
-    memcpy(af->tmp, path, n);
-    memcpy(af->tmp + n, ".tmp.XXXXXX", 12);
-    int fd = mkstemp(af->tmp);
-    if (fd < 0) {
-        rc_status st = rc_embed_fail(err, err_len, RC_ERR_IO, "%s: %s", path, strerror(errno));
-        free(af->tmp);
-        af->tmp = NULL;
+rc_status rc_rowset_init(rc_rowset *s, rc_params *ps, const char *name, const rc_param *table,
+                         int64_t want) {
+    memset(s, 0, sizeof *s);
+    const rc_tensor t = rc_param_value(table);
+    const int64_t rows = t.shape.dim[0];
+    s->table = t.data;
+    s->D = (int32_t)t.shape.dim[1];
+    s->cap = (int32_t)(want < rows + 1 ? want : rows + 1);
+    s->slot = malloc((size_t)rows * sizeof *s->slot);
+    s->rows = malloc((size_t)s->cap * sizeof *s->rows);
+    if (!s->slot || !s->rows)
+        return RC_ERR_NOMEM;
+    memset(s->slot, 0xff, (size_t)rows * sizeof *s->slot);
+    rc_status st = rc_params_add(ps, name, RC_SHAPE(s->cap, s->D), &s->p);
+    if (st != RC_OK)
         return st;
-    }
-    af->f = fdopen(fd, "w");
-    if (!af->f) {
-        rc_status st = rc_embed_fail(err, err_len, RC_ERR_IO, "%s: %s", path, strerror(errno));
-        close(fd);
-        unlink(af->tmp);
-        free(af->tmp);
-        af->tmp = NULL;
-        return st;
-    }
+    s->data = rc_param_value(s->p).data;
+    s->grad = rc_param_grad(s->p).data;
+    s->n = 1; // row 0: padding, always zero
     return RC_OK;
 }
 
-rc_status rc_atomic_commit(rc_atomic_file *af, bool ok, char *err, size_t err_len) {
-    rc_status st = RC_OK;
-    if (ok && (fflush(af->f) != 0 || ferror(af->f) || fsync(fileno(af->f)) != 0))
-        st = rc_embed_fail(err, err_len, RC_ERR_IO, "%s: %s", af->path, strerror(errno));
-    if (fclose(af->f) != 0 && ok && st == RC_OK)
-        st = rc_embed_fail(err, err_len, RC_ERR_IO, "%s: %s", af->path, strerror(errno));
-    if (ok && st == RC_OK && rename(af->tmp, af->path) != 0)
-        st = rc_embed_fail(err, err_len, RC_ERR_IO, "%s: %s", af->path, strerror(errno));
-    if (!ok || st != RC_OK)
-        unlink(af->tmp);
-    free(af->tmp);
-    af->tmp = NULL;
-    af->f = NULL;
-    return ok ? st : RC_OK;
+void rc_rowset_free(rc_rowset *s) {
+    free(s->slot);
+    free(s->rows);
+    memset(s, 0, sizeof *s);
 }
 
-// Reads the next line without its '\n' (and a '\r' before it). 1: a line, 0: end of file,
-// -1: longer than RC_EMBED_MAX_LINE, -2: out of memory, -3: read error.
-int rc_lines_next(rc_lines *in) {
-    in->len = 0;
-    int c;
-    bool any = false;
-    while ((c = getc_unlocked(in->f)) != EOF) {
-        any = true;
-        if (c == '\n')
-            break;
-        if (in->len + 2 > in->cap) {
-            if (in->cap >= RC_EMBED_MAX_LINE)
-                return -1;
-            size_t n = in->cap ? in->cap * 2 : 4096;
-            char *b = realloc(in->buf, n);
-            if (!b)
-                return -2;
-            in->buf = b;
-            in->cap = n;
-        }
-        in->buf[in->len++] = (char)c;
+// dst -= lr * g over D entries, 8 lanes at a time (a GCC vector: SSE or AVX registers).
+typedef float lanes8 __attribute__((vector_size(32)));
+
+static inline void sub_scaled(float *restrict dst, const float *restrict g, float lr, int32_t D) {
+    const lanes8 l = {lr, lr, lr, lr, lr, lr, lr, lr};
+    int32_t d = 0;
+    for (; d + 8 <= D; d += 8) {
+        lanes8 a, b;
+        memcpy(&a, dst + d, sizeof a);
+        memcpy(&b, g + d, sizeof b);
+        a -= l * b;
+        memcpy(dst + d, &a, sizeof a);
     }
-    if (ferror(in->f))
-        return -3;
-    if (!any)
-        return 0;
-    in->lineno++;
-    if (in->len && in->buf[in->len - 1] == '\r')
-        in->len--;
-    if (!in->buf) {
-        in->buf = malloc(1);
-        if (!in->buf)
-            return -2;
-        in->cap = 1;
+    for (; d < D; d++)
+        dst[d] -= lr * g[d];
+}
+
+RC_EMBED_CLONES
+void rc_rowset_apply(rc_rowset *s, int32_t k0, float lr) {
+    const int32_t D = s->D;
+    for (int32_t k = k0; k < s->n; k++) {
+        float *gk = s->grad + (int64_t)k * D;
+        sub_scaled(s->table + (int64_t)s->rows[k] * D, gk, lr, D);
+        memset(gk, 0, (size_t)D * sizeof(float));
+        s->slot[s->rows[k]] = -1;
     }
-    in->buf[in->len] = '\0';
-    return 1;
-}
-
-
-rc_status rc_lines_error(const char *path, const rc_lines *in, int r, char *err,
-                         size_t len) {
-    if (r == -1)
-        return rc_embed_fail(err, len, RC_ERR_FORMAT, "%s:%lld: line longer than %zu bytes",
-                             path, (long long)in->lineno + 1, RC_EMBED_MAX_LINE);
-    if (r == -2)
-        return rc_embed_fail(err, len, RC_ERR_NOMEM, "%s:%lld: out of memory", path,
-                             (long long)in->lineno + 1);
-    return rc_embed_fail(err, len, RC_ERR_IO, "%s: read error: %s", path, strerror(errno));
-}
-
-
-rc_status rc_strmap_init(rc_strmap *m, size_t expected) {
-    memset(m, 0, sizeof *m);
-    m->cap = 16;
-    while (m->cap < expected * 2)
-        m->cap *= 2;
-    m->slot_val = malloc(m->cap * sizeof *m->slot_val);
-    m->slot_key = malloc(m->cap * sizeof *m->slot_key);
-    if (!m->slot_val || !m->slot_key) {
-        rc_strmap_free(m);
-        return RC_ERR_NOMEM;
-    }
-    for (size_t i = 0; i < m->cap; i++)
-        m->slot_key[i] = -1;
-    return RC_OK;
-}
-
-void rc_strmap_free(rc_strmap *m) {
-    free(m->slot_val);
-    free(m->slot_key);
-    free(m->pool);
-    memset(m, 0, sizeof *m);
-}
-
-static size_t strmap_slot(const rc_strmap *m, const char *key, size_t len) {
-    size_t mask = m->cap - 1, s = rc_fasttext_hash(key, len) & mask;
-    while (m->slot_key[s] >= 0) {
-        const char *k = m->pool + m->slot_key[s];
-        if (strlen(k) == len && !memcmp(k, key, len))
-            break;
-        s = (s + 1) & mask;
-    }
-    return s;
-}
-
-int64_t rc_strmap_get(const rc_strmap *m, const char *key, size_t len) {
-    if (!m->cap)
-        return -1;
-    size_t s = strmap_slot(m, key, len);
-    return m->slot_key[s] >= 0 ? m->slot_val[s] : -1;
-}
-
-static rc_status strmap_grow(rc_strmap *m) {
-    rc_strmap bigger = *m;
-    bigger.cap = m->cap * 2;
-    bigger.slot_val = malloc(bigger.cap * sizeof *bigger.slot_val);
-    bigger.slot_key = malloc(bigger.cap * sizeof *bigger.slot_key);
-    if (!bigger.slot_val || !bigger.slot_key) {
-        free(bigger.slot_val);
-        free(bigger.slot_key);
-        return RC_ERR_NOMEM;
-    }
-    for (size_t i = 0; i < bigger.cap; i++)
-        bigger.slot_key[i] = -1;
-    for (size_t i = 0; i < m->cap; i++) {
-        if (m->slot_key[i] < 0)
-            continue;
-        const char *k = m->pool + m->slot_key[i];
-        size_t s = strmap_slot(&bigger, k, strlen(k));
-        bigger.slot_key[s] = m->slot_key[i];
-        bigger.slot_val[s] = m->slot_val[i];
-    }
-    free(m->slot_val);
-    free(m->slot_key);
-    *m = bigger;
-    return RC_OK;
-}
-
-rc_status rc_strmap_put(rc_strmap *m, const char *key, size_t len, int64_t val, bool *added) {
-    if (added)
-        *added = false;
-    if ((m->n + 1) * 2 > m->cap && strmap_grow(m) != RC_OK)
-        return RC_ERR_NOMEM;
-    size_t s = strmap_slot(m, key, len);
-    if (m->slot_key[s] >= 0)
-        return RC_OK;
-    if (m->pool_len + len + 1 > m->pool_cap) {
-        size_t c = m->pool_cap ? m->pool_cap : 4096;
-        while (c < m->pool_len + len + 1)
-            c *= 2;
-        char *p = realloc(m->pool, c);
-        if (!p)
-            return RC_ERR_NOMEM;
-        m->pool = p;
-        m->pool_cap = c;
-    }
-    memcpy(m->pool + m->pool_len, key, len);
-    m->pool[m->pool_len + len] = '\0';
-    m->slot_key[s] = (int64_t)m->pool_len;
-    m->slot_val[s] = val;
-    m->pool_len += len + 1;
-    m->n++;
-    if (added)
-        *added = true;
-    return RC_OK;
+    s->n = 1;
 }
 
 size_t rc_embed_fold(const char *s, size_t len, char *out) {

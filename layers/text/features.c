@@ -184,8 +184,8 @@ static rc_status count_docs(const rc_features_opts *o, counter *c, const char *c
         if (st == RC_OK && !emit_row(c, m))
             st = RC_ERR_NOMEM;
         if (st != RC_OK)
-            rc_text_errf(err, err_len, "document %lld: %s", (long long)d,
-                         st == RC_ERR_NOMEM ? "out of memory" : why);
+            rc_errf(err, err_len, st, "document %lld: %s", (long long)d,
+                    st == RC_ERR_NOMEM ? "out of memory" : why);
     }
     rc_term_scratch_free(&sc);
     m->indptr[n + 1] = m->indptr[n]; // room for the builder's open row
@@ -278,7 +278,7 @@ static int64_t choose_terms(const rc_features_opts *o, const counter *c, int64_t
     size_t n = c->tab->n;
     int32_t *order = malloc((n ? n : 1) * sizeof *order);
     if (!order) {
-        rc_text_errf(err, err_len, "out of memory");
+        rc_errf(err, err_len, RC_ERR_NOMEM, "out of memory");
         return -1;
     }
     for (size_t i = 0; i < n; i++)
@@ -314,13 +314,13 @@ static int64_t choose_terms(const rc_features_opts *o, const counter *c, int64_t
         newid[order[i]] = (int32_t)i;
     free(order);
     if (kept == 0)
-        rc_text_errf(err, err_len,
-                     n ? "no terms are left after min_df, max_df and max_features"
-                       : "empty vocabulary: the documents have no terms");
+        rc_errf(err, err_len, RC_ERR_ARG,
+                n ? "no terms are left after min_df, max_df and max_features"
+                  : "empty vocabulary: the documents have no terms");
     return kept ? (int64_t)kept : -1;
 nomem:
     free(order);
-    rc_text_errf(err, err_len, "out of memory");
+    rc_errf(err, err_len, RC_ERR_NOMEM, "out of memory");
     return -1;
 }
 
@@ -410,10 +410,8 @@ static bool install_terms(rc_features *f, const counter *c, const int32_t *newid
 
 rc_status rc_features_fit(rc_features *f, const char *const *docs, const size_t *lens, int64_t n,
                           rc_csr *counts, char *err, size_t err_len) {
-    if (n < 0 || (n > 0 && (!docs || !lens))) {
-        rc_text_errf(err, err_len, "fit needs documents and their lengths");
-        return RC_ERR_ARG;
-    }
+    if (n < 0 || (n > 0 && (!docs || !lens)))
+        return rc_errf(err, err_len, RC_ERR_ARG, "fit needs documents and their lengths");
     rc_strtab tab = {0};
     counter c = {.tab = &tab, .grow = true, .binary = f->o.binary, .fit = true};
     rc_csr local = {0}, *m = counts ? counts : &local;
@@ -433,7 +431,7 @@ rc_status rc_features_fit(rc_features *f, const char *const *docs, const size_t 
         f->n_docs = n;
         f->fitted = true;
     } else if (st == RC_ERR_NOMEM) {
-        rc_text_errf(err, err_len, "out of memory");
+        rc_errf(err, err_len, st, "out of memory");
     }
     if (st != RC_OK || !counts)
         rc_csr_free(m);
@@ -447,10 +445,8 @@ rc_status rc_features_fit(rc_features *f, const char *const *docs, const size_t 
 
 rc_status rc_features_transform(const rc_features *f, const char *const *docs, const size_t *lens,
                                 int64_t n, rc_csr *counts, char *err, size_t err_len) {
-    if (!f->fitted) {
-        rc_text_errf(err, err_len, "transform before fit");
-        return RC_ERR_STATE;
-    }
+    if (!f->fitted)
+        return rc_errf(err, err_len, RC_ERR_STATE, "transform before fit");
     size_t V = f->terms.n;
     counter c = {.tab = (rc_strtab *)&f->terms, .grow = false, .binary = f->o.binary, .sort = true};
     c.st = malloc((V ? V : 1) * sizeof *c.st);

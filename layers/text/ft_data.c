@@ -7,17 +7,8 @@
 
 // Room for `extra` more entries.
 static bool reserve(ft_ints *a, int64_t extra) {
-    if (a->n + extra <= a->cap)
-        return true;
-    int64_t c = a->cap ? a->cap : 64;
-    while (c < a->n + extra)
-        c *= 2;
-    int32_t *p = realloc(a->v, (size_t)c * sizeof *p);
-    if (!p)
-        return false;
-    a->v = p;
-    a->cap = c;
-    return true;
+    const size_t need = (size_t)(a->n + extra);
+    return need <= a->cap || rc_grow((void **)&a->v, &a->cap, need, sizeof *a->v);
 }
 
 bool rc_ft_push(ft_ints *a, int32_t x) {

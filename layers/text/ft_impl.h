@@ -20,7 +20,8 @@ struct rc_ft {
 // A growable int32 list.
 typedef struct ft_ints {
     int32_t *v;
-    int64_t n, cap;
+    int64_t n;
+    size_t cap;
 } ft_ints;
 bool rc_ft_push(ft_ints *a, int32_t x);
 

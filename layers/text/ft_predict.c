@@ -158,17 +158,15 @@ int32_t rc_ft_predict(const rc_ft *m, const char *text, size_t len, int32_t k, f
 rc_status rc_ft_test_file(const rc_ft *m, const char *path, int32_t k, rc_ft_test_result *res,
                           char *err, size_t err_len) {
     if (!m || !path || !res || k < 1)
-        return rc_embed_fail(err, err_len, RC_ERR_ARG, "rc_ft_test_file: bad argument");
+        return rc_errf(err, err_len, RC_ERR_ARG, "rc_ft_test_file: bad argument");
     memset(res, 0, sizeof *res);
-    const rc_line_opts lo = {.max_line = (size_t)1 << 20, .long_line = RC_LONG_LINE_SPLIT,
-                             .validate_utf8 = true};
     rc_line_reader *r;
-    rc_status st = rc_line_reader_open(&r, path, &lo, err, err_len);
+    rc_status st = rc_line_reader_open(&r, path, &rc_embed_text_lines, err, err_len);
     if (st != RC_OK)
         return st;
     predictor p;
     if (!predictor_init(m, &p, k))
-        st = rc_embed_fail(err, err_len, RC_ERR_NOMEM, "%s: out of memory", path);
+        st = rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory", path);
     int64_t predicted = 0, gold = 0, hits = 0, top1 = 0;
     const char *line;
     size_t len;
@@ -177,8 +175,8 @@ rc_status rc_ft_test_file(const rc_ft *m, const char *path, int32_t k, rc_ft_tes
            line) {
         int32_t n = predict_line(m, &p, line, len, false, k, 0.0f, why, sizeof why);
         if (n < 0) {
-            st = rc_embed_fail(err, err_len, RC_ERR_FORMAT, "%s:%lld: %s", path,
-                               (long long)rc_line_reader_lineno(r), why);
+            st = rc_errf(err, err_len, RC_ERR_FORMAT, "%s:%lld: %s", path,
+                         (long long)rc_line_reader_lineno(r), why);
             break;
         }
         if (!p.labels.n || !p.feats.n) {

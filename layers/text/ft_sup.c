@@ -4,11 +4,9 @@
 // fastText's linearly decaying learning rate. Each step is a graph of public ops; rows move
 // through a per-worker working set as in word2vec (w2v_train.c).
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ft_impl.h"
 
@@ -40,7 +38,7 @@ static rc_status check_opts(const rc_ft_opts *o, char *err, size_t len) {
         bad = "threads must be in 1..256";
     else if (o->batch < 1 || o->batch > 65536)
         bad = "batch must be in 1..65536";
-    return bad ? rc_embed_fail(err, len, RC_ERR_ARG, "fasttext: %s", bad) : RC_OK;
+    return bad ? rc_errf(err, len, RC_ERR_ARG, "fasttext: %s", bad) : RC_OK;
 }
 
 void rc_ft_free(rc_ft **m) {
@@ -96,12 +94,10 @@ static bool set_push(ft_set *s, int64_t ntok) {
 }
 
 // One pass over the file: counting (vocabularies not finalized) or building the set.
-static rc_status read_pass(rc_ft *m, const char *path, ft_set *set, rc_ft_stats *stats,
-                           char *err, size_t err_len) {
-    const rc_line_opts lo = {.max_line = (size_t)1 << 20, .long_line = RC_LONG_LINE_SPLIT,
-                             .validate_utf8 = true};
+static rc_status read_pass(rc_ft *m, const char *path, ft_set *set, rc_ft_stats *stats, char *err,
+                           size_t err_len) {
     rc_line_reader *r;
-    rc_status st = rc_line_reader_open(&r, path, &lo, err, err_len);
+    rc_status st = rc_line_reader_open(&r, path, &rc_embed_text_lines, err, err_len);
     if (st != RC_OK)
         return st;
     rc_tokens t = {0};
@@ -114,8 +110,8 @@ static rc_status read_pass(rc_ft *m, const char *path, ft_set *set, rc_ft_stats 
         st = rc_ft_line(m, line, len, false, &t, set ? &set->feats : NULL, set ? &set->labels : NULL,
                         &hashes, &ntok, why, sizeof why);
         if (st != RC_OK) {
-            rc_embed_fail(err, err_len, st, "%s:%lld: %s", path,
-                          (long long)rc_line_reader_lineno(r), why[0] ? why : rc_status_str(st));
+            rc_errf(err, err_len, st, "%s:%lld: %s", path, (long long)rc_line_reader_lineno(r),
+                    why[0] ? why : rc_status_str(st));
             break;
         }
         if (!set)
@@ -127,7 +123,7 @@ static rc_status read_pass(rc_ft *m, const char *path, ft_set *set, rc_ft_stats 
             continue;
         }
         if (!set_push(set, ntok)) {
-            st = rc_embed_fail(err, err_len, RC_ERR_NOMEM, "%s: out of memory", path);
+            st = rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory", path);
             break;
         }
     }
@@ -143,17 +139,16 @@ static rc_status build_model(rc_ft *m, const char *path, char *err, size_t err_l
     const rc_vocab_opts wo = {.min_count = m->o.min_count};
     const rc_vocab_opts lo = {0};
     if (rc_vocab_finalize(m->words, &wo) != RC_OK || rc_vocab_finalize(m->labels, &lo) != RC_OK)
-        return rc_embed_fail(err, err_len, RC_ERR_NOMEM, "%s: out of memory", path);
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory", path);
     m->V = rc_vocab_size(m->words);
     m->C = rc_vocab_size(m->labels);
     if (m->C < 1 || m->V < 1)
-        return rc_embed_fail(err, err_len, RC_ERR_ARG, "%s: %s", path,
-                             m->C < 1 ? "no label found (labels start with the label prefix)"
-                                      : "no word reaches min_count");
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: %s", path,
+                       m->C < 1 ? "no label found (labels start with the label prefix)"
+                                : "no word reaches min_count");
     if (m->o.loss != RC_FT_SOFTMAX && m->C < 2)
-        return rc_embed_fail(err, err_len, RC_ERR_ARG,
-                             "%s: hierarchical softmax and negative sampling need 2 labels",
-                             path);
+        return rc_errf(err, err_len, RC_ERR_ARG,
+                       "%s: hierarchical softmax and negative sampling need 2 labels", path);
     m->label_counts = malloc((size_t)m->C * sizeof *m->label_counts);
     if (!m->label_counts)
         return RC_ERR_NOMEM;
@@ -172,7 +167,7 @@ static rc_status build_model(rc_ft *m, const char *path, char *err, size_t err_l
     if (st == RC_OK && m->o.loss == RC_FT_NS)
         st = rc_unigram_table_new(&m->neg, m->label_counts, m->C, 0.5);
     if (st != RC_OK)
-        return rc_embed_fail(err, err_len, st, "%s: out of memory for the tables", path);
+        return rc_errf(err, err_len, st, "%s: out of memory for the tables", path);
     // fastText: input U(-1/dim, 1/dim), output zero.
     rc_rng r;
     rc_rng_seed(&r, m->o.seed ^ 0x9e3779b97f4a7c15ull);
@@ -196,9 +191,7 @@ typedef struct ft_worker {
     rc_rng rng;
     rc_graph *g;
     rc_params *ps;
-    rc_param *cin, *cout;
-    int32_t *slot, *rows, n_rows, cap_in;
-    int32_t *slot_out, *rows_out, n_out, cap_out;
+    rc_rowset in, out; // "bag rows", "output rows" (softmax: every label's row, in label order)
     int32_t *ids, *targets, *out_ids;
     int64_t *offsets; // [batch + 1] where each example's rows start in ids
     float *inv_n, *sign;
@@ -217,7 +210,8 @@ static int32_t ft_out_len(const rc_ft *m) {
 static void ftw_free(ft_worker *w) {
     rc_graph_free(&w->g);
     rc_params_free(&w->ps);
-    free(w->slot), free(w->rows), free(w->slot_out), free(w->rows_out);
+    rc_rowset_free(&w->in);
+    rc_rowset_free(&w->out);
     free(w->ids), free(w->offsets), free(w->targets), free(w->out_ids), free(w->inv_n), free(w->sign);
 }
 
@@ -228,56 +222,23 @@ static rc_status ftw_init(ft_worker *w, ft_run *run, int index, rc_rng *master, 
     w->index = index;
     w->rng = rc_rng_split(master);
     const int32_t B = m->o.batch, L = ft_out_len(m);
-    const int64_t rows_in = rc_param_value(m->in).shape.dim[0];
-    const int64_t rows_out = rc_param_value(m->out).shape.dim[0];
-    w->cap_in = (int32_t)((int64_t)B * max_r + 1 < rows_in + 1 ? (int64_t)B * max_r + 1
-                                                              : rows_in + 1);
-    w->cap_out = (int32_t)((int64_t)B * L + 1 < rows_out + 1 ? (int64_t)B * L + 1 : rows_out + 1);
-    if (m->o.loss == RC_FT_SOFTMAX) // every label's row, in label order, no padding row
-        w->cap_out = m->C;
-    w->slot = malloc((size_t)rows_in * sizeof(int32_t));
-    w->slot_out = malloc((size_t)rows_out * sizeof(int32_t));
-    w->rows = malloc((size_t)w->cap_in * sizeof(int32_t));
-    w->rows_out = malloc((size_t)w->cap_out * sizeof(int32_t));
     w->ids = malloc((size_t)B * max_r * sizeof(int32_t));
     w->targets = malloc((size_t)B * sizeof(int32_t));
     w->offsets = malloc(((size_t)B + 1) * sizeof(int64_t));
     w->out_ids = malloc((size_t)B * L * sizeof(int32_t));
     w->inv_n = malloc((size_t)B * sizeof(float));
     w->sign = malloc((size_t)B * L * sizeof(float));
-    if (!w->slot || !w->slot_out || !w->rows || !w->rows_out || !w->ids || !w->targets ||
-        !w->offsets ||
-        !w->out_ids || !w->inv_n || !w->sign)
+    if (!w->ids || !w->targets || !w->offsets || !w->out_ids || !w->inv_n || !w->sign)
         return RC_ERR_NOMEM;
-    memset(w->slot, 0xff, (size_t)rows_in * sizeof(int32_t));
-    memset(w->slot_out, 0xff, (size_t)rows_out * sizeof(int32_t));
     rc_status st = rc_graph_new(&w->g);
     if (st == RC_OK)
         st = rc_params_new(&w->ps);
     if (st == RC_OK)
-        st = rc_params_add(w->ps, "bag rows", RC_SHAPE(w->cap_in, m->o.dim), &w->cin);
-    if (st == RC_OK)
-        st = rc_params_add(w->ps, "output rows", RC_SHAPE(w->cap_out, m->o.dim), &w->cout);
-    w->n_rows = w->n_out = 1; // row 0: padding
+        st = rc_rowset_init(&w->in, w->ps, "bag rows", m->in, (int64_t)B * max_r + 1);
+    if (st == RC_OK) // softmax: every label's row, in label order, no padding row
+        st = rc_rowset_init(&w->out, w->ps, "output rows", m->out,
+                            m->o.loss == RC_FT_SOFTMAX ? m->C : (int64_t)B * L + 1);
     return st;
-}
-
-static int32_t ws_row(int32_t r, int32_t *slot, int32_t *rows, int32_t *n, const float *table,
-                      float *ws, int32_t D) {
-    int32_t k = slot[r];
-    if (k >= 0)
-        return k;
-    k = (*n)++;
-    slot[r] = k;
-    rows[k] = r;
-    memcpy(ws + (int64_t)k * D, table + (int64_t)r * D, (size_t)D * sizeof(float));
-    return k;
-}
-
-static int32_t out_row(ft_worker *w, int32_t r) {
-    const rc_ft *m = w->run->m;
-    return ws_row(r, w->slot_out, w->rows_out, &w->n_out, rc_param_value(m->out).data,
-                  rc_param_value(w->cout).data, m->o.dim);
 }
 
 // Example b of the batch: its bag of input rows and its target (one of its labels at random,
@@ -289,8 +250,7 @@ static void add_example(ft_worker *w, int32_t b, int64_t e) {
     const int64_t l0 = s->lstart[e], nl = s->lstart[e + 1] - l0;
     int32_t *dst = w->ids + w->offsets[b];
     for (int64_t k = 0; k < nf; k++)
-        dst[k] = ws_row(s->feats.v[f0 + k], w->slot, w->rows, &w->n_rows,
-                        rc_param_value(m->in).data, rc_param_value(w->cin).data, m->o.dim);
+        dst[k] = rc_rowset_use(&w->in, s->feats.v[f0 + k]);
     w->offsets[b + 1] = w->offsets[b] + nf;
     w->inv_n[b] = 1.0f / (float)nf;
     const int32_t target = s->labels.v[l0 + (nl > 1 ? rc_rng_below(&w->rng, (uint32_t)nl) : 0)];
@@ -299,18 +259,18 @@ static void add_example(ft_worker *w, int32_t b, int64_t e) {
     int32_t *ids = w->out_ids + (int64_t)b * L;
     float *sg = w->sign + (int64_t)b * L;
     if (m->o.loss == RC_FT_NS) {
-        ids[0] = out_row(w, target), sg[0] = 1.0f;
+        ids[0] = rc_rowset_use(&w->out, target), sg[0] = 1.0f;
         for (int32_t k = 1; k < L; k++) {
             int32_t neg;
             do
                 neg = rc_unigram_table_sample(m->neg, &w->rng);
             while (neg == target);
-            ids[k] = out_row(w, neg), sg[k] = -1.0f;
+            ids[k] = rc_rowset_use(&w->out, neg), sg[k] = -1.0f;
         }
     } else if (m->o.loss == RC_FT_HS) {
         const int64_t st = m->tree->start[target], len = m->tree->start[target + 1] - st;
         for (int64_t d = 0; d < L; d++) {
-            ids[d] = d < len ? out_row(w, m->tree->point[st + d]) : 0;
+            ids[d] = d < len ? rc_rowset_use(&w->out, m->tree->point[st + d]) : 0;
             sg[d] = d < len ? (m->tree->code[st + d] ? -1.0f : 1.0f) : 0.0f;
         }
     }
@@ -320,14 +280,14 @@ static rc_status ft_step(ft_worker *w, double *loss) {
     const rc_ft *m = w->run->m;
     rc_graph *g = w->g;
     rc_graph_reset(g);
-    rc_var sum = rc_embedding_bag(rc_use(g, w->cin), w->ids, w->offsets, w->B);
+    rc_var sum = rc_embedding_bag(rc_use(g, w->in.p), w->ids, w->offsets, w->B);
     rc_var h = rc_mul(sum, rc_input(g, RC_SHAPE(w->B, 1), w->inv_n));
     rc_var l;
     if (m->o.loss == RC_FT_SOFTMAX) {
-        rc_var logits = rc_matmul_nt(h, rc_use(g, w->cout));
+        rc_var logits = rc_matmul_nt(h, rc_use(g, w->out.p));
         l = rc_cross_entropy(logits, w->targets, RC_REDUCE_SUM, -100);
     } else {
-        rc_var score = rc_embedding_rowdot(rc_use(g, w->cout), w->out_ids, w->B, w->L, h);
+        rc_var score = rc_embedding_rowdot(rc_use(g, w->out.p), w->out_ids, w->B, w->L, h);
         rc_var sign = rc_input(g, RC_SHAPE(w->B, w->L), w->sign);
         l = rc_neg(rc_sum_all(rc_log_sigmoid(rc_mul(score, sign))));
     }
@@ -339,18 +299,6 @@ static rc_status ft_step(ft_worker *w, double *loss) {
     return st;
 }
 
-static void ft_apply(float *table, float *grad, int32_t *slot, const int32_t *rows, int32_t k0,
-                     int32_t n, int32_t D, float lr) {
-    for (int32_t k = k0; k < n; k++) {
-        float *dst = table + (int64_t)rows[k] * D, *gk = grad + (int64_t)k * D;
-        for (int32_t d = 0; d < D; d++)
-            dst[d] -= lr * gk[d];
-        memset(gk, 0, (size_t)D * sizeof(float));
-        if (slot)
-            slot[rows[k]] = -1;
-    }
-}
-
 // Trains on examples [e0, e1) of the set as one batch.
 static rc_status ft_batch(ft_worker *w, int64_t e0, int64_t e1) {
     const rc_ft *m = w->run->m;
@@ -359,10 +307,7 @@ static rc_status ft_batch(ft_worker *w, int64_t e0, int64_t e1) {
     w->L = ft_out_len(m);
     w->offsets[0] = 0;
     if (m->o.loss == RC_FT_SOFTMAX) // the output working set is every label, in label order
-        for (int32_t c = 0; c < m->C; c++)
-            memcpy(rc_param_value(w->cout).data + (int64_t)c * m->o.dim,
-                   rc_param_value(m->out).data + (int64_t)c * m->o.dim,
-                   (size_t)m->o.dim * sizeof(float));
+        memcpy(w->out.data, w->out.table, (size_t)m->C * (size_t)m->o.dim * sizeof(float));
     for (int64_t e = e0; e < e1; e++)
         add_example(w, (int32_t)(e - e0), e);
     double loss = 0;
@@ -370,9 +315,9 @@ static rc_status ft_batch(ft_worker *w, int64_t e0, int64_t e1) {
     if (st == RC_OK && !isfinite(loss))
         st = RC_ERR_NONFINITE;
     if (st != RC_OK) {
-        rc_embed_fail(w->err, sizeof w->err, st, "fasttext: %s",
-                      st == RC_ERR_NONFINITE ? "the loss is not finite; lower lr"
-                                             : rc_graph_errmsg(w->g));
+        rc_errf(w->err, sizeof w->err, st, "fasttext: %s",
+                st == RC_ERR_NONFINITE ? "the loss is not finite; lower lr"
+                                       : rc_graph_errmsg(w->g));
         return st;
     }
     int64_t tok = 0;
@@ -380,19 +325,15 @@ static rc_status ft_batch(ft_worker *w, int64_t e0, int64_t e1) {
         tok += s->tokens[e];
     const double done = (double)atomic_fetch_add(&w->run->seen, tok) / (double)w->run->total;
     const float lr = rc_linear_lr(m->o.lr, done);
-    const int32_t D = m->o.dim;
-    ft_apply(rc_param_value(m->in).data, rc_param_grad(w->cin).data, w->slot, w->rows, 1,
-             w->n_rows, D, lr);
-    if (m->o.loss == RC_FT_SOFTMAX) {
+    rc_rowset_apply(&w->in, 1, lr);
+    if (m->o.loss == RC_FT_SOFTMAX) { // every label's row, from row 0
         for (int32_t c = 0; c < m->C; c++)
-            w->rows_out[c] = c;
-        ft_apply(rc_param_value(m->out).data, rc_param_grad(w->cout).data, NULL, w->rows_out, 0,
-                 m->C, D, lr);
+            w->out.rows[c] = c;
+        w->out.n = m->C;
+        rc_rowset_apply(&w->out, 0, lr);
     } else {
-        ft_apply(rc_param_value(m->out).data, rc_param_grad(w->cout).data, w->slot_out,
-                 w->rows_out, 1, w->n_out, D, lr);
+        rc_rowset_apply(&w->out, 1, lr);
     }
-    w->n_rows = w->n_out = 1;
     w->loss += loss;
     w->examples += w->B;
     return RC_OK;
@@ -412,12 +353,6 @@ static void *ft_worker_main(void *arg) {
     return NULL;
 }
 
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static rc_status ft_run_workers(rc_ft *m, const ft_set *set, rc_ft_stats *stats, char *err,
                                 size_t err_len) {
     const int T = m->o.threads;
@@ -433,32 +368,15 @@ static rc_status ft_run_workers(rc_ft *m, const ft_set *set, rc_ft_stats *stats,
     rc_rng_seed(&master, m->o.seed);
     for (int t = 0; t < T && st == RC_OK; t++)
         st = ftw_init(&ws[t], &run, t, &master, max_r);
-    const double t0 = now_s();
-    const double c0 = rc_embed_cpu_seconds();
-    const int saved = rc_get_num_threads();
-    rc_set_num_threads(1); // small ops: the workers are the parallelism
-    if (st == RC_OK && T == 1) {
-        ft_worker_main(&ws[0]);
-    } else if (st == RC_OK) {
-        pthread_t tid[256];
-        int started = 0;
-        for (; started < T; started++)
-            if (pthread_create(&tid[started], NULL, ft_worker_main, &ws[started]) != 0)
-                break;
-        for (int t = 0; t < started; t++)
-            pthread_join(tid[t], NULL);
-        if (started < T)
-            st = RC_ERR_NOMEM;
-    }
-    rc_set_num_threads(saved);
-    stats->seconds = now_s() - t0;
-    stats->cpu_seconds = rc_embed_cpu_seconds() - c0;
+    if (st == RC_OK && !rc_embed_run_workers(ft_worker_main, ws, sizeof *ws, T, &stats->seconds,
+                                             &stats->cpu_seconds))
+        st = RC_ERR_NOMEM;
     double loss = 0;
     int64_t ex = 0;
     for (int t = 0; ws && t < T; t++) {
         if (st == RC_OK && ws[t].st != RC_OK) {
             st = ws[t].st;
-            rc_embed_fail(err, err_len, st, "%s", ws[t].err);
+            rc_errf(err, err_len, st, "%s", ws[t].err);
         }
         loss += ws[t].loss;
         ex += ws[t].examples;
@@ -467,14 +385,14 @@ static rc_status ft_run_workers(rc_ft *m, const ft_set *set, rc_ft_stats *stats,
     free(ws);
     stats->loss = ex ? loss / (double)ex : 0;
     if (st == RC_ERR_NOMEM && err && !*err)
-        rc_embed_fail(err, err_len, st, "fasttext: out of memory");
+        rc_errf(err, err_len, st, "fasttext: out of memory");
     return st;
 }
 
 rc_status rc_ft_train_file(rc_ft **out, const char *path, const rc_ft_opts *o,
                            rc_ft_stats *stats, char *err, size_t err_len) {
     if (!out || !path)
-        return rc_embed_fail(err, err_len, RC_ERR_ARG, "rc_ft_train_file: NULL argument");
+        return rc_errf(err, err_len, RC_ERR_ARG, "rc_ft_train_file: NULL argument");
     *out = NULL;
     rc_ft_opts def = rc_ft_defaults();
     if (!o)
@@ -486,12 +404,12 @@ rc_status rc_ft_train_file(rc_ft **out, const char *path, const rc_ft_opts *o,
     rc_ft_stats s = {0};
     ft_set set = {0};
     if (!m)
-        return rc_embed_fail(err, err_len, RC_ERR_NOMEM, "fasttext: out of memory");
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "fasttext: out of memory");
     m->o = *o;
     const char *pfx = o->label_prefix ? o->label_prefix : "";
     m->prefix = malloc(strlen(pfx) + 1);
     if (!m->prefix || rc_vocab_new(&m->words) != RC_OK || rc_vocab_new(&m->labels) != RC_OK)
-        st = rc_embed_fail(err, err_len, RC_ERR_NOMEM, "fasttext: out of memory");
+        st = rc_errf(err, err_len, RC_ERR_NOMEM, "fasttext: out of memory");
     if (st == RC_OK) {
         strcpy(m->prefix, pfx);
         m->o.label_prefix = m->prefix;
@@ -506,8 +424,7 @@ rc_status rc_ft_train_file(rc_ft **out, const char *path, const rc_ft_opts *o,
         st = set.fstart && set.lstart ? read_pass(m, path, &set, &s, err, err_len) : RC_ERR_NOMEM;
     }
     if (st == RC_OK && set.n == 0)
-        st = rc_embed_fail(err, err_len, RC_ERR_ARG, "%s: no line has both a label and a word",
-                           path);
+        st = rc_errf(err, err_len, RC_ERR_ARG, "%s: no line has both a label and a word", path);
     s.lines = set.n;
     s.tokens = set.total_tokens;
     if (st == RC_OK)

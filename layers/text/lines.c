@@ -36,15 +36,16 @@ rc_status rc_line_reader_open(rc_line_reader **out, const char *path, const rc_l
     r->buf = malloc(r->cap);
     r->path = strdup(path);
     if (!r->buf || !r->path) {
+        rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory for a %zu-byte line buffer", path,
+                r->cap); // before close, which frees r
         rc_line_reader_close(&r);
-        rc_text_errf(err, err_len, "%s: out of memory for a %zu-byte line buffer", path, r->cap);
         return RC_ERR_NOMEM;
     }
     r->f = fopen(path, "rb");
     if (!r->f) {
-        rc_text_errf(err, err_len, "%s: %s", path, strerror(errno));
+        rc_status st = rc_errf(err, err_len, RC_ERR_IO, "%s: %s", path, strerror(errno));
         rc_line_reader_close(&r);
-        return RC_ERR_IO;
+        return st;
     }
     *out = r;
     return RC_OK;
@@ -80,11 +81,9 @@ static rc_status fill(rc_line_reader *r, char *err, size_t err_len) {
     size_t got = fread(r->buf + r->end, 1, r->cap - r->end, r->f);
     r->end += got;
     if (got == 0) {
-        if (ferror(r->f)) {
-            rc_text_errf(err, err_len, "%s:%lld: read error: %s", r->path, (long long)r->lineno + 1,
-                         strerror(errno));
-            return RC_ERR_IO;
-        }
+        if (ferror(r->f))
+            return rc_errf(err, err_len, RC_ERR_IO, "%s:%lld: read error: %s", r->path,
+                           (long long)r->lineno + 1, strerror(errno));
         r->eof = true;
     }
     return RC_OK;
@@ -106,7 +105,9 @@ static size_t split_point(const char *s, size_t max, size_t *skip) {
     return i > 0 ? i : max;
 }
 
-static rc_status emit(rc_line_reader *r, const char *s, size_t len, bool last, const char **line,
+// A whole line (last) is NUL-terminated in place (text_impl.h): the byte after it is its '\r' or
+// '\n', or at the end of the file the free byte after the data (end <= max_line + 1 < cap).
+static rc_status emit(rc_line_reader *r, char *s, size_t len, bool last, const char **line,
                       size_t *out_len, char *err, size_t err_len) {
     if (!r->continuing)
         r->lineno++, r->line_off = 0;
@@ -115,11 +116,11 @@ static rc_status emit(rc_line_reader *r, const char *s, size_t len, bool last, c
     r->line_off += len;
     size_t bad;
     rc_utf8_error why;
-    if (r->o.validate_utf8 && !rc_utf8_validate(s, len, &bad, &why)) {
-        rc_text_errf(err, err_len, "%s:%lld: invalid UTF-8 at byte %zu: %s", r->path,
-                     (long long)r->lineno, off + bad, rc_utf8_error_str(why));
-        return RC_ERR_FORMAT;
-    }
+    if (r->o.validate_utf8 && !rc_utf8_validate(s, len, &bad, &why))
+        return rc_errf(err, err_len, RC_ERR_FORMAT, "%s:%lld: invalid UTF-8 at byte %zu: %s",
+                       r->path, (long long)r->lineno, off + bad, rc_utf8_error_str(why));
+    if (last)
+        s[len] = '\0';
     *line = s;
     *out_len = len;
     return RC_OK;
@@ -143,9 +144,8 @@ static rc_status too_long(rc_line_reader *r, const char **line, size_t *len, cha
     r->continuing = false;
     r->discard = true;
     r->start = r->end;
-    rc_text_errf(err, err_len, "%s:%lld: line longer than %zu bytes", r->path, (long long)r->lineno,
-                 max);
-    return RC_ERR_FORMAT;
+    return rc_errf(err, err_len, RC_ERR_FORMAT, "%s:%lld: line longer than %zu bytes", r->path,
+                   (long long)r->lineno, max);
 }
 
 rc_status rc_line_reader_next(rc_line_reader *r, const char **line, size_t *len, char *err,

@@ -98,10 +98,9 @@ static rc_status char_text(const rc_features_opts *o, const char *doc, size_t le
         uint32_t cp;
         rc_utf8_error why;
         int n = rc_utf8_decode(doc + i, len - i, &cp, &why);
-        if (!n) {
-            rc_text_errf(err, err_len, "invalid UTF-8 at byte %zu: %s", i, rc_utf8_error_str(why));
-            return RC_ERR_FORMAT;
-        }
+        if (!n)
+            return rc_errf(err, err_len, RC_ERR_FORMAT, "invalid UTF-8 at byte %zu: %s", i,
+                           rc_utf8_error_str(why));
         if (rc_unicode_is_space(cp)) {
             size_t j = i + (size_t)n, run = 1;
             uint32_t c2;
@@ -140,7 +139,7 @@ rc_status rc_doc_terms(const rc_features_opts *o, const char *doc, size_t len, r
     rc_status st;
     bool ok;
     if (o->analyzer == RC_ANALYZER_CHAR) {
-        size_t n;
+        size_t n = 0;
         if ((st = char_text(o, doc, len, sc, &n, err, err_len)) != RC_OK)
             return st;
         ok = char_ngrams(o, sc, n, fn, ctx);
@@ -160,10 +159,8 @@ rc_status rc_doc_terms(const rc_features_opts *o, const char *doc, size_t len, r
             rc_tokens_remove_stopwords(&sc->tok, o->stop);
         ok = word_ngrams(o, sc, fn, ctx);
     }
-    if (!ok) {
-        rc_text_errf(err, err_len, "out of memory");
-        return RC_ERR_NOMEM;
-    }
+    if (!ok)
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "out of memory");
     return RC_OK;
 }
 

@@ -1,23 +1,26 @@
-// Private to layers/text: error formatting, buffer growth and the string hash table that the
-// vocabulary, the vectorizers and BM25 share. Built on the public API only.
+// Private to layers/text: buffer growth and the string hash table that the vocabulary, the
+// vectorizers and BM25 share. Built on the public API only; error messages through rc_errf
+// (layers_impl.h).
 #ifndef RECUR_TEXT_IMPL_H
 #define RECUR_TEXT_IMPL_H
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <recur/recur.h>
 
-// snprintf into err (no-op when err is NULL).
-void rc_text_errf(char *err, size_t err_len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+#include "../layers_impl.h"
+
 // Grows *p (capacity *cap elements of elem bytes) to hold at least need elements, doubling.
 bool rc_grow(void **p, size_t *cap, size_t need, size_t elem);
 
 // Stable sort of ids by cmp(a, b, ctx) (negative: a first). False when out of memory.
 typedef int (*rc_id_cmp)(int32_t a, int32_t b, const void *ctx);
 bool rc_sort_ids(int32_t *ids, size_t n, rc_id_cmp cmp, const void *ctx);
+
+// rc_line_reader (lines.c), beyond its public contract: a line returned whole (every line, unless
+// RC_LONG_LINE_SPLIT cut it into pieces) is followed by a NUL byte, so readers of numbers (.vec
+// files, evaluation files) can use strtod on it.
 
 // A multiply-xorshift hash over 8-byte words: strings here are short tokens and n-grams, and the
 // table compares a stored 32-bit hash before any bytes. Inline: it runs once per token.
@@ -88,16 +91,6 @@ static inline const char *rc_strtab_key(const rc_strtab *t, int32_t id, size_t *
 // str comparison, since UTF-8 preserves code point order.
 int rc_strtab_cmp(const rc_strtab *t, int32_t a, int32_t b);
 
-// A file written to a temporary name beside path, then flushed, fsync'ed and renamed by commit.
-typedef struct rc_afile {
-    FILE *f;
-    char *tmp;
-    const char *path;
-} rc_afile;
-rc_status rc_afile_open(rc_afile *a, const char *path, char *err, size_t err_len);
-rc_status rc_afile_commit(rc_afile *a, char *err, size_t err_len); // also on failure: cleans up
-void rc_afile_abort(rc_afile *a);
-
 // ---- document terms for the vectorizers
 // ----------------------------------------------------------
 
@@ -116,6 +109,9 @@ typedef bool (*rc_term_fn)(void *ctx, const char *term, size_t len);
 rc_status rc_doc_terms(const rc_features_opts *o, const char *doc, size_t len, rc_term_scratch *sc,
                        rc_term_fn fn, void *ctx, char *err, size_t err_len);
 void rc_term_scratch_free(rc_term_scratch *sc);
+
+// A count: decimal digits only, no sign, at most 18 digits (no overflow); false otherwise.
+bool rc_parse_count(const char *s, size_t len, int64_t *out);
 
 // Loading a vocabulary file: appends a token with its count as the next id (RC_ERR_FORMAT with
 // *dup_of set for a duplicate), then marks the table final.

@@ -105,8 +105,7 @@ rc_status rc_tfidf_fit(rc_tfidf *t, const char *const *docs, const size_t *lens,
         return st;
     if (!fit_idf(t)) {
         rc_csr_free(m);
-        rc_text_errf(err, err_len, "out of memory");
-        return RC_ERR_NOMEM;
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "out of memory");
     }
     st = rc_tfidf_apply(t, m);
     if (!out)
@@ -116,10 +115,8 @@ rc_status rc_tfidf_fit(rc_tfidf *t, const char *const *docs, const size_t *lens,
 
 rc_status rc_tfidf_transform(const rc_tfidf *t, const char *const *docs, const size_t *lens,
                              int64_t n, rc_csr *out, char *err, size_t err_len) {
-    if (!t->idf) {
-        rc_text_errf(err, err_len, "transform before fit");
-        return RC_ERR_STATE;
-    }
+    if (!t->idf)
+        return rc_errf(err, err_len, RC_ERR_STATE, "transform before fit");
     rc_status st = rc_features_transform(t->f, docs, lens, n, out, err, err_len);
     return st == RC_OK ? rc_tfidf_apply(t, out) : st;
 }

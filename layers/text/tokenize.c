@@ -181,11 +181,9 @@ rc_status rc_tokenize(const rc_tok_opts *o, const char *s, size_t len, rc_tokens
                       size_t err_len) {
     t->n = 0;
     t->text = NULL;
-    if (len > UINT32_MAX) {
-        rc_text_errf(err, err_len, "text of %zu bytes is longer than the 4 GiB a span can index",
-                     len);
-        return RC_ERR_ARG;
-    }
+    if (len > UINT32_MAX)
+        return rc_errf(err, err_len, RC_ERR_ARG,
+                       "text of %zu bytes is longer than the 4 GiB a span can index", len);
     if (o->lowercase && !rc_grow((void **)&t->buf, &t->buf_cap, len + len / 2 + 4, 1))
         goto nomem;
     tok_state st = {.o = o, .s = s, .t = t};
@@ -203,9 +201,8 @@ rc_status rc_tokenize(const rc_tok_opts *o, const char *s, size_t len, rc_tokens
             n = rc_utf8_decode(s + i, len - i, &cp, &why);
             if (!n) {
                 t->n = 0;
-                rc_text_errf(err, err_len, "invalid UTF-8 at byte %zu: %s", i,
-                             rc_utf8_error_str(why));
-                return RC_ERR_FORMAT;
+                return rc_errf(err, err_len, RC_ERR_FORMAT, "invalid UTF-8 at byte %zu: %s", i,
+                               rc_utf8_error_str(why));
             }
         }
         if (!step(&st, i, n, cp, classify(cp)))
@@ -218,6 +215,5 @@ rc_status rc_tokenize(const rc_tok_opts *o, const char *s, size_t len, rc_tokens
     return RC_OK;
 nomem:
     t->n = 0;
-    rc_text_errf(err, err_len, "out of memory for tokens");
-    return RC_ERR_NOMEM;
+    return rc_errf(err, err_len, RC_ERR_NOMEM, "out of memory for tokens");
 }

@@ -177,12 +177,3 @@ uint32_t rc_unicode_lower(uint32_t cp) {
     }
     return cp;
 }
-
-void rc_text_errf(char *err, size_t err_len, const char *fmt, ...) {
-    if (!err || !err_len)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, err_len, fmt, ap);
-    va_end(ap);
-}

@@ -1,6 +1,6 @@
 // The word2vec text format (".vec"): "V D" then one "word v1 ... vD" line per vector. Read line
-// by line with a bounded buffer, so a damaged file with an endless line is an error, not an
-// out-of-memory crash.
+// by line with a bounded buffer (rc_line_reader), so a damaged file with an endless line is an
+// error, not an out-of-memory crash.
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -20,18 +20,20 @@ static bool blank(const char *s, size_t len) {
 }
 
 // Parses "V D".
-static rc_status parse_header(const char *path, rc_lines *in, int64_t *V, int32_t *D, char *err,
-                              size_t err_len) {
-    int r = rc_lines_next(in);
-    if (r == 0)
-        return rc_embed_fail(err, err_len, RC_ERR_FORMAT,
-                             "%s:1: empty file, expected a header line \"count dim\"", path);
-    if (r < 0)
-        return rc_lines_error(path, in, r, err, err_len);
+static rc_status parse_header(const char *path, rc_line_reader *in, int64_t *V, int32_t *D,
+                              char *err, size_t err_len) {
+    const char *line;
+    size_t len;
+    rc_status st = rc_line_reader_next(in, &line, &len, err, err_len);
+    if (st != RC_OK)
+        return st;
+    if (!line)
+        return rc_errf(err, err_len, RC_ERR_FORMAT,
+                       "%s:1: empty file, expected a header line \"count dim\"", path);
     char *end;
     errno = 0;
-    long long v = strtoll(in->buf, &end, 10);
-    bool ok = end != in->buf && errno == 0 && v >= 0;
+    long long v = strtoll(line, &end, 10);
+    bool ok = end != line && errno == 0 && v >= 0;
     long long d = 0;
     if (ok) {
         char *d_at = end;
@@ -39,20 +41,20 @@ static rc_status parse_header(const char *path, rc_lines *in, int64_t *V, int32_
         ok = end != d_at && errno == 0 && d >= 1 && d <= (1 << 20) && blank(end, strlen(end));
     }
     if (!ok)
-        return rc_embed_fail(err, err_len, RC_ERR_FORMAT,
-                             "%s:1: bad header \"%.60s\", expected \"count dim\" with count >= 0 "
-                             "and 1 <= dim <= 1048576",
-                             path, in->buf);
+        return rc_errf(err, err_len, RC_ERR_FORMAT,
+                       "%s:1: bad header \"%.60s\", expected \"count dim\" with count >= 0 "
+                       "and 1 <= dim <= 1048576",
+                       path, line);
     *V = v;
     *D = (int32_t)d;
     return RC_OK;
 }
 
-// Splits one vector line into the word and D values.
-static rc_status parse_vector(const char *path, rc_lines *in, int32_t D, float *vec,
-                              const char **word, size_t *wlen, char *err, size_t err_len) {
-    char *s = in->buf;
-    const long long ln = (long long)in->lineno;
+// Splits one vector line (NUL-terminated, line ln) into the word and D values.
+static rc_status parse_vector(const char *path, long long ln, const char *line, int32_t D,
+                              float *vec, const char **word, size_t *wlen, char *err,
+                              size_t err_len) {
+    const char *s = line;
     while (is_sep(*s))
         s++;
     *word = s;
@@ -60,10 +62,10 @@ static rc_status parse_vector(const char *path, rc_lines *in, int32_t D, float *
         s++;
     *wlen = (size_t)(s - *word);
     size_t bad;
-    if (!rc_embed_utf8_ok(*word, *wlen, &bad))
-        return rc_embed_fail(err, err_len, RC_ERR_FORMAT,
-                             "%s:%lld: invalid UTF-8 in the word at byte %zu", path, ln,
-                             (size_t)(*word - in->buf) + bad + 1);
+    if (!rc_utf8_validate(*word, *wlen, &bad, NULL))
+        return rc_errf(err, err_len, RC_ERR_FORMAT,
+                       "%s:%lld: invalid UTF-8 in the word at byte %zu", path, ln,
+                       (size_t)(*word - line) + bad + 1);
     int32_t k = 0;
     for (;;) {
         while (is_sep(*s))
@@ -71,101 +73,99 @@ static rc_status parse_vector(const char *path, rc_lines *in, int32_t D, float *
         if (!*s)
             break;
         if (k == D)
-            return rc_embed_fail(err, err_len, RC_ERR_FORMAT,
-                                 "%s:%lld: more than %d values after the word", path, ln, D);
+            return rc_errf(err, err_len, RC_ERR_FORMAT,
+                           "%s:%lld: more than %d values after the word", path, ln, D);
         char *end;
         float x = strtof(s, &end);
         if (end == s || !(is_sep(*end) || !*end) || !isfinite(x))
-            return rc_embed_fail(err, err_len, RC_ERR_FORMAT,
-                                 "%s:%lld: value %d is not a finite number: \"%.32s\"", path, ln,
-                                 k + 1, s);
+            return rc_errf(err, err_len, RC_ERR_FORMAT,
+                           "%s:%lld: value %d is not a finite number: \"%.32s\"", path, ln, k + 1,
+                           s);
         vec[k++] = x;
         s = end;
     }
     if (k < D)
-        return rc_embed_fail(err, err_len, RC_ERR_FORMAT,
-                             "%s:%lld: expected %d values after the word, found %d", path, ln, D,
-                             k);
+        return rc_errf(err, err_len, RC_ERR_FORMAT,
+                       "%s:%lld: expected %d values after the word, found %d", path, ln, D, k);
     return RC_OK;
 }
 
 // Reads the body: up to `want` vectors, then checks that nothing but blank lines follows.
-static rc_status read_body(const char *path, rc_lines *in, rc_wordvecs *wv, int64_t V,
+static rc_status read_body(const char *path, rc_line_reader *in, rc_wordvecs *wv, int64_t V,
                            int64_t want, bool skip_dup, rc_vec_load_stats *stats, float *vec,
                            char *err, size_t err_len) {
     const int32_t D = rc_wordvecs_dim(wv);
     int64_t seen = 0;
-    int r;
-    while (seen < want && (r = rc_lines_next(in)) == 1) {
-        if (blank(in->buf, in->len))
+    const char *line = NULL;
+    size_t len;
+    rc_status st = RC_OK;
+    while (seen < want && (st = rc_line_reader_next(in, &line, &len, err, err_len)) == RC_OK &&
+           line) {
+        if (blank(line, len))
             continue; // documented: blank lines are skipped
+        const long long ln = (long long)rc_line_reader_lineno(in);
         const char *word;
         size_t wlen;
-        rc_status st = parse_vector(path, in, D, vec, &word, &wlen, err, err_len);
+        st = parse_vector(path, ln, line, D, vec, &word, &wlen, err, err_len);
         if (st != RC_OK)
             return st;
         seen++;
         if (rc_wordvecs_find(wv, word, wlen) >= 0) {
             if (!skip_dup)
-                return rc_embed_fail(err, err_len, RC_ERR_FORMAT,
-                                     "%s:%lld: duplicate word \"%.*s\"", path,
-                                     (long long)in->lineno, (int)(wlen > 60 ? 60 : wlen), word);
+                return rc_errf(err, err_len, RC_ERR_FORMAT, "%s:%lld: duplicate word \"%.*s\"",
+                               path, ln, (int)(wlen > 60 ? 60 : wlen), word);
             if (stats)
                 stats->duplicates_skipped++;
             continue;
         }
         st = rc_wordvecs_add(wv, word, wlen, vec);
         if (st != RC_OK)
-            return rc_embed_fail(err, err_len, st, "%s:%lld: cannot add the word", path,
-                                 (long long)in->lineno);
+            return rc_errf(err, err_len, st, "%s:%lld: cannot add the word", path, ln);
     }
-    if (seen < want) {
-        if (r < 0)
-            return rc_lines_error(path, in, r, err, err_len);
-        return rc_embed_fail(err, err_len, RC_ERR_FORMAT,
-                             "%s:%lld: file ends after %lld of the %lld vectors the header "
-                             "announces",
-                             path, (long long)in->lineno, (long long)seen, (long long)V);
-    }
+    if (st != RC_OK)
+        return st;
+    if (seen < want)
+        return rc_errf(err, err_len, RC_ERR_FORMAT,
+                       "%s:%lld: file ends after %lld of the %lld vectors the header announces",
+                       path, (long long)rc_line_reader_lineno(in), (long long)seen, (long long)V);
     if (want < V)
         return RC_OK; // a limit was asked for: the rest is not read
-    while ((r = rc_lines_next(in)) == 1)
-        if (!blank(in->buf, in->len))
-            return rc_embed_fail(err, err_len, RC_ERR_FORMAT,
-                                 "%s:%lld: more vectors than the header's count %lld", path,
-                                 (long long)in->lineno, (long long)V);
-    return r < 0 ? rc_lines_error(path, in, r, err, err_len) : RC_OK;
+    while ((st = rc_line_reader_next(in, &line, &len, err, err_len)) == RC_OK && line)
+        if (!blank(line, len))
+            return rc_errf(err, err_len, RC_ERR_FORMAT,
+                           "%s:%lld: more vectors than the header's count %lld", path,
+                           (long long)rc_line_reader_lineno(in), (long long)V);
+    return st;
 }
 
 rc_status rc_wordvecs_load_vec(rc_wordvecs **out, const char *path, const rc_vec_load_opts *opts,
                                rc_vec_load_stats *stats, char *err, size_t err_len) {
     if (!out || !path)
-        return rc_embed_fail(err, err_len, RC_ERR_ARG, "rc_wordvecs_load_vec: NULL argument");
+        return rc_errf(err, err_len, RC_ERR_ARG, "rc_wordvecs_load_vec: NULL argument");
     *out = NULL;
     if (stats)
         memset(stats, 0, sizeof *stats);
-    rc_lines in = {0};
-    in.f = fopen(path, "rb");
-    if (!in.f)
-        return rc_embed_fail(err, err_len, RC_ERR_IO, "%s: %s", path, strerror(errno));
+    rc_line_reader *in;
+    rc_status st = rc_line_reader_open(&in, path, &rc_embed_table_lines, err, err_len);
+    if (st != RC_OK)
+        return st;
     int64_t V = 0;
     int32_t D = 0;
     rc_wordvecs *wv = NULL;
     float *vec = NULL;
-    rc_status st = parse_header(path, &in, &V, &D, err, err_len);
+    st = parse_header(path, in, &V, &D, err, err_len);
     if (st == RC_OK) {
         int64_t want = opts && opts->limit > 0 && opts->limit < V ? opts->limit : V;
         vec = malloc((size_t)D * sizeof *vec);
         st = vec ? rc_wordvecs_new(&wv, want, D) : RC_ERR_NOMEM;
         if (st != RC_OK)
-            rc_embed_fail(err, err_len, st, "%s: cannot hold %lld vectors of %d floats", path,
-                          (long long)want, D);
+            rc_errf(err, err_len, st, "%s: cannot hold %lld vectors of %d floats", path,
+                    (long long)want, D);
         else
-            st = read_body(path, &in, wv, V, want, opts && opts->skip_duplicates, stats, vec, err,
+            st = read_body(path, in, wv, V, want, opts && opts->skip_duplicates, stats, vec, err,
                            err_len);
     }
-    fclose(in.f);
-    free(in.buf);
+    rc_line_reader_close(&in);
     free(vec);
     if (st != RC_OK) {
         rc_wordvecs_free(&wv);
@@ -178,9 +178,9 @@ rc_status rc_wordvecs_load_vec(rc_wordvecs **out, const char *path, const rc_vec
 rc_status rc_wordvecs_save_vec(const rc_wordvecs *wv, const char *path, char *err,
                                size_t err_len) {
     if (!wv || !path)
-        return rc_embed_fail(err, err_len, RC_ERR_ARG, "rc_wordvecs_save_vec: NULL argument");
-    rc_atomic_file af;
-    rc_status st = rc_atomic_open(&af, path, err, err_len);
+        return rc_errf(err, err_len, RC_ERR_ARG, "rc_wordvecs_save_vec: NULL argument");
+    rc_afile af;
+    rc_status st = rc_afile_open(&af, path, err, err_len);
     if (st != RC_OK)
         return st;
     const int64_t V = rc_wordvecs_count(wv);
@@ -193,8 +193,10 @@ rc_status rc_wordvecs_save_vec(const rc_wordvecs *wv, const char *path, char *er
             ok = fprintf(af.f, " %.9g", (double)v[d]) > 0;
         ok = ok && fputc('\n', af.f) != EOF;
     }
-    if (!ok)
-        rc_embed_fail(err, err_len, RC_ERR_IO, "%s: write failed: %s", path, strerror(errno));
-    rc_status cst = rc_atomic_commit(&af, ok, err, err_len);
-    return ok ? cst : RC_ERR_IO;
+    if (!ok) { // stopped at the first failed write
+        rc_errf(err, err_len, RC_ERR_IO, "%s: write failed: %s", path, strerror(errno));
+        rc_afile_abort(&af);
+        return RC_ERR_IO;
+    }
+    return rc_afile_commit(&af, err, err_len);
 }

@@ -75,10 +75,8 @@ rc_status rc_vocab_add_tokens(rc_vocab *v, const rc_tokens *t) {
 
 rc_status rc_vocab_count_file(rc_vocab *v, const char *path, const rc_tok_opts *topts,
                               const rc_line_opts *lopts, bool eos, char *err, size_t err_len) {
-    if (v->final) {
-        rc_text_errf(err, err_len, "%s: the vocabulary is already finalized", path);
-        return RC_ERR_STATE;
-    }
+    if (v->final)
+        return rc_errf(err, err_len, RC_ERR_STATE, "%s: the vocabulary is already finalized", path);
     rc_line_reader *r;
     rc_status st = rc_line_reader_open(&r, path, lopts, err, err_len);
     if (st != RC_OK)
@@ -96,8 +94,8 @@ rc_status rc_vocab_count_file(rc_vocab *v, const char *path, const rc_tok_opts *
         if (st == RC_OK && eos)
             st = add_checked(v, "<eos>", 5, 1);
         if (st != RC_OK) {
-            rc_text_errf(err, err_len, "%s:%lld: %s", path, (long long)rc_line_reader_lineno(r),
-                         st == RC_ERR_FORMAT ? why : rc_status_str(st));
+            rc_errf(err, err_len, st, "%s:%lld: %s", path, (long long)rc_line_reader_lineno(r),
+                    st == RC_ERR_FORMAT ? why : rc_status_str(st));
             break;
         }
     }

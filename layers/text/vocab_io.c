@@ -4,10 +4,9 @@
 #include "text_impl.h"
 
 rc_status rc_vocab_save(const rc_vocab *v, const char *path, char *err, size_t err_len) {
-    if (!rc_vocab_finalized(v)) {
-        rc_text_errf(err, err_len, "%s: finalize the vocabulary before saving it", path);
-        return RC_ERR_STATE;
-    }
+    if (!rc_vocab_finalized(v))
+        return rc_errf(err, err_len, RC_ERR_STATE, "%s: finalize the vocabulary before saving it",
+                       path);
     rc_afile a;
     rc_status st = rc_afile_open(&a, path, err, err_len);
     if (st != RC_OK)
@@ -21,8 +20,7 @@ rc_status rc_vocab_save(const rc_vocab *v, const char *path, char *err, size_t e
     return rc_afile_commit(&a, err, err_len);
 }
 
-// A count: decimal digits only, no sign, at most 18 digits (no overflow).
-static bool parse_count(const char *s, size_t len, int64_t *out) {
+bool rc_parse_count(const char *s, size_t len, int64_t *out) {
     if (len == 0 || len > 18)
         return false;
     int64_t c = 0;
@@ -39,28 +37,23 @@ static bool parse_count(const char *s, size_t len, int64_t *out) {
 static rc_status load_line(rc_vocab *v, const char *line, size_t len, int64_t lineno,
                            const int64_t *first_line, char *why, size_t why_len) {
     const char *tab = memchr(line, '\t', len);
-    if (!tab) {
-        rc_text_errf(why, why_len, "no tab between token and count");
-        return RC_ERR_FORMAT;
-    }
+    if (!tab)
+        return rc_errf(why, why_len, RC_ERR_FORMAT, "no tab between token and count");
     size_t tlen = (size_t)(tab - line), clen = len - tlen - 1;
     int64_t count;
-    if (tlen == 0) {
-        rc_text_errf(why, why_len, "empty token");
-        return RC_ERR_FORMAT;
-    }
-    if (!parse_count(tab + 1, clen, &count)) {
-        rc_text_errf(why, why_len, "bad count '%.*s' (want a non-negative integer)",
-                     (int)(clen > 40 ? 40 : clen), tab + 1);
-        return RC_ERR_FORMAT;
-    }
+    if (tlen == 0)
+        return rc_errf(why, why_len, RC_ERR_FORMAT, "empty token");
+    if (!rc_parse_count(tab + 1, clen, &count))
+        return rc_errf(why, why_len, RC_ERR_FORMAT,
+                       "bad count '%.*s' (want a non-negative integer)",
+                       (int)(clen > 40 ? 40 : clen), tab + 1);
     int32_t dup = -1;
     rc_status st = rc_vocab_load_entry(v, line, tlen, count, &dup);
     if (st == RC_ERR_FORMAT)
-        rc_text_errf(why, why_len, "duplicate token '%.*s' (first on line %lld)",
-                     (int)(tlen > 40 ? 40 : tlen), line, (long long)first_line[dup]);
+        rc_errf(why, why_len, st, "duplicate token '%.*s' (first on line %lld)",
+                (int)(tlen > 40 ? 40 : tlen), line, (long long)first_line[dup]);
     else if (st != RC_OK)
-        rc_text_errf(why, why_len, "out of memory");
+        rc_errf(why, why_len, st, "out of memory");
     (void)lineno;
     return st;
 }
@@ -91,7 +84,7 @@ rc_status rc_vocab_load(rc_vocab **out, const char *path, char *err, size_t err_
         char why[160];
         st = load_line(v, line, len, lineno, first_line, why, sizeof why);
         if (st != RC_OK)
-            rc_text_errf(err, err_len, "%s:%lld: %s", path, (long long)lineno, why);
+            rc_errf(err, err_len, st, "%s:%lld: %s", path, (long long)lineno, why);
     }
     rc_line_reader_close(&r);
     free(first_line);

@@ -3,7 +3,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "w2v_impl.h"
 
@@ -58,7 +57,7 @@ static rc_status check_opts(const rc_w2v_opts *o, char *err, size_t len) {
         bad = "batch must be >= 0 (0: automatic)";
     else if (o->max_sentence < 1)
         bad = "max_sentence must be >= 1";
-    return bad ? rc_embed_fail(err, len, RC_ERR_ARG, "word2vec: %s", bad) : RC_OK;
+    return bad ? rc_errf(err, len, RC_ERR_ARG, "word2vec: %s", bad) : RC_OK;
 }
 
 void rc_w2v_free(rc_w2v **m) {
@@ -85,33 +84,17 @@ static rc_tok_opts whitespace_tokens(void) {
     return t;
 }
 
-static rc_line_opts corpus_lines(void) {
-    return (rc_line_opts){.max_line = (size_t)1 << 20, .long_line = RC_LONG_LINE_SPLIT,
-                          .validate_utf8 = true};
-}
-
-static bool push_i32(int32_t **a, int64_t *n, int64_t *cap, int32_t v) {
-    if (*n == *cap) {
-        int64_t c = *cap ? *cap * 2 : 1 << 16;
-        int32_t *p = realloc(*a, (size_t)c * sizeof *p);
-        if (!p)
-            return false;
-        *a = p;
-        *cap = c;
-    }
+// Appends v to a[0..*n) (room for *cap entries).
+static bool push_i32(int32_t **a, int64_t *n, size_t *cap, int32_t v) {
+    if ((size_t)*n == *cap && !rc_grow((void **)a, cap, (size_t)*n + 1, sizeof **a))
+        return false;
     (*a)[(*n)++] = v;
     return true;
 }
 
-static bool push_i64(int64_t **a, int64_t *n, int64_t *cap, int64_t v) {
-    if (*n == *cap) {
-        int64_t c = *cap ? *cap * 2 : 1 << 12;
-        int64_t *p = realloc(*a, (size_t)c * sizeof *p);
-        if (!p)
-            return false;
-        *a = p;
-        *cap = c;
-    }
+static bool push_i64(int64_t **a, int64_t *n, size_t *cap, int64_t v) {
+    if ((size_t)*n == *cap && !rc_grow((void **)a, cap, (size_t)*n + 1, sizeof **a))
+        return false;
     (*a)[(*n)++] = v;
     return true;
 }
@@ -127,21 +110,21 @@ static rc_status read_ids(const rc_vocab *v, const char *path, int64_t max_sente
                           w2v_corpus *c, char *err, size_t err_len) {
     memset(c, 0, sizeof *c);
     const rc_tok_opts topts = whitespace_tokens();
-    const rc_line_opts lopts = corpus_lines();
     rc_line_reader *r;
-    rc_status st = rc_line_reader_open(&r, path, &lopts, err, err_len);
+    rc_status st = rc_line_reader_open(&r, path, &rc_embed_text_lines, err, err_len);
     if (st != RC_OK)
         return st;
     rc_tokens t = {0};
-    int64_t tok_cap = 0, sent_cap = 0, n_sent1 = 0;
+    size_t tok_cap = 0, sent_cap = 0;
+    int64_t n_sent1 = 0;
     const char *line;
     size_t len;
     char why[160];
     bool ok = push_i64(&c->sent, &n_sent1, &sent_cap, 0);
     while (ok && (st = rc_line_reader_next(r, &line, &len, err, err_len)) == RC_OK && line) {
         if ((st = rc_tokenize(&topts, line, len, &t, why, sizeof why)) != RC_OK) {
-            rc_embed_fail(err, err_len, st, "%s:%lld: %s", path,
-                          (long long)rc_line_reader_lineno(r), why);
+            rc_errf(err, err_len, st, "%s:%lld: %s", path, (long long)rc_line_reader_lineno(r),
+                    why);
             break;
         }
         int64_t start = c->n_tok;
@@ -164,7 +147,7 @@ static rc_status read_ids(const rc_vocab *v, const char *path, int64_t max_sente
     rc_line_reader_close(&r);
     c->n_sent = n_sent1 - 1;
     if (!ok)
-        st = rc_embed_fail(err, err_len, RC_ERR_NOMEM, "%s: out of memory for the corpus", path);
+        st = rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory for the corpus", path);
     if (st != RC_OK)
         corpus_free(c);
     return st;
@@ -175,24 +158,23 @@ static rc_status read_ids(const rc_vocab *v, const char *path, int64_t max_sente
 static rc_status build_vocab(rc_w2v *m, const char *path, char *err, size_t err_len) {
     rc_status st = rc_vocab_new(&m->vocab);
     if (st != RC_OK)
-        return rc_embed_fail(err, err_len, st, "%s: out of memory", path);
+        return rc_errf(err, err_len, st, "%s: out of memory", path);
     const rc_tok_opts topts = whitespace_tokens();
-    const rc_line_opts lopts = corpus_lines();
-    st = rc_vocab_count_file(m->vocab, path, &topts, &lopts, false, err, err_len);
+    st = rc_vocab_count_file(m->vocab, path, &topts, &rc_embed_text_lines, false, err, err_len);
     if (st != RC_OK)
         return st;
     const rc_vocab_opts vo = {.min_count = m->o.min_count, .max_size = m->o.max_vocab};
     if ((st = rc_vocab_finalize(m->vocab, &vo)) != RC_OK)
-        return rc_embed_fail(err, err_len, st, "%s: cannot build the vocabulary", path);
+        return rc_errf(err, err_len, st, "%s: cannot build the vocabulary", path);
     m->V = rc_vocab_size(m->vocab);
     if (m->V < 2)
-        return rc_embed_fail(err, err_len, RC_ERR_ARG,
-                             "%s: empty vocabulary: %d word(s) reach min_count %lld, training "
-                             "needs at least 2",
-                             path, m->V, (long long)m->o.min_count);
+        return rc_errf(err, err_len, RC_ERR_ARG,
+                       "%s: empty vocabulary: %d word(s) reach min_count %lld, training "
+                       "needs at least 2",
+                       path, m->V, (long long)m->o.min_count);
     m->counts = malloc((size_t)m->V * sizeof *m->counts);
     if (!m->counts)
-        return rc_embed_fail(err, err_len, RC_ERR_NOMEM, "%s: out of memory", path);
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory", path);
     for (int32_t w = 0; w < m->V; w++)
         m->total += m->counts[w] = rc_vocab_count(m->vocab, w);
     return RC_OK;
@@ -264,16 +246,10 @@ static rc_status build_tables(rc_w2v *m) {
     return build_subwords(m);
 }
 
-static double now_seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 rc_status rc_w2v_train_file(rc_w2v **out, const char *path, const rc_w2v_opts *o,
                             rc_w2v_stats *stats, char *err, size_t err_len) {
     if (!out || !path)
-        return rc_embed_fail(err, err_len, RC_ERR_ARG, "rc_w2v_train_file: NULL argument");
+        return rc_errf(err, err_len, RC_ERR_ARG, "rc_w2v_train_file: NULL argument");
     *out = NULL;
     rc_w2v_opts def = rc_w2v_defaults();
     if (!o)
@@ -283,17 +259,17 @@ rc_status rc_w2v_train_file(rc_w2v **out, const char *path, const rc_w2v_opts *o
         return st;
     rc_w2v *m = calloc(1, sizeof *m);
     if (!m)
-        return rc_embed_fail(err, err_len, RC_ERR_NOMEM, "word2vec: out of memory");
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "word2vec: out of memory");
     m->o = *o;
     rc_w2v_stats s = {0};
-    double t0 = now_seconds();
+    double t0 = rc_embed_wall_seconds();
     w2v_corpus c = {0};
     st = build_vocab(m, path, err, err_len);
     if (st == RC_OK && (st = build_tables(m)) != RC_OK)
-        rc_embed_fail(err, err_len, st, "%s: out of memory for the tables", path);
+        rc_errf(err, err_len, st, "%s: out of memory for the tables", path);
     if (st == RC_OK)
         st = read_ids(m->vocab, path, o->max_sentence, &c, err, err_len);
-    s.read_seconds = now_seconds() - t0;
+    s.read_seconds = rc_embed_wall_seconds() - t0;
     s.words = c.n_tok;
     if (st == RC_OK)
         st = rc_w2v_run(m, &c, &s, err, err_len);

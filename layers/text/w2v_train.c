@@ -4,15 +4,14 @@
 // the batch touched are applied to the shared tables with the decayed learning rate.
 //
 // Working set: a batch copies the rows it needs from the shared tables into two small
-// parameters ("bag rows" and "output rows", row 0 a zero padding row), so its graph, gradients
-// and zeroing scale with the batch, not with the vocabulary, and several workers can share the
-// tables without sharing gradient buffers (Hogwild: each applies its own row deltas).
+// parameters ("bag rows" and "output rows", row 0 a zero padding row; rc_rowset), so its graph,
+// gradients and zeroing scale with the batch, not with the vocabulary, and several workers can
+// share the tables without sharing gradient buffers (Hogwild: each applies its own row deltas).
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "w2v_impl.h"
 
@@ -33,11 +32,7 @@ typedef struct worker {
     rc_rng rng;
     rc_graph *g;
     rc_params *ps;
-    rc_param *cin, *cout;
-    int32_t cap_in, cap_out;
-    int32_t *slot_in, *slot_out; // table row -> working-set row, or -1
-    int32_t *rows_in, *rows_out; // working-set row -> table row
-    int32_t n_in, n_out;
+    rc_rowset in, out; // "bag rows" and "output rows" (see rc_rowset)
     // The batch: W bags of up to R input rows; P examples of L output rows each.
     int32_t W, R, P, L, max_W, max_P, max_bag;
     int32_t *bag_len; // [max_W] rows in each bag
@@ -63,7 +58,8 @@ static int32_t out_len(const rc_w2v *m) {
 static void worker_free(worker *w) {
     rc_graph_free(&w->g);
     rc_params_free(&w->ps);
-    free(w->slot_in), free(w->slot_out), free(w->rows_in), free(w->rows_out);
+    rc_rowset_free(&w->in);
+    rc_rowset_free(&w->out);
     free(w->bag_len), free(w->bag), free(w->pair_bag), free(w->out_ids), free(w->sign);
     free(w->ids_tmp), free(w->offsets), free(w->inv_n), free(w->sent);
 }
@@ -89,15 +85,6 @@ static rc_status worker_init(worker *w, shared_run *run, int index, rc_rng *mast
     w->max_W = sg ? w->max_P : batch;
     w->max_bag = sg ? m->max_rows : 2 * o->window * m->max_rows;
     const int32_t L = out_len(m);
-    const int64_t rows_in = rc_param_value(m->in).shape.dim[0];
-    const int64_t rows_out = rc_param_value(m->out).shape.dim[0];
-    int64_t cap_in = (int64_t)w->max_W * w->max_bag + 1, cap_out = (int64_t)w->max_P * L + 1;
-    w->cap_in = (int32_t)(cap_in < rows_in + 1 ? cap_in : rows_in + 1);
-    w->cap_out = (int32_t)(cap_out < rows_out + 1 ? cap_out : rows_out + 1);
-    w->slot_in = malloc((size_t)rows_in * sizeof(int32_t));
-    w->slot_out = malloc((size_t)rows_out * sizeof(int32_t));
-    w->rows_in = malloc((size_t)w->cap_in * sizeof(int32_t));
-    w->rows_out = malloc((size_t)w->cap_out * sizeof(int32_t));
     w->bag_len = malloc((size_t)w->max_W * sizeof(int32_t));
     w->bag = malloc((size_t)w->max_W * w->max_bag * sizeof(int32_t));
     w->ids_tmp = malloc((size_t)w->max_W * w->max_bag * sizeof(int32_t));
@@ -107,45 +94,17 @@ static rc_status worker_init(worker *w, shared_run *run, int index, rc_rng *mast
     w->out_ids = malloc((size_t)w->max_P * L * sizeof(int32_t));
     w->sign = malloc((size_t)w->max_P * L * sizeof(float));
     w->sent = malloc((size_t)o->max_sentence * sizeof(int32_t));
-    if (!w->slot_in || !w->slot_out || !w->rows_in || !w->rows_out || !w->bag_len || !w->bag ||
-        !w->ids_tmp || !w->offsets || !w->inv_n || !w->pair_bag || !w->out_ids || !w->sign || !w->sent)
+    if (!w->bag_len || !w->bag || !w->ids_tmp || !w->offsets || !w->inv_n || !w->pair_bag ||
+        !w->out_ids || !w->sign || !w->sent)
         return RC_ERR_NOMEM;
-    memset(w->slot_in, 0xff, (size_t)rows_in * sizeof(int32_t));
-    memset(w->slot_out, 0xff, (size_t)rows_out * sizeof(int32_t));
     rc_status st = rc_graph_new(&w->g);
     if (st == RC_OK)
         st = rc_params_new(&w->ps);
     if (st == RC_OK)
-        st = rc_params_add(w->ps, "bag rows", RC_SHAPE(w->cap_in, o->dim), &w->cin);
+        st = rc_rowset_init(&w->in, w->ps, "bag rows", m->in, (int64_t)w->max_W * w->max_bag + 1);
     if (st == RC_OK)
-        st = rc_params_add(w->ps, "output rows", RC_SHAPE(w->cap_out, o->dim), &w->cout);
-    w->n_in = w->n_out = 1; // row 0: padding, always zero
+        st = rc_rowset_init(&w->out, w->ps, "output rows", m->out, (int64_t)w->max_P * L + 1);
     return st;
-}
-
-// The working-set row of table row r, copying the row in on first use.
-static inline int32_t use_row(int32_t r, int32_t *slot, int32_t *rows, int32_t *n,
-                              const float *table, float *ws, int32_t D) {
-    int32_t k = slot[r];
-    if (k >= 0)
-        return k;
-    k = (*n)++;
-    slot[r] = k;
-    rows[k] = r;
-    memcpy(ws + (int64_t)k * D, table + (int64_t)r * D, (size_t)D * sizeof(float));
-    return k;
-}
-
-static int32_t use_in(worker *w, int32_t r) {
-    const rc_w2v *m = w->run->m;
-    return use_row(r, w->slot_in, w->rows_in, &w->n_in, rc_param_value(m->in).data,
-                   rc_param_value(w->cin).data, m->o.dim);
-}
-
-static int32_t use_out(worker *w, int32_t r) {
-    const rc_w2v *m = w->run->m;
-    return use_row(r, w->slot_out, w->rows_out, &w->n_out, rc_param_value(m->out).data,
-                   rc_param_value(w->cout).data, m->o.dim);
 }
 
 // Opens a bag and adds the input rows of word `word` to it.
@@ -153,7 +112,7 @@ static void bag_add_word(worker *w, int32_t b, int32_t word) {
     const rc_w2v *m = w->run->m;
     int32_t *dst = w->bag + (int64_t)b * w->max_bag;
     for (int64_t k = m->sub_start[word]; k < m->sub_start[word + 1]; k++)
-        dst[w->bag_len[b]++] = use_in(w, m->sub_rows[k]);
+        dst[w->bag_len[b]++] = rc_rowset_use(&w->in, m->sub_rows[k]);
 }
 
 // Output rows and signs of one example predicting `target`.
@@ -163,14 +122,14 @@ static void add_targets(worker *w, int32_t p, int32_t target) {
     int32_t *ids = w->out_ids + (int64_t)p * Lmax;
     float *sg = w->sign + (int64_t)p * Lmax;
     if (m->o.loss == RC_W2V_NEG) {
-        ids[0] = use_out(w, target);
+        ids[0] = rc_rowset_use(&w->out, target);
         sg[0] = 1.0f;
         for (int32_t k = 1; k < Lmax; k++) {
             int32_t neg;
             do // as fastText: a negative equal to the target is drawn again
                 neg = rc_unigram_table_sample(m->neg, &w->rng);
             while (neg == target);
-            ids[k] = use_out(w, neg);
+            ids[k] = rc_rowset_use(&w->out, neg);
             sg[k] = -1.0f;
         }
         return;
@@ -179,7 +138,7 @@ static void add_targets(worker *w, int32_t p, int32_t target) {
     const rc_huffman *t = m->tree;
     const int64_t s = t->start[target], len = t->start[target + 1] - s;
     for (int64_t d = 0; d < Lmax; d++) {
-        ids[d] = d < len ? use_out(w, t->point[s + d]) : 0;
+        ids[d] = d < len ? rc_rowset_use(&w->out, t->point[s + d]) : 0;
         sg[d] = d < len ? (t->code[s + d] ? -1.0f : 1.0f) : 0.0f;
     }
     if (len > w->L)
@@ -231,12 +190,12 @@ static rc_status batch_backward(worker *w, double *loss) {
     rc_graph_reset(g);
     pack_outputs(w);
     const bool sg = w->run->m->o.arch == RC_W2V_SKIPGRAM;
-    rc_var h = bag_vectors(w, rc_use(g, w->cin));
+    rc_var h = bag_vectors(w, rc_use(g, w->in.p));
     if (sg)
         h = rc_index_select(h, 0, w->pair_bag, w->P);
     // Scores against the output rows read straight from the working set (padding reads row 0,
     // which stays zero, and gets no gradient through its zero sign).
-    rc_var score = rc_embedding_rowdot(rc_use(g, w->cout), w->out_ids, w->P, w->L, h);
+    rc_var score = rc_embedding_rowdot(rc_use(g, w->out.p), w->out_ids, w->P, w->L, h);
     rc_var sign = w->run->m->o.loss == RC_W2V_NEG
                       ? rc_input(g, RC_SHAPE(1, w->L), w->sign)
                       : rc_input(g, RC_SHAPE(w->P, w->L), w->sign);
@@ -244,35 +203,6 @@ static rc_status batch_backward(worker *w, double *loss) {
     rc_status st = rc_backward(l);
     *loss = rc_item(l);
     return st;
-}
-
-// dst -= lr * g over D entries, 8 lanes at a time (a GCC vector: SSE or AVX registers).
-typedef float lanes8 __attribute__((vector_size(32)));
-
-static inline void sub_scaled(float *restrict dst, const float *restrict g, float lr, int32_t D) {
-    const lanes8 l = {lr, lr, lr, lr, lr, lr, lr, lr};
-    int32_t d = 0;
-    for (; d + 8 <= D; d += 8) {
-        lanes8 a, b;
-        memcpy(&a, dst + d, sizeof a);
-        memcpy(&b, g + d, sizeof b);
-        a -= l * b;
-        memcpy(dst + d, &a, sizeof a);
-    }
-    for (; d < D; d++)
-        dst[d] -= lr * g[d];
-}
-
-// table rows -= lr * gradient, for the rows the batch used; clears them for the next batch.
-RC_EMBED_CLONES
-static void apply_rows(float *table, float *grad, int32_t *slot, const int32_t *rows, int32_t n,
-                       int32_t D, float lr) {
-    for (int32_t k = 1; k < n; k++) {
-        float *gk = grad + (int64_t)k * D;
-        sub_scaled(table + (int64_t)rows[k] * D, gk, lr, D);
-        memset(gk, 0, (size_t)D * sizeof(float));
-        slot[rows[k]] = -1;
-    }
 }
 
 static float current_lr(const shared_run *run) {
@@ -295,21 +225,18 @@ static rc_status flush(worker *w) {
     double loss = 0;
     rc_status st = batch_backward(w, &loss);
     if (st != RC_OK) {
-        rc_embed_fail(w->err, sizeof w->err, st, "word2vec: %s", rc_graph_errmsg(w->g));
+        rc_errf(w->err, sizeof w->err, st, "word2vec: %s", rc_graph_errmsg(w->g));
         return st;
     }
     if (!isfinite(loss)) {
-        rc_embed_fail(w->err, sizeof w->err, RC_ERR_NONFINITE,
-                      "word2vec: the loss is not finite after %lld examples; lower lr or batch",
-                      (long long)w->examples);
+        rc_errf(w->err, sizeof w->err, RC_ERR_NONFINITE,
+                "word2vec: the loss is not finite after %lld examples; lower lr or batch",
+                (long long)w->examples);
         return RC_ERR_NONFINITE;
     }
     const float lr = current_lr(w->run);
-    apply_rows(rc_param_value(m->in).data, rc_param_grad(w->cin).data, w->slot_in, w->rows_in,
-               w->n_in, m->o.dim, lr);
-    apply_rows(rc_param_value(m->out).data, rc_param_grad(w->cout).data, w->slot_out,
-               w->rows_out, w->n_out, m->o.dim, lr);
-    w->n_in = w->n_out = 1;
+    rc_rowset_apply(&w->in, 1, lr);
+    rc_rowset_apply(&w->out, 1, lr);
     // Padding of hierarchical-softmax paths scores 0 with sign 0: log(2) each, not a real loss.
     int64_t pads = 0;
     if (m->o.loss == RC_W2V_HS)
@@ -322,9 +249,14 @@ static rc_status flush(worker *w) {
     return RC_OK;
 }
 
-// Skip-gram: the centre's bag predicts each word of its (shrunk) window.
-static rc_status sg_sentence(worker *w, const int32_t *s, int32_t n) {
+// The examples of one sentence. Each centre word draws a shrunk window, as word2vec.c does.
+// Skip-gram: the centre's bag predicts each other word of the window; CBOW: the bag of the
+// window's other words predicts the centre.
+static rc_status sentence_examples(worker *w, const int32_t *s, int32_t n) {
+    const bool sg = w->run->m->o.arch == RC_W2V_SKIPGRAM;
     const int32_t window = w->run->m->o.window;
+    // A skip-gram centre adds up to 2 * window examples: the batch closes while they still fit.
+    const int32_t full = sg ? w->max_P - 2 * window : w->max_P;
     for (int32_t i = 0; i < n; i++) {
         const int32_t b = window - (int32_t)rc_rng_below(&w->rng, (uint32_t)window);
         const int32_t lo = i - b < 0 ? 0 : i - b, hi = i + b >= n ? n - 1 : i + b;
@@ -332,41 +264,25 @@ static rc_status sg_sentence(worker *w, const int32_t *s, int32_t n) {
             continue;
         const int32_t bag = w->W++;
         w->bag_len[bag] = 0;
-        bag_add_word(w, bag, s[i]);
+        if (sg)
+            bag_add_word(w, bag, s[i]);
+        else
+            for (int32_t j = lo; j <= hi; j++)
+                if (j != i)
+                    bag_add_word(w, bag, s[j]);
         if (w->bag_len[bag] > w->R)
             w->R = w->bag_len[bag];
-        for (int32_t j = lo; j <= hi; j++) {
-            if (j == i)
-                continue;
-            w->pair_bag[w->P] = bag;
-            add_targets(w, w->P++, s[j]);
+        if (sg) {
+            for (int32_t j = lo; j <= hi; j++) {
+                if (j == i)
+                    continue;
+                w->pair_bag[w->P] = bag;
+                add_targets(w, w->P++, s[j]);
+            }
+        } else {
+            add_targets(w, w->P++, s[i]);
         }
-        if (w->P >= w->max_P - 2 * window) {
-            rc_status st = flush(w);
-            if (st != RC_OK)
-                return st;
-        }
-    }
-    return RC_OK;
-}
-
-// CBOW: the bag of the window's words predicts the centre.
-static rc_status cbow_sentence(worker *w, const int32_t *s, int32_t n) {
-    const int32_t window = w->run->m->o.window;
-    for (int32_t i = 0; i < n; i++) {
-        const int32_t b = window - (int32_t)rc_rng_below(&w->rng, (uint32_t)window);
-        const int32_t lo = i - b < 0 ? 0 : i - b, hi = i + b >= n ? n - 1 : i + b;
-        if (hi == lo)
-            continue;
-        const int32_t bag = w->W++;
-        w->bag_len[bag] = 0;
-        for (int32_t j = lo; j <= hi; j++)
-            if (j != i)
-                bag_add_word(w, bag, s[j]);
-        if (w->bag_len[bag] > w->R)
-            w->R = w->bag_len[bag];
-        add_targets(w, w->P++, s[i]);
-        if (w->P >= w->max_P) {
+        if (w->P >= full) {
             rc_status st = flush(w);
             if (st != RC_OK)
                 return st;
@@ -403,8 +319,7 @@ static rc_status worker_epoch(worker *w, int64_t s0, int64_t s1) {
                 w->sent[n++] = id;
         }
         w->kept += n;
-        rc_status st = m->o.arch == RC_W2V_SKIPGRAM ? sg_sentence(w, w->sent, n)
-                                                    : cbow_sentence(w, w->sent, n);
+        rc_status st = sentence_examples(w, w->sent, n);
         if (st != RC_OK)
             return st;
         pending += c->sent[s + 1] - c->sent[s];
@@ -429,12 +344,6 @@ static void *worker_main(void *arg) {
     return NULL;
 }
 
-static double seconds_now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 rc_status rc_w2v_run(rc_w2v *m, const w2v_corpus *c, rc_w2v_stats *stats, char *err,
                      size_t err_len) {
     const int T = m->o.threads;
@@ -448,36 +357,16 @@ rc_status rc_w2v_run(rc_w2v *m, const w2v_corpus *c, rc_w2v_stats *stats, char *
     rc_rng_seed(&master, m->o.seed);
     for (int t = 0; t < T && st == RC_OK; t++)
         st = worker_init(&ws[t], &run, t, &master);
-    const double t0 = seconds_now();
-    const double c0 = rc_embed_cpu_seconds();
-    // A batch's ops are small: kernels run single-threaded, the workers are the parallelism.
-    const int saved = rc_get_num_threads();
-    rc_set_num_threads(1);
-    if (st == RC_OK && T == 1) {
-        worker_main(&ws[0]);
-    } else if (st == RC_OK) {
-        pthread_t *tid = calloc((size_t)T, sizeof *tid);
-        int started = 0;
-        for (; tid && started < T; started++)
-            if (pthread_create(&tid[started], NULL, worker_main, &ws[started]) != 0)
-                break;
-        for (int t = 0; t < started; t++)
-            pthread_join(tid[t], NULL);
-        if (started < T)
-            st = rc_embed_fail(err, err_len, RC_ERR_NOMEM, "word2vec: cannot start %d threads",
-                               T);
-        free(tid);
-    }
-    rc_set_num_threads(saved);
-    stats->seconds = seconds_now() - t0;
-    stats->cpu_seconds = rc_embed_cpu_seconds() - c0;
+    if (st == RC_OK &&
+        !rc_embed_run_workers(worker_main, ws, sizeof *ws, T, &stats->seconds, &stats->cpu_seconds))
+        st = rc_errf(err, err_len, RC_ERR_NOMEM, "word2vec: cannot start %d threads", T);
     stats->words_seen = atomic_load(&run.seen);
     double loss = 0;
     int64_t ex = 0;
     for (int t = 0; ws && t < T; t++) {
         if (st == RC_OK && ws[t].st != RC_OK) {
             st = ws[t].st;
-            rc_embed_fail(err, err_len, st, "%s", ws[t].err);
+            rc_errf(err, err_len, st, "%s", ws[t].err);
         }
         stats->words_kept += ws[t].kept;
         stats->examples += ws[t].examples;
@@ -490,6 +379,6 @@ rc_status rc_w2v_run(rc_w2v *m, const w2v_corpus *c, rc_w2v_stats *stats, char *
     free(ws);
     pthread_mutex_destroy(&run.report_lock);
     if (st == RC_ERR_NOMEM && err && !*err)
-        rc_embed_fail(err, err_len, st, "word2vec: out of memory");
+        rc_errf(err, err_len, st, "word2vec: out of memory");
     return st;
 }

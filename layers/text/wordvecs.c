@@ -1,5 +1,5 @@
-// A table of named word vectors: rows in insertion order, words in one string pool, and a map
-// from word to row.
+// A table of named word vectors: rows in insertion order, and the words in a string table whose
+// ids are the rows.
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,20 +8,15 @@
 struct rc_wordvecs {
     int64_t n, cap;
     int32_t D;
-    float *data;       // [cap, D]
-    int64_t *word_off; // [cap] offsets into pool
-    char *pool;
-    size_t pool_len, pool_cap;
-    rc_strmap index;
+    float *data;     // [cap, D]
+    rc_strtab words; // word i is row i
 };
 
 void rc_wordvecs_free(rc_wordvecs **wv) {
     if (!wv || !*wv)
         return;
     free((*wv)->data);
-    free((*wv)->word_off);
-    free((*wv)->pool);
-    rc_strmap_free(&(*wv)->index);
+    rc_strtab_free(&(*wv)->words);
     free(*wv);
     *wv = NULL;
 }
@@ -38,8 +33,7 @@ rc_status rc_wordvecs_new(rc_wordvecs **out, int64_t cap, int32_t D) {
     wv->cap = cap;
     wv->D = D;
     wv->data = malloc((size_t)(cap ? cap : 1) * (size_t)D * sizeof(float));
-    wv->word_off = malloc((size_t)(cap ? cap : 1) * sizeof *wv->word_off);
-    if (!wv->data || !wv->word_off || rc_strmap_init(&wv->index, (size_t)cap) != RC_OK) {
+    if (!wv->data) {
         rc_wordvecs_free(&wv);
         return RC_ERR_NOMEM;
     }
@@ -50,7 +44,7 @@ rc_status rc_wordvecs_new(rc_wordvecs **out, int64_t cap, int32_t D) {
 int64_t rc_wordvecs_find(const rc_wordvecs *wv, const char *word, size_t len) {
     if (!wv || !word)
         return -1;
-    return rc_strmap_get(&wv->index, word, len);
+    return rc_strtab_find(&wv->words, word, len, rc_hash_bytes(word, len));
 }
 
 static bool has_space(const char *w, size_t len) {
@@ -64,27 +58,13 @@ static bool has_space(const char *w, size_t len) {
 rc_status rc_wordvecs_add(rc_wordvecs *wv, const char *word, size_t len, const float *vec) {
     if (!wv || !word || !vec || len == 0 || wv->n >= wv->cap || has_space(word, len))
         return RC_ERR_ARG;
-    if (!rc_embed_utf8_ok(word, len, NULL))
+    if (!rc_utf8_validate(word, len, NULL, NULL))
         return RC_ERR_FORMAT;
-    if (rc_strmap_get(&wv->index, word, len) >= 0)
-        return RC_ERR_ARG;
-    if (wv->pool_len + len + 1 > wv->pool_cap) {
-        size_t c = wv->pool_cap ? wv->pool_cap : 1024;
-        while (c < wv->pool_len + len + 1)
-            c *= 2;
-        char *p = realloc(wv->pool, c);
-        if (!p)
-            return RC_ERR_NOMEM;
-        wv->pool = p;
-        wv->pool_cap = c;
-    }
     bool added;
-    if (rc_strmap_put(&wv->index, word, len, wv->n, &added) != RC_OK)
+    if (rc_strtab_intern(&wv->words, word, len, rc_hash_bytes(word, len), &added) < 0)
         return RC_ERR_NOMEM;
-    memcpy(wv->pool + wv->pool_len, word, len);
-    wv->pool[wv->pool_len + len] = '\0';
-    wv->word_off[wv->n] = (int64_t)wv->pool_len;
-    wv->pool_len += len + 1;
+    if (!added)
+        return RC_ERR_ARG; // a duplicate
     memcpy(wv->data + wv->n * wv->D, vec, (size_t)wv->D * sizeof(float));
     wv->n++;
     return RC_OK;
@@ -99,7 +79,8 @@ int32_t rc_wordvecs_dim(const rc_wordvecs *wv) {
 }
 
 const char *rc_wordvecs_word(const rc_wordvecs *wv, int64_t i) {
-    return wv && i >= 0 && i < wv->n ? wv->pool + wv->word_off[i] : NULL;
+    size_t len;
+    return wv && i >= 0 && i < wv->n ? rc_strtab_key(&wv->words, (int32_t)i, &len) : NULL;
 }
 
 const float *rc_wordvecs_vec(const rc_wordvecs *wv, int64_t i) {
