@@ -1,12 +1,15 @@
 # Two commands for a new user on a fresh Debian 12 machine:
 #   make demo   installs what is missing, builds a release build, runs `recur demo`
 #   make test   installs what is missing, runs the Criterion suite plainly and under ASan+UBSan
-# And, on demand, `make bench` (BENCH_ARGS="--threads 2" for two threads): bench/README.md.
+# And, on demand, `make bench` (BENCH_ARGS="--threads 2" for two threads) and `make bench-rnn`
+# (recurrent layers against PyTorch, 1 and 2 threads; BENCH_RNN_ARGS): bench/README.md.
 # Everything else is meson: see README.md.
 
 DEBIAN_PACKAGES := gcc make meson ninja-build pkg-config libdnnl-dev libcriterion-dev \
                    libjansson-dev graphviz
 BENCH_PACKAGES := python3-torch
+# PyTorch's peer BLAS for bench-rnn (Debian's torch otherwise runs on the reference BLAS).
+BENCH_RNN_PACKAGES := python3-torch libopenblas0-openmp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MESON_TEST := meson test --print-errorlogs -v --num-processes 1
 
@@ -17,7 +20,7 @@ export RECUR_DATA := $(abspath ../shared/data)
 endif
 endif
 
-.PHONY: deps bench-deps demo test test-plain test-sanitize bench clean
+.PHONY: deps bench-deps bench-rnn-deps demo test test-plain test-sanitize bench bench-rnn clean
 
 deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -29,6 +32,14 @@ deps:
 
 bench-deps: deps
 	@missing=$$(for p in $(BENCH_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:" $$missing; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+bench-rnn-deps: deps
+	@missing=$$(for p in $(BENCH_RNN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:" $$missing; \
 	  $(SUDO) apt-get update -qq && \
@@ -63,6 +74,10 @@ test-sanitize: build-san/build.ninja
 bench: bench-deps build-release/build.ninja
 	ninja -C build-release
 	bench/run_overhead.sh --build build-release $(BENCH_ARGS)
+
+bench-rnn: bench-rnn-deps build-release/build.ninja
+	ninja -C build-release
+	bench/run_rnn.sh --build build-release $(BENCH_RNN_ARGS)
 
 clean:
 	rm -rf build-release build-test build-san demo-out

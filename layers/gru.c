@@ -15,13 +15,9 @@ static rc_var project(const rc_cell_ctx *c, rc_var x) {
 static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *next) {
     const rc_gru_params *p = c->cell->params;
     rc_var hp = rc_linear(prev[0], rc_cell_use(c, p->weight_hh), rc_cell_use(c, p->bias_hh));
-    rc_var xi[3], hi[3];
-    rc_split(xp, 1, 3, xi);
-    rc_split(hp, 1, 3, hi);
-    rc_var r = rc_sigmoid(rc_add(xi[0], hi[0]));
-    rc_var z = rc_sigmoid(rc_add(xi[1], hi[1]));
-    rc_var n = rc_tanh(rc_add(xi[2], rc_mul(r, hi[2])));
-    next[0] = rc_lerp(z, prev[0], n); // z*h + (1-z)*n
+    // One fused op, the same bits as splitting xp and hp into [r|z|n] and writing
+    // r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r*h_n), h' = lerp(z, h, n).
+    next[0] = rc_gru_state(xp, hp, prev[0]);
     return next[0];
 }
 

@@ -16,12 +16,10 @@ static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *
     const rc_lstm_params *p = c->cell->params;
     rc_var gates =
         rc_add(xp, rc_linear(prev[0], rc_cell_use(c, p->weight_hh), rc_cell_use(c, p->bias_hh)));
-    rc_var ifgo[4];
-    rc_split(gates, 1, 4, ifgo);
-    rc_var i = rc_sigmoid(ifgo[0]), f = rc_sigmoid(ifgo[1]);
-    rc_var g = rc_tanh(ifgo[2]), o = rc_sigmoid(ifgo[3]);
-    next[1] = rc_add(rc_mul(f, prev[1]), rc_mul(i, g));
-    rc_var h = rc_mul(o, rc_tanh(next[1]));
+    // The fused gate ops compute, with the same bits, c' = σ(f)*c + σ(i)*tanh(g) and
+    // h' = σ(o)*tanh(c') from the split gates.
+    next[1] = rc_lstm_state(gates, prev[1]);
+    rc_var h = rc_lstm_output(gates, next[1]);
     next[0] = p->weight_hr ? rc_matmul_nt(h, rc_cell_use(c, p->weight_hr)) : h;
     return next[0];
 }

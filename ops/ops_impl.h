@@ -72,5 +72,6 @@ extern const rc_op_def rc_op_softmax, rc_op_log_softmax, rc_op_cross_entropy, rc
     rc_op_bce_with_logits, rc_op_mse;
 extern const rc_op_def rc_op_sparse_matmul;
 extern const rc_op_def rc_op_rowdot, rc_op_embedding_rowdot, rc_op_embedding_bag;
+extern const rc_op_def rc_op_lstm_state, rc_op_lstm_output, rc_op_gru_state;
 
 #endif

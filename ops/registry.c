@@ -39,6 +39,9 @@ static const rc_op_def *const registry[] = {
     &rc_op_rowdot,
     &rc_op_embedding_rowdot,
     &rc_op_embedding_bag,
+    &rc_op_lstm_state,
+    &rc_op_lstm_output,
+    &rc_op_gru_state,
 };
 
 int rc_op_count(void) {

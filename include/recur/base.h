@@ -72,7 +72,10 @@ RC_API double rc_rng_normal(rc_rng *r);              // standard normal (Box-Mul
 // A generator derived from r for a sub-stream (for example one per thread), r advances once.
 RC_API rc_rng rc_rng_split(rc_rng *r);
 
-// Threads used inside kernels (OpenMP and oneDNN). Default: what OpenMP reports at start.
+// Threads used inside kernels (OpenMP and oneDNN). Default: what OpenMP reports at start. Results
+// are the same bits with any count. Leave libgomp's wait policy at its default (idle workers spin
+// between kernels): with OMP_WAIT_POLICY=passive each parallel kernel waits for a sleeping thread,
+// which costs recurrent layers more than the second thread gains (bench/README.md, "rnn").
 RC_API void rc_set_num_threads(int n);
 RC_API int rc_get_num_threads(void);
 

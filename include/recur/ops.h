@@ -56,6 +56,21 @@ RC_API rc_var rc_embedding_rowdot(rc_var table, const int32_t *ids, int64_t N, i
 RC_API rc_var rc_embedding_bag(rc_var table, const int32_t *ids, const int64_t *offsets,
                                int64_t n_bags);
 
+// ---- fused recurrent gates ----------------------------------------------------------------------
+// The pointwise part of an LSTM or GRU step in one op, equal bit for bit to the same formula
+// written with rc_split, rc_sigmoid, rc_tanh, rc_mul, rc_add and rc_lerp (faster: one pass, one
+// node, no slices). Shapes not as stated are RC_ERR_SHAPE.
+// LSTM cell state: gates [B,4H] in blocks [i|f|g|o] (pre-activations), c [B,H] ->
+// c' = σ(f)*c + σ(i)*tanh(g) [B,H]. Reads the i, f and g blocks.
+RC_API rc_var rc_lstm_state(rc_var gates, rc_var c);
+// LSTM output: gates [B,4H] as above, c' [B,H] (the new cell state) -> h' = σ(o)*tanh(c') [B,H].
+// Reads the o block.
+RC_API rc_var rc_lstm_output(rc_var gates, rc_var c);
+// GRU update in PyTorch's form, blocks [r|z|n]: xp = W_ih x + b_ih [B,3H], hp = W_hh h + b_hh
+// [B,3H], h [B,H] -> h' = z*h + (1-z)*n [B,H] with r = σ(x_r + h_r), z = σ(x_z + h_z),
+// n = tanh(x_n + r*h_n).
+RC_API rc_var rc_gru_state(rc_var xp, rc_var hp, rc_var h);
+
 // ---- reductions (axis may be negative, counted from the end) ---------------------------------
 RC_API rc_var rc_sum_all(rc_var x);  // -> scalar
 RC_API rc_var rc_mean_all(rc_var x); // -> scalar

@@ -164,7 +164,9 @@ Test(threads, model_forward_and_backward_bit_identical) {
 Test(threads, gemm_bit_identical) {
     const int64_t shapes[][3] = {{64, 1024, 2048},  {1, 64, 4096},    {64, 1, 4096},
                                  {16, 200, 4096},   {200, 200, 1024}, {512, 512, 1024},
-                                 {4096, 200, 1024}, {1, 1, 8192},     {256, 1024, 1024}};
+                                 {4096, 200, 1024}, {1, 1, 8192},     {256, 1024, 1024},
+                                 // an LSTM step at B = 32, H = 128: forward, dh, dW_hh
+                                 {32, 512, 128},    {32, 128, 512},   {512, 128, 32}};
     int before = rc_get_num_threads();
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
         const int64_t M = shapes[s][0], N = shapes[s][1], K = shapes[s][2];
