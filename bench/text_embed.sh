@@ -3,7 +3,9 @@
 # same corpus, same settings, one run. On demand only (minutes, not seconds).
 #
 #   bench/text_embed.sh [BUILD_DIR]        (default: build; needs a release-like build)
-#   PARTS="plain subword sup" (default: all three) picks the parts; EPOCHS=5.
+#   PARTS="plain subword sup seeds" (default: all four) picks the parts; EPOCHS=5.
+#   The seeds part retrains on PTB with every seed in SEEDS (default 1..6) for each tool and prints
+#   the mean analogy accuracy and WS353, since one seed's figures move by about a point.
 #
 # Needs /usr/bin/python3 with gensim and fasttext (python3-gensim, python3-fasttext) and the
 # fasttext CLI; RECUR_DATA (default ../shared/data). Prints one table per part.
@@ -17,7 +19,8 @@ trap 'rm -rf "$TMP"' EXIT
 Q=$DATA/word-embedding-eval/questions-words.txt
 WS=$DATA/word-embedding-eval/wordsim353.tsv
 EPOCHS=${EPOCHS:-5}
-PARTS=${PARTS:-plain subword sup}
+PARTS=${PARTS:-plain subword sup seeds}
+SEEDS=${SEEDS:-1 2 3 4 5 6}
 has() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 # The same settings for the three tools: skip-gram, dim 100, window 5, 5 negatives, min count 5,
 # subsampling 1e-4, lr 0.025, one thread.
@@ -29,10 +32,10 @@ field() { # field KEY LINE
 
 # fastText's own words/sec/thread (wall, training loop only), and words per processor-second of
 # the whole process (reading the corpus and saving the model included, so a little low).
-fasttext_sg() { # fasttext_sg CORPUS MAXN
+fasttext_sg() { # fasttext_sg CORPUS MAXN [SEED]
     /usr/bin/time -f "cpu=%U+%S" -o "$TMP/ft.time" fasttext skipgram -input "$1" \
         -output "$TMP/ft" -dim 100 -ws 5 -neg 5 -minCount 5 -t 1e-4 -lr 0.025 -epoch "$EPOCHS" \
-        -thread 1 -minn 3 -maxn "$2" >"$TMP/ft.log" 2>&1
+        -thread 1 -minn 3 -maxn "$2" -seed "${3:-0}" >"$TMP/ft.log" 2>&1
     wps=$(tr '\r' '\n' <"$TMP/ft.log" | grep 'words/sec/thread' | tail -1 |
           sed 's/.*words\/sec\/thread: *\([0-9]*\).*/\1/')
     cpu=$(sed -n 's/^cpu=//p' "$TMP/ft.time" | bc -l)
@@ -67,6 +70,30 @@ has plain || has subword || CORPORA_SKIP=1
         row "fasttext skipgram 3..6" "$(fasttext_sg "$corpus" 6)"
     fi
 done
+
+# Seed averages on PTB: analogy accuracy and WS353 for every seed, then the mean per tool.
+if has seeds; then
+    corpus=$DATA/ptb/ptb.train.txt
+    echo
+    echo "== word2vec skip-gram on PTB train, seeds $SEEDS: analogy / WS353 per seed and mean"
+    for tool in recur gensim fasttext; do
+        sa=0; sw=0; n=0; line=""
+        for s in $SEEDS; do
+            case $tool in
+            recur) r=$("$BUILD/bench/text_embed" "$corpus" "$TMP/r.vec" $COMMON seed="$s" \
+                       questions="$Q" wordsim="$WS") ;;
+            gensim) r=$($PY "$HERE/text_embed_peers.py" gensim "$corpus" "$TMP/g.vec" "$Q" "$WS" \
+                        $COMMON seed="$s") ;;
+            fasttext) r=$(fasttext_sg "$corpus" 0 "$s") ;;
+            esac
+            a=$(field analogy "$r"); w=$(field ws353 "$r")
+            sa=$(echo "$sa + $a" | bc -l); sw=$(echo "$sw + $w" | bc -l); n=$((n + 1))
+            line="$line $a/$w"
+        done
+        printf '%-9s mean analogy %.4f  mean ws353 %.4f  (per seed:%s)\n' "$tool" \
+            "$(echo "$sa / $n" | bc -l)" "$(echo "$sw / $n" | bc -l)" "$line"
+    done
+fi
 has sup || exit 0
 
 # Supervised: the same __label__ files for both tools; bigrams, dim 100, 5 epochs, lr 0.1.

@@ -22,7 +22,7 @@ def gensim_run(corpus, out, questions, wordsim, kw):
     sg = kw.get("arch", "sg") == "sg"
     m = Word2Vec(vector_size=int(kw["dim"]), window=int(kw["window"]), negative=int(kw["negative"]),
                  sg=int(sg), hs=0, min_count=int(kw["min_count"]), sample=float(kw["sample"]),
-                 workers=int(kw.get("threads", 1)), alpha=float(kw["lr"]), seed=1)
+                 workers=int(kw.get("threads", 1)), alpha=float(kw["lr"]), seed=int(kw.get("seed", 1)))
     sentences = LineSentence(corpus)
     m.build_vocab(sentences)
     epochs = int(kw["epochs"])

@@ -225,8 +225,9 @@ static rc_status build_tables(rc_w2v *m) {
         st = rc_params_add(m->ps, "output", RC_SHAPE(rows_out, D), &m->out);
     if (st != RC_OK)
         return st;
-    // word2vec.c and gensim: U(-0.5/dim, 0.5/dim); fastText: U(-1/dim, 1/dim). Output rows 0.
-    const float range = (m->o.maxn > 0 ? 1.0f : 0.5f) / (float)D;
+    // Input rows U(-1/dim, 1/dim), as gensim 4 and fastText start them (word2vec.c used half
+    // that range); output rows 0.
+    const float range = 1.0f / (float)D;
     rc_rng r;
     rc_rng_seed(&r, m->o.seed ^ 0x9e3779b97f4a7c15ull);
     rc_embed_fill_uniform(rc_param_value(m->in).data, rows_in * D, range, &r);
