@@ -2,7 +2,10 @@
 // the gradients an optimizer step would read: non-frozen parameters, touched rows only.
 #include <math.h>
 
-#include <recur/recur.h>
+#include <recur/autograd.h>
+#include <recur/cells.h>
+#include <recur/checkpoint.h>
+#include <recur/regularize.h>
 
 typedef void (*visit_fn)(float *g, int64_t n, void *ctx);
 

@@ -1,7 +1,10 @@
 // The Dropout layer, PyTorch's torch.nn.Dropout: inverted dropout in training, identity in eval.
 #include <math.h>
 
-#include <recur/recur.h>
+#include <recur/autograd.h>
+#include <recur/cells.h>
+#include <recur/checkpoint.h>
+#include <recur/regularize.h>
 
 rc_status rc_dropout_layer_init(rc_dropout_layer *l, float p) {
     if (!l || !(p >= 0 && p <= 1))

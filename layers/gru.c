@@ -5,7 +5,10 @@
 #include <math.h>
 #include <stdio.h>
 
-#include <recur/recur.h>
+#include <recur/autograd.h>
+#include <recur/cells.h>
+#include <recur/checkpoint.h>
+#include <recur/regularize.h>
 
 static rc_var project(const rc_cell_ctx *c, rc_var x) {
     const rc_gru_params *p = c->cell->params;

@@ -3,7 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <recur/recur.h>
+#include <recur/autograd.h>
+#include <recur/cells.h>
+#include <recur/checkpoint.h>
+#include <recur/regularize.h>
 
 double rc_init_gain(rc_nonlinearity nl, double param) {
     switch (nl) {

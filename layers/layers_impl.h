@@ -1,34 +1,14 @@
-// Private to layers/: helpers the layers share.
+// Private to layers/: helpers the layers share. The helpers layers/ and text/ both use are in
+// common/common.h.
 #ifndef RECUR_LAYERS_IMPL_H
 #define RECUR_LAYERS_IMPL_H
 
-#include <stdarg.h>
-#include <stdio.h>
+#include <recur/autograd.h>
+#include <recur/cells.h>
+#include <recur/checkpoint.h>
+#include <recur/regularize.h>
 
-#include <recur/recur.h>
-
-// Writes a formatted message into err (when err is non-NULL and err_len > 0) and returns st, so
-// error paths read `return rc_errf(err, len, RC_ERR_ARG, "...", ...);`.
-rc_status rc_errf(char *err, size_t err_len, rc_status st, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-// The same with a va_list, for helpers that add a prefix or take their own arguments.
-rc_status rc_verrf(char *err, size_t err_len, rc_status st, const char *fmt, va_list ap)
-    __attribute__((format(printf, 4, 0)));
-
-// A file written to a temporary name beside path (mode 0644), then flushed, fsync'ed and renamed
-// over path (and the folder synced) by commit, so path never holds half a file.
-typedef struct rc_afile {
-    FILE *f; // write here
-    char *tmp;
-    const char *path;
-} rc_afile;
-// RC_ERR_IO "path: cannot create a temporary file: <reason>".
-rc_status rc_afile_open(rc_afile *a, const char *path, char *err, size_t err_len);
-// Fails with RC_ERR_IO "path: write failed: <reason>" when any write failed (ferror) or flush,
-// fsync or rename fail; then removes the temporary file. Cleans up in every case.
-rc_status rc_afile_commit(rc_afile *a, char *err, size_t err_len);
-// Closes and removes the temporary file (the caller's own error).
-void rc_afile_abort(rc_afile *a);
+#include "common/common.h"
 
 // "<prefix>.<leaf>", or "<leaf>" for a NULL or empty prefix; malloc'ed (NULL: out of memory).
 char *rc_layer_name(const char *prefix, const char *leaf);

@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <recur/recur.h>
+#include <recur/autograd.h>
+#include <recur/cells.h>
+#include <recur/checkpoint.h>
+#include <recur/regularize.h>
 
 #include "layers_impl.h"
 #include <recur/regularize.h>

@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <recur/recur.h>
+#include <recur/autograd.h>
+#include <recur/cells.h>
+#include <recur/checkpoint.h>
+#include <recur/regularize.h>
 
 rc_status rc_rnn_carry_save(rc_rnn_carry *carry, const rc_var *state, int n_state) {
     if (!carry || !state || n_state < 1 || n_state > RC_CELL_MAX_STATE)

@@ -2,7 +2,10 @@
 #ifndef RECUR_SAFETENSORS_IMPL_H
 #define RECUR_SAFETENSORS_IMPL_H
 
-#include <recur/recur.h>
+#include <recur/autograd.h>
+#include <recur/cells.h>
+#include <recur/checkpoint.h>
+#include <recur/regularize.h>
 
 #include "layers_impl.h"
 

@@ -4,7 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <recur/recur.h>
+#include <recur/autograd.h>
+#include <recur/cells.h>
+#include <recur/checkpoint.h>
+#include <recur/regularize.h>
 
 #define WHO "rc_rnn_unroll"
 #define WHO_SEQ "rc_rnn_unroll_seq"

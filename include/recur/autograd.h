@@ -2,7 +2,7 @@
 #ifndef RECUR_AUTOGRAD_H
 #define RECUR_AUTOGRAD_H
 
-#include "graph.h"
+#include "op.h"
 
 // Back-propagates from a one-element loss: adds d loss / d v into the gradient of every node that
 // needs one (parameters accumulate across graphs until rc_params_zero_grad). Once per graph:

@@ -16,7 +16,10 @@
 #include <math.h>
 #include <stdio.h>
 
-#include <recur/recur.h>
+#include <recur/autograd.h>
+#include <recur/cells.h>
+#include <recur/checkpoint.h>
+#include <recur/regularize.h>
 
 // LN(z; γ) over the last axis of [N, blocks*H] z, per block.
 static rc_var layer_norm(rc_var z, rc_var gain, int blocks, float eps) {

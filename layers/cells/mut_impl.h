@@ -3,7 +3,10 @@
 #ifndef RECUR_MUT_IMPL_H
 #define RECUR_MUT_IMPL_H
 
-#include <recur/recur.h>
+#include <recur/autograd.h>
+#include <recur/cells.h>
+#include <recur/checkpoint.h>
+#include <recur/regularize.h>
 
 // For a MUT's init: checks rc_mut_opts and sets the cell's sizes (state [h], H wide). Returns H,
 // or 0 with a message in err.

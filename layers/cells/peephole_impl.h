@@ -4,7 +4,10 @@
 #ifndef RECUR_PEEPHOLE_IMPL_H
 #define RECUR_PEEPHOLE_IMPL_H
 
-#include <recur/recur.h>
+#include <recur/autograd.h>
+#include <recur/cells.h>
+#include <recur/checkpoint.h>
+#include <recur/regularize.h>
 
 // For a variant's init: checks the rc_peephole_lstm_opts, sets the cell's sizes (state [h, c],
 // both H wide) and adds weight_ih [n*H,I], weight_hh [n*H,H] and bias [n*H], n = n_blocks, from

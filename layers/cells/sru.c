@@ -21,7 +21,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <recur/recur.h>
+#include <recur/autograd.h>
+#include <recur/cells.h>
+#include <recur/checkpoint.h>
+#include <recur/regularize.h>
 
 static rc_var project(const rc_cell_ctx *c, rc_var x) {
     const rc_sru_params *p = c->cell->params;

@@ -1,0 +1,188 @@
+// A line reader with bounded memory: a buffer of max_line bytes plus one read chunk. Lines are
+// returned in place (no copy) when they lie in the buffer, which they always do, since a line
+// longer than max_line is an error or is split before the buffer fills.
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "text/text_impl.h"
+
+#define READ_CHUNK 65536
+#define DEFAULT_MAX_LINE ((size_t)1 << 20)
+
+struct rc_line_reader {
+    FILE *f;
+    char *path;
+    rc_line_opts o;
+    char *buf;
+    size_t cap, start, end; // unread data is buf[start..end)
+    bool eof;
+    bool discard;    // skipping the rest of a line that was reported as too long
+    bool continuing; // the last piece returned was not the end of its line (split mode)
+    size_t line_off; // offset of the next piece within its line (split mode)
+    int64_t lineno;
+};
+
+rc_status rc_line_reader_open(rc_line_reader **out, const char *path, const rc_line_opts *opts,
+                              char *err, size_t err_len) {
+    *out = NULL;
+    rc_line_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return RC_ERR_NOMEM;
+    r->o = opts ? *opts : (rc_line_opts){0};
+    if (!r->o.max_line)
+        r->o.max_line = DEFAULT_MAX_LINE;
+    r->cap = r->o.max_line + 2 + READ_CHUNK;
+    r->buf = malloc(r->cap);
+    r->path = strdup(path);
+    if (!r->buf || !r->path) {
+        rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory for a %zu-byte line buffer", path,
+                r->cap); // before close, which frees r
+        rc_line_reader_close(&r);
+        return RC_ERR_NOMEM;
+    }
+    r->f = fopen(path, "rb");
+    if (!r->f) {
+        rc_status st = rc_errf(err, err_len, RC_ERR_IO, "%s: %s", path, strerror(errno));
+        rc_line_reader_close(&r);
+        return st;
+    }
+    *out = r;
+    return RC_OK;
+}
+
+void rc_line_reader_close(rc_line_reader **pr) {
+    if (!pr || !*pr)
+        return;
+    rc_line_reader *r = *pr;
+    if (r->f)
+        fclose(r->f);
+    free(r->buf);
+    free(r->path);
+    free(r);
+    *pr = NULL;
+}
+
+int64_t rc_line_reader_lineno(const rc_line_reader *r) {
+    return r->lineno;
+}
+
+const char *rc_line_reader_path(const rc_line_reader *r) {
+    return r->path;
+}
+
+// Moves unread data to the front and reads one more chunk (sets eof when none is left).
+static rc_status fill(rc_line_reader *r, char *err, size_t err_len) {
+    if (r->start > 0) {
+        memmove(r->buf, r->buf + r->start, r->end - r->start);
+        r->end -= r->start;
+        r->start = 0;
+    }
+    size_t got = fread(r->buf + r->end, 1, r->cap - r->end, r->f);
+    r->end += got;
+    if (got == 0) {
+        if (ferror(r->f))
+            return rc_errf(err, err_len, RC_ERR_IO, "%s:%lld: read error: %s", r->path,
+                           (long long)r->lineno + 1, strerror(errno));
+        r->eof = true;
+    }
+    return RC_OK;
+}
+
+// Where to cut a piece of at most max bytes from s[0..n) (n > max): after the last space or tab
+// (*skip = 1 to drop it), else at a code point boundary.
+static size_t split_point(const char *s, size_t max, size_t *skip) {
+    for (size_t i = max; i > 0; i--) {
+        if (s[i] == ' ' || s[i] == '\t') {
+            *skip = 1;
+            return i;
+        }
+    }
+    *skip = 0;
+    size_t i = max;
+    for (int k = 0; k < 3 && i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80; k++)
+        i--;
+    return i > 0 ? i : max;
+}
+
+// A whole line (last) is NUL-terminated in place (text_impl.h): the byte after it is its '\r' or
+// '\n', or at the end of the file the free byte after the data (end <= max_line + 1 < cap).
+static rc_status emit(rc_line_reader *r, char *s, size_t len, bool last, const char **line,
+                      size_t *out_len, char *err, size_t err_len) {
+    if (!r->continuing)
+        r->lineno++, r->line_off = 0;
+    size_t off = r->line_off;
+    r->continuing = !last;
+    r->line_off += len;
+    size_t bad;
+    rc_utf8_error why;
+    if (r->o.validate_utf8 && !rc_utf8_validate(s, len, &bad, &why))
+        return rc_errf(err, err_len, RC_ERR_FORMAT, "%s:%lld: invalid UTF-8 at byte %zu: %s",
+                       r->path, (long long)r->lineno, off + bad, rc_utf8_error_str(why));
+    if (last)
+        s[len] = '\0';
+    *line = s;
+    *out_len = len;
+    return RC_OK;
+}
+
+// The line at the read position is longer than max_line: cut a piece off it (split mode), or
+// report it and skip to its end (error mode).
+static rc_status too_long(rc_line_reader *r, const char **line, size_t *len, char *err,
+                          size_t err_len) {
+    const size_t max = r->o.max_line;
+    char *s = r->buf + r->start;
+    if (r->o.long_line == RC_LONG_LINE_SPLIT) {
+        size_t skip, cut = split_point(s, max, &skip);
+        r->start += cut + skip;
+        rc_status st = emit(r, s, cut, false, line, len, err, err_len);
+        r->line_off += skip; // a dropped space still counts for byte offsets
+        return st;
+    }
+    if (!r->continuing)
+        r->lineno++;
+    r->continuing = false;
+    r->discard = true;
+    r->start = r->end;
+    return rc_errf(err, err_len, RC_ERR_FORMAT, "%s:%lld: line longer than %zu bytes", r->path,
+                   (long long)r->lineno, max);
+}
+
+rc_status rc_line_reader_next(rc_line_reader *r, const char **line, size_t *len, char *err,
+                              size_t err_len) {
+    *line = NULL;
+    *len = 0;
+    const size_t max = r->o.max_line;
+    for (;;) {
+        char *s = r->buf + r->start;
+        size_t avail = r->end - r->start;
+        char *nl = memchr(s, '\n', avail);
+        if (r->discard) { // the rest of a line already reported as too long
+            r->start = nl ? (size_t)(nl + 1 - r->buf) : r->end;
+            r->discard = !nl;
+            if (nl)
+                continue;
+        } else if (nl) {
+            size_t n = (size_t)(nl - s), m = n && s[n - 1] == '\r' ? n - 1 : n;
+            if (m > max)
+                return too_long(r, line, len, err, err_len);
+            r->start += n + 1;
+            return emit(r, s, m, true, line, len, err, err_len);
+        } else if (avail > max + 1) { // no newline within max + '\r' bytes
+            return too_long(r, line, len, err, err_len);
+        } else if (r->eof) {
+            if (!avail)
+                return RC_OK;
+            size_t m = s[avail - 1] == '\r' ? avail - 1 : avail;
+            if (m > max)
+                return too_long(r, line, len, err, err_len);
+            r->start = r->end;
+            return emit(r, s, m, true, line, len, err, err_len);
+        }
+        if (r->eof)
+            return RC_OK; // discarding to the end of the file
+        rc_status st = fill(r, err, err_len);
+        if (st != RC_OK)
+            return st;
+    }
+}

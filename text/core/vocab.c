@@ -1,0 +1,284 @@
+// The vocabulary: counting in a string hash table, then finalize sorts (count desc, bytes asc),
+// applies min_count / max_size, puts the specials first and re-interns in id order.
+#include <stdlib.h>
+
+#include "text/text_impl.h"
+
+static const char *const special_names[3] = {"<pad>", "<unk>", "<eos>"};
+
+struct rc_vocab {
+    rc_strtab tab;
+    int64_t *counts; // [tab.n]
+    size_t counts_cap;
+    bool final;
+    int32_t special[3]; // ids of <pad>, <unk>, <eos>, or -1
+    int64_t total;
+};
+
+rc_status rc_vocab_new(rc_vocab **out) {
+    rc_vocab *v = calloc(1, sizeof *v);
+    if (!v)
+        return RC_ERR_NOMEM;
+    v->special[0] = v->special[1] = v->special[2] = -1;
+    *out = v;
+    return RC_OK;
+}
+
+void rc_vocab_free(rc_vocab **pv) {
+    if (!pv || !*pv)
+        return;
+    rc_strtab_free(&(*pv)->tab);
+    free((*pv)->counts);
+    free(*pv);
+    *pv = NULL;
+}
+
+static bool token_ok(const char *tok, size_t len) {
+    return len > 0 && !memchr(tok, '\t', len) && !memchr(tok, '\n', len) && !memchr(tok, '\r', len);
+}
+
+// Interns tok and adds count; the caller has checked the token.
+static rc_status add_checked(rc_vocab *v, const char *tok, size_t len, int64_t count) {
+    bool added;
+    int32_t id = rc_strtab_intern(&v->tab, tok, len, rc_hash_bytes(tok, len), &added);
+    if (id < 0)
+        return RC_ERR_NOMEM;
+    if (added) {
+        if (!rc_grow((void **)&v->counts, &v->counts_cap, v->tab.n, sizeof *v->counts))
+            return RC_ERR_NOMEM;
+        v->counts[id] = 0;
+    }
+    v->counts[id] += count;
+    return RC_OK;
+}
+
+rc_status rc_vocab_add(rc_vocab *v, const char *tok, size_t len, int64_t count) {
+    if (v->final)
+        return RC_ERR_STATE;
+    if (!token_ok(tok, len) || count < 0)
+        return RC_ERR_ARG;
+    return add_checked(v, tok, len, count);
+}
+
+rc_status rc_vocab_add_tokens(rc_vocab *v, const rc_tokens *t) {
+    if (v->final)
+        return RC_ERR_STATE;
+    for (size_t i = 0; i < t->n; i++) {
+        size_t len;
+        const char *s = rc_token(t, i, &len);
+        rc_status st = token_ok(s, len) ? add_checked(v, s, len, 1) : RC_ERR_ARG;
+        if (st != RC_OK)
+            return st;
+    }
+    return RC_OK;
+}
+
+rc_status rc_vocab_count_file(rc_vocab *v, const char *path, const rc_tok_opts *topts,
+                              const rc_line_opts *lopts, bool eos, char *err, size_t err_len) {
+    if (v->final)
+        return rc_errf(err, err_len, RC_ERR_STATE, "%s: the vocabulary is already finalized", path);
+    rc_line_reader *r;
+    rc_status st = rc_line_reader_open(&r, path, lopts, err, err_len);
+    if (st != RC_OK)
+        return st;
+    rc_tokens t = {0};
+    const char *line;
+    size_t len;
+    char why[160];
+    while ((st = rc_line_reader_next(r, &line, &len, err, err_len)) == RC_OK && line) {
+        if (!len)
+            continue;
+        st = rc_tokenize(topts, line, len, &t, why, sizeof why);
+        if (st == RC_OK)
+            st = rc_vocab_add_tokens(v, &t);
+        if (st == RC_OK && eos)
+            st = add_checked(v, "<eos>", 5, 1);
+        if (st != RC_OK) {
+            rc_errf(err, err_len, st, "%s:%lld: %s", path, (long long)rc_line_reader_lineno(r),
+                    st == RC_ERR_FORMAT ? why : rc_status_str(st));
+            break;
+        }
+    }
+    rc_tokens_free(&t);
+    rc_line_reader_close(&r);
+    return st;
+}
+
+// ---- finalize ---------------------------------------------------------------------------------
+
+static int by_count_then_bytes(int32_t a, int32_t b, const void *ctx) {
+    const rc_vocab *v = ctx;
+    int64_t ca = v->counts[a], cb = v->counts[b];
+    if (ca != cb)
+        return ca > cb ? -1 : 1;
+    return rc_strtab_cmp(&v->tab, a, b);
+}
+
+static int special_index(const rc_strtab *t, int32_t id) {
+    size_t len;
+    const char *s = rc_strtab_key(t, id, &len);
+    for (int k = 0; k < 3; k++)
+        if (len == strlen(special_names[k]) && !memcmp(s, special_names[k], len))
+            return k;
+    return -1;
+}
+
+// Re-interns the tokens order[0..n) with their counts as the final table.
+static rc_status rebuild(rc_vocab *v, const int32_t *order, size_t n, const int64_t *counts) {
+    rc_strtab tab = {0};
+    int64_t *c = malloc((n ? n : 1) * sizeof *c);
+    if (!c)
+        return RC_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        const char *s =
+            order[i] >= 0 ? rc_strtab_key(&v->tab, order[i], &len) : special_names[-order[i] - 1];
+        if (order[i] < 0)
+            len = strlen(s);
+        bool added;
+        if (rc_strtab_intern(&tab, s, len, rc_hash_bytes(s, len), &added) < 0) {
+            rc_strtab_free(&tab);
+            free(c);
+            return RC_ERR_NOMEM;
+        }
+        c[i] = counts[i];
+    }
+    rc_strtab_free(&v->tab);
+    free(v->counts);
+    v->tab = tab;
+    v->counts = c;
+    v->counts_cap = n;
+    return RC_OK;
+}
+
+// order[] holds a counted token's id, or -(k+1) for special k that was never counted.
+rc_status rc_vocab_finalize(rc_vocab *v, const rc_vocab_opts *o) {
+    if (v->final)
+        return RC_ERR_STATE;
+    const rc_vocab_opts d = {0};
+    if (!o)
+        o = &d;
+    if (o->max_size < 0 || o->min_count < 0 || o->specials > 7)
+        return RC_ERR_ARG;
+    size_t n = v->tab.n;
+    int32_t *ids = malloc((n + 3) * sizeof *ids);
+    int32_t *order = malloc((n + 3) * sizeof *order);
+    int64_t *counts = malloc((n + 3) * sizeof *counts);
+    if (!ids || !order || !counts) {
+        free(ids), free(order), free(counts);
+        return RC_ERR_NOMEM;
+    }
+    size_t m = 0, k = 0;
+    int32_t spec_id[3] = {-1, -1, -1};
+    for (size_t i = 0; i < n; i++) {
+        int s = special_index(&v->tab, (int32_t)i);
+        if (s >= 0 && (o->specials & (1u << s)))
+            spec_id[s] = (int32_t)i;
+        else
+            ids[m++] = (int32_t)i;
+    }
+    if (!rc_sort_ids(ids, m, by_count_then_bytes, v)) {
+        free(ids), free(order), free(counts);
+        return RC_ERR_NOMEM;
+    }
+    for (int s = 0; s < 3; s++) {
+        if (!(o->specials & (1u << s)))
+            continue;
+        v->special[s] = (int32_t)k;
+        counts[k] = spec_id[s] >= 0 ? v->counts[spec_id[s]] : 0;
+        order[k++] = spec_id[s] >= 0 ? spec_id[s] : -(s + 1);
+    }
+    size_t cap = o->max_size > 0 ? (size_t)o->max_size : SIZE_MAX;
+    for (size_t i = 0; i < m && k < cap && v->counts[ids[i]] >= o->min_count; i++) {
+        counts[k] = v->counts[ids[i]];
+        order[k++] = ids[i];
+    }
+    rc_status st = rebuild(v, order, k, counts);
+    free(ids), free(order), free(counts);
+    if (st != RC_OK)
+        return st;
+    v->total = 0;
+    for (size_t i = 0; i < k; i++)
+        v->total += v->counts[i];
+    v->final = true;
+    return RC_OK;
+}
+
+bool rc_vocab_finalized(const rc_vocab *v) {
+    return v->final;
+}
+
+// ---- lookups ------------------------------------------------------------------------------------
+
+int32_t rc_vocab_size(const rc_vocab *v) {
+    return (int32_t)v->tab.n;
+}
+
+int64_t rc_vocab_total(const rc_vocab *v) {
+    return v->total;
+}
+
+int32_t rc_vocab_find(const rc_vocab *v, const char *tok, size_t len) {
+    return rc_strtab_find(&v->tab, tok, len, rc_hash_bytes(tok, len));
+}
+
+int32_t rc_vocab_id(const rc_vocab *v, const char *tok, size_t len) {
+    int32_t id = rc_vocab_find(v, tok, len);
+    return id >= 0 ? id : v->special[1];
+}
+
+size_t rc_vocab_ids(const rc_vocab *v, const rc_tokens *t, int32_t *ids) {
+    for (size_t i = 0; i < t->n; i++) {
+        size_t len;
+        const char *s = rc_token(t, i, &len);
+        ids[i] = rc_vocab_id(v, s, len);
+    }
+    return t->n;
+}
+
+const char *rc_vocab_token(const rc_vocab *v, int32_t id, size_t *len) {
+    if (id < 0 || (size_t)id >= v->tab.n)
+        return NULL;
+    size_t l;
+    const char *s = rc_strtab_key(&v->tab, id, &l);
+    if (len)
+        *len = l;
+    return s;
+}
+
+int64_t rc_vocab_count(const rc_vocab *v, int32_t id) {
+    return id >= 0 && (size_t)id < v->tab.n ? v->counts[id] : 0;
+}
+
+int32_t rc_vocab_special_id(const rc_vocab *v, unsigned special) {
+    for (int k = 0; k < 3; k++)
+        if (special == (1u << k))
+            return v->special[k];
+    return -1;
+}
+
+// ---- internal: used by vocab_io.c --------------------------------------------------------------
+
+rc_status rc_vocab_load_entry(rc_vocab *v, const char *tok, size_t len, int64_t count,
+                              int32_t *dup_of) {
+    bool added;
+    int32_t id = rc_strtab_intern(&v->tab, tok, len, rc_hash_bytes(tok, len), &added);
+    if (id < 0)
+        return RC_ERR_NOMEM;
+    if (!added) {
+        *dup_of = id;
+        return RC_ERR_FORMAT;
+    }
+    if (!rc_grow((void **)&v->counts, &v->counts_cap, v->tab.n, sizeof *v->counts))
+        return RC_ERR_NOMEM;
+    v->counts[id] = count;
+    v->total += count;
+    int s = special_index(&v->tab, id);
+    if (s >= 0)
+        v->special[s] = id;
+    return RC_OK;
+}
+
+void rc_vocab_mark_final(rc_vocab *v) {
+    v->final = true;
+}
