@@ -54,4 +54,10 @@ static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rn
     return st;
 }
 
-const rc_cell_type rc_gru_cell_type = {"gru", sizeof(rc_gru_params), init};
+const rc_cell_type rc_gru_cell_type = {
+    .name = "gru",
+    .params_size = sizeof(rc_gru_params),
+    .init = init,
+    .opts_size = sizeof(rc_gru_opts),
+    .summary = "GRU, PyTorch nn.GRU layout [r|z|n]",
+};

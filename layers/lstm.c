@@ -65,4 +65,17 @@ static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rn
     return st;
 }
 
-const rc_cell_type rc_lstm_cell_type = {"lstm", sizeof(rc_lstm_params), init};
+// The forget gate reads b_ih + b_hh: b_ih's block holds the value, b_hh's block 0.
+static rc_status forget_bias(rc_cell *cell, float value, char *err, size_t err_len) {
+    rc_status st = rc_cell_fill_bias_block(cell, "bias_ih", 1, value, err, err_len);
+    return st ? st : rc_cell_fill_bias_block(cell, "bias_hh", 1, 0.0f, err, err_len);
+}
+
+const rc_cell_type rc_lstm_cell_type = {
+    .name = "lstm",
+    .params_size = sizeof(rc_lstm_params),
+    .init = init,
+    .opts_size = sizeof(rc_lstm_opts),
+    .summary = "LSTM, PyTorch nn.LSTM layout [i|f|g|o]",
+    .set_forget_bias = forget_bias,
+};

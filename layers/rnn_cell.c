@@ -54,4 +54,10 @@ static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rn
     return st;
 }
 
-const rc_cell_type rc_rnn_cell_type = {"rnn", sizeof(rc_rnn_cell_params), init};
+const rc_cell_type rc_rnn_cell_type = {
+    .name = "rnn",
+    .params_size = sizeof(rc_rnn_cell_params),
+    .init = init,
+    .opts_size = sizeof(rc_rnn_cell_opts),
+    .summary = "Elman RNN, tanh (PyTorch nn.RNN layout)",
+};

@@ -97,6 +97,15 @@ int64_t rc_rnn_dim_out(const rc_rnn *rnn) {
     return rnn->num_dirs * rnn->cells[(rnn->config.num_layers - 1) * rnn->num_dirs]->dim_out;
 }
 
+rc_status rc_rnn_set_forget_bias(rc_rnn *rnn, float value, char *err, size_t err_len) {
+    if (!rnn)
+        return rc_errf(err, err_len, RC_ERR_ARG, "rc_rnn_set_forget_bias: rnn is NULL");
+    rc_status st = RC_OK;
+    for (int k = 0; st == RC_OK && k < rnn->config.num_layers * rnn->num_dirs; k++)
+        st = rc_cell_set_forget_bias(rnn->cells[k], value, err, err_len);
+    return st;
+}
+
 // ---- forward ----------------------------------------------------------------------------------
 
 static bool check_state0(rc_graph *g, const rc_rnn *r, const rc_var *state0, int64_t B,

@@ -38,6 +38,14 @@ typedef struct rc_cell_type {
     size_t params_size;
     rc_status (*init)(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
                       size_t err_len);
+    // For tools that pick a cell by name (rc_cell_type_find, the `recur` command line); a type used
+    // only from C may leave them 0. opts_size: the size of the options struct, which must begin
+    // with `int64_t dim_hidden` and take zeroed fields as its defaults (rc_cell_opts_init).
+    size_t opts_size;
+    const char *summary; // one line for listings
+    // Optional: sets the forget gate's bias to value after init (Jozefowicz et al. 2015's
+    // forget-gate bias of 1); NULL for a type without a forget gate. See rc_cell_fill_bias_block.
+    rc_status (*set_forget_bias)(rc_cell *cell, float value, char *err, size_t err_len);
 } rc_cell_type;
 
 struct rc_cell {
@@ -73,6 +81,41 @@ RC_API void rc_cell_free(rc_cell **cell);
 RC_API rc_status rc_cell_add_weight(rc_cell *cell, rc_params *ps, const char *role, rc_shape shape,
                                     float bound, rc_rng *rng, rc_param **out, char *err,
                                     size_t err_len);
+
+// The weight of `role` ("weight_hh", "bias_ih", ...: its name without the cell's prefix and
+// suffix), or NULL when the cell has none.
+RC_API rc_param *rc_cell_weight(const rc_cell *cell, const char *role);
+// For a type's set_forget_bias: sets rows [block*H, (block+1)*H) of the cell's weight `role`
+// (a bias of n*H entries, H = dim_hidden) to value. RC_ERR_NOTFOUND (with a message) when the cell
+// has no such weight (for example with no_bias), RC_ERR_RANGE when the block is outside it.
+RC_API rc_status rc_cell_fill_bias_block(rc_cell *cell, const char *role, int block, float value,
+                                         char *err, size_t err_len);
+// Calls the type's set_forget_bias. RC_ERR_ARG with a message naming the type when it has none.
+RC_API rc_status rc_cell_set_forget_bias(rc_cell *cell, float value, char *err, size_t err_len);
+
+// ---- cell types by name -----------------------------------------------------------------------
+// A registry of every cell type: the 20 built-in ones (rnn, lstm, gru and the variants of
+// cells.h) in a fixed order, then those registered at run time (plugins), in order of
+// registration. Registration is not thread-safe: register before starting threads that look up.
+
+// The type called name, or NULL (also for a NULL name).
+RC_API const rc_cell_type *rc_cell_type_find(const char *name);
+RC_API int rc_cell_type_count(void);
+RC_API const rc_cell_type *rc_cell_type_at(int i); // NULL outside [0, count)
+// Adds a type (not copied: it must outlive its use). RC_ERR_ARG with a message when the name is
+// empty, taken, or not made of [a-z0-9_], or when init or opts_size (>= sizeof(int64_t)) is
+// missing; RC_ERR_NOMEM.
+RC_API rc_status rc_cell_type_register(const rc_cell_type *type, char *err, size_t err_len);
+// Forgets the types registered at run time (the built-in ones stay).
+RC_API void rc_cell_type_unregister_all(void);
+
+// The largest options struct rc_cell_opts_init fills for a registered type.
+#define RC_CELL_OPTS_MAX 256
+// Default options of `type` with dim_hidden set, into opts[cap] (zeroed, then dim_hidden): for
+// rc_cell_new or rc_rnn_config.cell_opts of a type found by name. RC_ERR_ARG with a message when
+// the type has no opts_size, opts_size > cap, or dim_hidden <= 0.
+RC_API rc_status rc_cell_opts_init(const rc_cell_type *type, int64_t dim_hidden, void *opts,
+                                   size_t cap, char *err, size_t err_len);
 
 // ---- running a cell ---------------------------------------------------------------------------
 
@@ -170,6 +213,8 @@ RC_API rc_status rc_rnn_new(rc_rnn **out, const rc_rnn_config *config, rc_params
                             const char *prefix, rc_rng *rng, char *err, size_t err_len);
 RC_API void rc_rnn_free(rc_rnn **rnn);
 RC_API int64_t rc_rnn_dim_out(const rc_rnn *rnn); // D * dim_out of the last layer
+// rc_cell_set_forget_bias on every cell (every layer and direction); the first error returned.
+RC_API rc_status rc_rnn_set_forget_bias(rc_rnn *rnn, float value, char *err, size_t err_len);
 
 typedef struct rc_rnn_run {
     const int32_t *lengths; // [B] in [0,T], sorted or not; NULL: all T

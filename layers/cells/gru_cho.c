@@ -62,4 +62,10 @@ static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rn
     return st;
 }
 
-const rc_cell_type rc_gru_cho_cell_type = {"gru_cho", sizeof(rc_gru_cho_params), init};
+const rc_cell_type rc_gru_cho_cell_type = {
+    .name = "gru_cho",
+    .params_size = sizeof(rc_gru_cho_params),
+    .init = init,
+    .opts_size = sizeof(rc_gru_cho_opts),
+    .summary = "GRU of Cho et al. 2014 (reset before the recurrent product)",
+};

@@ -68,7 +68,13 @@ static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rn
     return RC_OK;
 }
 
-const rc_cell_type rc_indrnn_cell_type = {"indrnn", sizeof(rc_indrnn_params), init};
+const rc_cell_type rc_indrnn_cell_type = {
+    .name = "indrnn",
+    .params_size = sizeof(rc_indrnn_params),
+    .init = init,
+    .opts_size = sizeof(rc_indrnn_opts),
+    .summary = "IndRNN of Li et al. 2018 (elementwise recurrence)",
+};
 
 rc_status rc_indrnn_clip(const rc_cell *cell) {
     if (!cell || cell->type != &rc_indrnn_cell_type)

@@ -125,4 +125,15 @@ static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rn
     return add_params(cell, o, ps, rng, err, err_len);
 }
 
-const rc_cell_type rc_ln_lstm_cell_type = {"ln_lstm", sizeof(rc_ln_lstm_params), init};
+static rc_status forget_bias(rc_cell *cell, float value, char *err, size_t err_len) {
+    return rc_cell_fill_bias_block(cell, "bias", 1, value, err, err_len);
+}
+
+const rc_cell_type rc_ln_lstm_cell_type = {
+    .name = "ln_lstm",
+    .params_size = sizeof(rc_ln_lstm_params),
+    .init = init,
+    .opts_size = sizeof(rc_ln_lstm_opts),
+    .summary = "layer-normalised LSTM of Ba et al. 2016",
+    .set_forget_bias = forget_bias,
+};

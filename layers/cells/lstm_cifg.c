@@ -38,4 +38,16 @@ static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rn
     return st;
 }
 
-const rc_cell_type rc_lstm_cifg_cell_type = {"lstm_cifg", sizeof(rc_lstm_cifg_params), init};
+// f = 1 - i: a forget-gate bias b is an input-gate bias -b.
+static rc_status forget_bias(rc_cell *cell, float value, char *err, size_t err_len) {
+    return rc_cell_fill_bias_block(cell, "bias", 0, -value, err, err_len);
+}
+
+const rc_cell_type rc_lstm_cifg_cell_type = {
+    .name = "lstm_cifg",
+    .params_size = sizeof(rc_lstm_cifg_params),
+    .init = init,
+    .opts_size = sizeof(rc_peephole_lstm_opts),
+    .summary = "Greff et al.: coupled input and forget gate, f = 1 - i",
+    .set_forget_bias = forget_bias,
+};

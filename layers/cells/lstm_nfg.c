@@ -37,4 +37,10 @@ static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rn
     return st;
 }
 
-const rc_cell_type rc_lstm_nfg_cell_type = {"lstm_nfg", sizeof(rc_lstm_nfg_params), init};
+const rc_cell_type rc_lstm_nfg_cell_type = {
+    .name = "lstm_nfg",
+    .params_size = sizeof(rc_lstm_nfg_params),
+    .init = init,
+    .opts_size = sizeof(rc_peephole_lstm_opts),
+    .summary = "Greff et al.: no forget gate",
+};

@@ -41,4 +41,15 @@ static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rn
     return st;
 }
 
-const rc_cell_type rc_lstm_noaf_cell_type = {"lstm_noaf", sizeof(rc_lstm_noaf_params), init};
+static rc_status forget_bias(rc_cell *cell, float value, char *err, size_t err_len) {
+    return rc_cell_fill_bias_block(cell, "bias", 1, value, err, err_len);
+}
+
+const rc_cell_type rc_lstm_noaf_cell_type = {
+    .name = "lstm_noaf",
+    .params_size = sizeof(rc_lstm_noaf_params),
+    .init = init,
+    .opts_size = sizeof(rc_peephole_lstm_opts),
+    .summary = "Greff et al.: no output activation function",
+    .set_forget_bias = forget_bias,
+};

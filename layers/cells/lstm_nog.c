@@ -36,4 +36,15 @@ static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rn
     return st;
 }
 
-const rc_cell_type rc_lstm_nog_cell_type = {"lstm_nog", sizeof(rc_lstm_nog_params), init};
+static rc_status forget_bias(rc_cell *cell, float value, char *err, size_t err_len) {
+    return rc_cell_fill_bias_block(cell, "bias", 1, value, err, err_len);
+}
+
+const rc_cell_type rc_lstm_nog_cell_type = {
+    .name = "lstm_nog",
+    .params_size = sizeof(rc_lstm_nog_params),
+    .init = init,
+    .opts_size = sizeof(rc_peephole_lstm_opts),
+    .summary = "Greff et al.: no output gate",
+    .set_forget_bias = forget_bias,
+};

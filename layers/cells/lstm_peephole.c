@@ -44,5 +44,15 @@ static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rn
     return st;
 }
 
-const rc_cell_type rc_peephole_lstm_cell_type = {"peephole_lstm", sizeof(rc_peephole_lstm_params),
-                                                 init};
+static rc_status forget_bias(rc_cell *cell, float value, char *err, size_t err_len) {
+    return rc_cell_fill_bias_block(cell, "bias", 1, value, err, err_len);
+}
+
+const rc_cell_type rc_peephole_lstm_cell_type = {
+    .name = "peephole_lstm",
+    .params_size = sizeof(rc_peephole_lstm_params),
+    .init = init,
+    .opts_size = sizeof(rc_peephole_lstm_opts),
+    .summary = "peephole LSTM, the vanilla LSTM of Greff et al. 2015",
+    .set_forget_bias = forget_bias,
+};

@@ -59,4 +59,10 @@ static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rn
     return st;
 }
 
-const rc_cell_type rc_mgu_cell_type = {"mgu", sizeof(rc_mgu_params), init};
+const rc_cell_type rc_mgu_cell_type = {
+    .name = "mgu",
+    .params_size = sizeof(rc_mgu_params),
+    .init = init,
+    .opts_size = sizeof(rc_mgu_opts),
+    .summary = "minimal gated unit of Zhou et al. 2016",
+};

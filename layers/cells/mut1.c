@@ -47,4 +47,10 @@ static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rn
     return st;
 }
 
-const rc_cell_type rc_mut1_cell_type = {"mut1", sizeof(rc_mut1_params), init};
+const rc_cell_type rc_mut1_cell_type = {
+    .name = "mut1",
+    .params_size = sizeof(rc_mut1_params),
+    .init = init,
+    .opts_size = sizeof(rc_mut_opts),
+    .summary = "MUT1 of Jozefowicz et al. 2015",
+};

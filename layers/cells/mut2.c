@@ -48,4 +48,10 @@ static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rn
     return st;
 }
 
-const rc_cell_type rc_mut2_cell_type = {"mut2", sizeof(rc_mut2_params), init};
+const rc_cell_type rc_mut2_cell_type = {
+    .name = "mut2",
+    .params_size = sizeof(rc_mut2_params),
+    .init = init,
+    .opts_size = sizeof(rc_mut_opts),
+    .summary = "MUT2 of Jozefowicz et al. 2015",
+};

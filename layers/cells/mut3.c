@@ -50,4 +50,10 @@ static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rn
     return st;
 }
 
-const rc_cell_type rc_mut3_cell_type = {"mut3", sizeof(rc_mut3_params), init};
+const rc_cell_type rc_mut3_cell_type = {
+    .name = "mut3",
+    .params_size = sizeof(rc_mut3_params),
+    .init = init,
+    .opts_size = sizeof(rc_mut_opts),
+    .summary = "MUT3 of Jozefowicz et al. 2015",
+};

@@ -105,4 +105,15 @@ static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rn
     return add_params(cell, o, ps, rng, err, err_len);
 }
 
-const rc_cell_type rc_sru_cell_type = {"sru", sizeof(rc_sru_params), init};
+static rc_status forget_bias(rc_cell *cell, float value, char *err, size_t err_len) {
+    return rc_cell_fill_bias_block(cell, "bias_f", 0, value, err, err_len);
+}
+
+const rc_cell_type rc_sru_cell_type = {
+    .name = "sru",
+    .params_size = sizeof(rc_sru_params),
+    .init = init,
+    .opts_size = sizeof(rc_sru_opts),
+    .summary = "SRU of Lei et al. 2018",
+    .set_forget_bias = forget_bias,
+};

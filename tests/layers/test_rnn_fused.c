@@ -52,8 +52,8 @@ static rc_status composed_gru_init(rc_cell *cell, const void *opts, rc_params *p
     return st;
 }
 
-static const rc_cell_type composed_lstm = {"lstm", sizeof(rc_lstm_params), composed_lstm_init};
-static const rc_cell_type composed_gru = {"gru", sizeof(rc_gru_params), composed_gru_init};
+static const rc_cell_type composed_lstm = {.name = "lstm", .params_size = sizeof(rc_lstm_params), .init = composed_lstm_init};
+static const rc_cell_type composed_gru = {.name = "gru", .params_size = sizeof(rc_gru_params), .init = composed_gru_init};
 
 typedef struct side {
     rc_params *ps;
