@@ -4,6 +4,7 @@
 #define RECUR_CHECKPOINT_H
 
 #include "optim.h"
+#include "rnn.h"
 
 // ---- safetensors ------------------------------------------------------------------------------
 // The format: an 8-byte little-endian header length N, N bytes of JSON
@@ -191,5 +192,32 @@ typedef struct rc_load_opts {
 RC_API rc_status rc_params_load_safetensors(rc_params *ps, const rc_safetensors *f,
                                             const rc_load_opts *opts, rc_load_report *rep,
                                             char *err, size_t err_len);
+
+// ---- PyTorch RNN, LSTM and GRU state dicts against an rc_rnn_config ----------------------------
+// Names are prefix + PyTorch's: weight_ih_l{k}[_reverse], weight_hh_l{k}, bias_ih_l{k},
+// bias_hh_l{k}, weight_hr_l{k} (LSTM with proj_size).
+
+// Checks that f holds exactly the parameters rc_rnn_new(cfg, prefix) creates, with their shapes
+// (float dtypes), for any cell type. The first difference is the error: RC_ERR_NOTFOUND (a
+// tensor the config needs is absent), RC_ERR_SHAPE (another shape or dtype, or a tensor
+// prefix + "<role>_l<k>[_reverse]" the config does not have); a bad config as rc_rnn_new.
+RC_API rc_status rc_rnn_config_check(const rc_rnn_config *cfg, const rc_safetensors *f,
+                                     const char *prefix, char *err, size_t err_len);
+
+// Options of one of PyTorch's cells, for rc_rnn_config_derive.
+typedef union rc_torch_cell_opts {
+    rc_rnn_cell_opts rnn;
+    rc_lstm_opts lstm;
+    rc_gru_opts gru;
+} rc_torch_cell_opts;
+
+// Derives the config of a PyTorch RNN, LSTM or GRU state dict under prefix: dim_in, H,
+// proj_size, num_layers, bidirectional and bias from the shapes; the cell from weight_hh's rows
+// (H: rnn, 3H: gru, 4H or weight_hr: lstm) when `cell` is NULL, else checked against it. The
+// file cannot tell tanh from relu: opts->rnn.nonlinearity is kept from entry. cfg->cell_opts
+// points at opts; dropout is 0. Then rc_rnn_config_check. RC_ERR_ARG: another cell type.
+RC_API rc_status rc_rnn_config_derive(rc_rnn_config *cfg, rc_torch_cell_opts *opts,
+                                      const rc_safetensors *f, const char *prefix,
+                                      const rc_cell_type *cell, char *err, size_t err_len);
 
 #endif
