@@ -130,8 +130,8 @@ RC_API rc_status rc_checkpoint_save(const char *path, const rc_params *ps,
 // Loading compares names, shapes and dtypes (F32, F16, BF16 and F64 load, converted to f32):
 // a store parameter absent from the file is missing, a file tensor absent from the store is
 // unexpected (optimizer tensors are not counted), a shape or dtype that does not fit is
-// mismatched. The report names them: "missing: a, b; unexpected: c; mismatched: d (file [3,4]
-// F16, store [4,3])" (cut with "..." when long).
+// mismatched. rc_checkpoint_load's report names them: "missing: a, b; mismatched: d (file
+// [3,4] F16, store [4,3]); unexpected: c" (cut with "..." when long).
 typedef struct rc_load_report {
     int loaded, missing, unexpected, mismatched;
     char text[1024];
