@@ -25,8 +25,9 @@ rc_status rc_cell_new(rc_cell **out, const rc_cell_type *type, const void *opts,
                       size_t err_len) {
     if (out)
         *out = NULL;
-    if (!out || !type || !type->init || !ps || !rng) {
-        return rc_errf(err, err_len, RC_ERR_ARG, "rc_cell_new: out, type (with init), ps and rng must not be NULL");
+    if (!out || !type || !type->init || !ps) {
+        return rc_errf(err, err_len, RC_ERR_ARG,
+                       "rc_cell_new: out, type (with init) and ps must not be NULL");
     }
     if (dim_in <= 0) {
         return rc_errf(err, err_len, RC_ERR_ARG, "%s: dim_in must be > 0, got %lld", type->name, (long long)dim_in);
@@ -74,9 +75,9 @@ rc_status rc_cell_add_weight(rc_cell *cell, rc_params *ps, const char *role, rc_
     if (out)
         *out = NULL;
     const char *tname = cell && cell->type ? cell->type->name : "cell";
-    if (!cell || !ps || !role || (bound != 0 && !rng)) {
-        return rc_errf(err, err_len, RC_ERR_ARG, "%s: rc_cell_add_weight needs cell, ps, role and (bound != 0) rng",
-                tname);
+    if (!cell || !ps || !role) {
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: rc_cell_add_weight needs cell, ps and role",
+                       tname);
     }
     char name[256];
     snprintf(name, sizeof name, "%s%s%s", cell->prefix ? cell->prefix : "", role,
@@ -98,7 +99,7 @@ rc_status rc_cell_add_weight(rc_cell *cell, rc_params *ps, const char *role, rc_
         return st;
     }
     rc_tensor v = rc_param_value(p);
-    for (int64_t i = 0; i < v.n && bound != 0; i++)
+    for (int64_t i = 0; i < v.n && bound != 0 && rng; i++) // rng NULL: zeros, weights to load
         v.data[i] = (float)((2.0 * rc_rng_uniform(rng) - 1.0) * bound);
     cell->weight[cell->n_weights++] = p;
     if (out)

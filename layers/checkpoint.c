@@ -183,73 +183,6 @@ rc_status rc_checkpoint_save(const char *path, const rc_params *ps,
     return st;
 }
 
-// ---- load: matching ---------------------------------------------------------------------------
-
-static bool float_dtype(rc_dtype dt) {
-    return dt == RC_DTYPE_F32 || dt == RC_DTYPE_F16 || dt == RC_DTYPE_BF16 || dt == RC_DTYPE_F64;
-}
-
-static bool fits(const rc_safetensors_info *t, rc_shape s) {
-    return float_dtype(t->dtype) && t->ndim <= RC_MAX_DIMS && t->ndim == s.ndim &&
-           rc_shape_eq(t->shape, s);
-}
-
-// Appends to a report section ("missing: a, b"), cutting with "..." when the text is full.
-static void report_add(rc_load_report *r, const char *section, int count, const char *item) {
-    size_t len = strlen(r->text), cap = sizeof r->text;
-    if (len + 4 >= cap || !strcmp(r->text + (len >= 3 ? len - 3 : 0), "..."))
-        return;
-    char piece[512];
-    if (count == 1)
-        snprintf(piece, sizeof piece, "%s%s: %s", len ? "; " : "", section, item);
-    else
-        snprintf(piece, sizeof piece, ", %s", item);
-    if (len + strlen(piece) + 4 >= cap)
-        snprintf(r->text + len, cap - len, "...");
-    else
-        memcpy(r->text + len, piece, strlen(piece) + 1);
-}
-
-static void describe_mismatch(const rc_safetensors_info *t, rc_shape s, char *buf, size_t len) {
-    char fs[96] = "", ss[64];
-    if (t->ndim <= RC_MAX_DIMS)
-        rc_shape_str(t->shape, fs, sizeof fs);
-    else
-        snprintf(fs, sizeof fs, "(%d dims)", t->ndim);
-    rc_shape_str(s, ss, sizeof ss);
-    snprintf(buf, len, "%s (file %s %s, store %s)", t->name, fs, rc_dtype_name(t->dtype), ss);
-}
-
-// Fills rep and `match` (the file tensor for each parameter that loads, else NULL).
-static void match_all(const rc_safetensors *f, const rc_params *ps,
-                      const rc_safetensors_info **match, rc_load_report *rep) {
-    memset(rep, 0, sizeof *rep);
-    char buf[400];
-    const int np = rc_params_count(ps);
-    for (int i = 0; i < np; i++) {
-        const rc_param *p = rc_params_at(ps, i);
-        const rc_safetensors_info *t = rc_safetensors_find(f, rc_param_name(p));
-        match[i] = t && fits(t, rc_param_value(p).shape) ? t : NULL;
-        rep->loaded += match[i] != NULL;
-        if (!t)
-            report_add(rep, "missing", ++rep->missing, rc_param_name(p));
-    }
-    for (int i = 0; i < np; i++) {
-        const rc_param *p = rc_params_at(ps, i);
-        const rc_safetensors_info *t = rc_safetensors_find(f, rc_param_name(p));
-        if (t && !match[i]) {
-            describe_mismatch(t, rc_param_value(p).shape, buf, sizeof buf);
-            report_add(rep, "mismatched", ++rep->mismatched, buf);
-        }
-    }
-    const size_t plen = strlen(RC_CHECKPOINT_OPTIM_PREFIX);
-    for (int i = 0; i < rc_safetensors_count(f); i++) {
-        const char *name = rc_safetensors_at(f, i)->name;
-        if (strncmp(name, RC_CHECKPOINT_OPTIM_PREFIX, plen) && !rc_params_find(ps, name))
-            report_add(rep, "unexpected", ++rep->unexpected, name);
-    }
-}
-
 // ---- load: extras -----------------------------------------------------------------------------
 
 typedef struct extras {
@@ -318,7 +251,7 @@ static rc_status check_optim(const rc_safetensors *f, rc_optim *o,
             snprintf(msg, sizeof msg, "optimizer state %s is absent or does not fit",
                      name ? name : "?");
             free(name);
-            if (!t || !fits(t, rc_param_value(p).shape))
+            if (!t || !rc_load_fits(t, rc_param_value(p).shape))
                 return bad_meta(f, msg, err, len);
         }
     }
@@ -416,31 +349,14 @@ static void apply_sched(rc_sched *s, json_t *j) {
 
 // ---- load ---------------------------------------------------------------------------------------
 
-static rc_status load_values(const rc_safetensors *f, rc_params *ps,
-                             const rc_safetensors_info **match, char *err, size_t len) {
-    for (int i = 0; i < rc_params_count(ps); i++) {
-        if (!match[i])
-            continue;
-        const rc_tensor v = rc_param_value(rc_params_at(ps, i));
-        rc_status st = rc_safetensors_read(f, match[i]->name, v.data, v.n, err, len);
-        if (st != RC_OK)
-            return st;
-    }
-    return RC_OK;
-}
-
 static rc_status load_open(rc_safetensors *f, rc_params *ps, const rc_checkpoint_extra *x,
                            bool strict, rc_load_report *rep, char *err, size_t len) {
     const rc_safetensors_info **match = calloc((size_t)rc_params_count(ps) + 1, sizeof *match);
     if (!match) {
         return rc_errf(err, len, RC_ERR_NOMEM, "%s: out of memory", rc_st_path(f));
     }
-    match_all(f, ps, match, rep);
-    rc_status st = RC_OK;
-    if (strict && (rep->missing || rep->mismatched || rep->unexpected)) {
-        rc_errf(err, len, RC_OK, "%s: %s", rc_st_path(f), rep->text);
-        st = rep->mismatched ? RC_ERR_SHAPE : RC_ERR_NOTFOUND;
-    }
+    const rc_load_opts o = {.strict = strict};
+    rc_status st = rc_load_match(f, ps, &o, true, match, rep, err, len);
     extras e = {NULL, NULL, {{0}}};
     const rc_checkpoint_extra none = {NULL, NULL, NULL, NULL};
     if (!x)
@@ -452,7 +368,7 @@ static rc_status load_open(rc_safetensors *f, rc_params *ps, const rc_checkpoint
     if (st == RC_OK)
         st = check_extras(f, x, match, &e, err, len);
     if (st == RC_OK)
-        st = load_values(f, ps, match, err, len);
+        st = rc_load_values(f, ps, match, err, len);
     if (st == RC_OK && x->optim)
         st = apply_optim(f, x->optim, match, e.optim, err, len);
     if (st == RC_OK && x->sched)

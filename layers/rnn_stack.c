@@ -45,8 +45,8 @@ rc_status rc_rnn_new(rc_rnn **out, const rc_rnn_config *config, rc_params *ps, c
                      rc_rng *rng, char *err, size_t err_len) {
     if (out)
         *out = NULL;
-    if (!out || !ps || !rng)
-        return rc_errf(err, err_len, RC_ERR_ARG, "rc_rnn_new: out, ps and rng must not be NULL");
+    if (!out || !ps) // rng may be NULL: parameters start at zero, for weights loaded after
+        return rc_errf(err, err_len, RC_ERR_ARG, "rc_rnn_new: out and ps must not be NULL");
     rc_status st = check_config(config, err, err_len);
     if (st != RC_OK)
         return st;

@@ -93,21 +93,30 @@ static const rc_safetensors_info *find_checked(const rc_safetensors *f, const ch
     return t;
 }
 
+// The tensor `name` when it exists and has n elements and out is set for n > 0; else NULL with
+// the error in *st and err.
+static const rc_safetensors_info *sized(const rc_safetensors *f, const char *name, const void *out,
+                                        int64_t n, rc_status *st, char *err, size_t err_len) {
+    const rc_safetensors_info *t = find_checked(f, name, err, err_len);
+    *st = t ? RC_OK : RC_ERR_NOTFOUND;
+    if (t && (n != t->numel || (n > 0 && !out))) {
+        *st = rc_errf(err, err_len, RC_ERR_SHAPE,
+                      "%s: tensor \"%s\" has %lld elements, the buffer %lld", rc_st_path(f), name,
+                      (long long)t->numel, (long long)n);
+        t = NULL;
+    }
+    return t;
+}
+
+// Converts element i at b into out; false: it does not fit (out of range).
+typedef bool (*convert_fn)(rc_dtype dt, const unsigned char *b, void *out, int64_t i);
+
 #define CHUNK 8192
 
-rc_status rc_safetensors_read(const rc_safetensors *f, const char *name, float *out, int64_t n,
-                              char *err, size_t err_len) {
-    const rc_safetensors_info *t = find_checked(f, name, err, err_len);
-    if (!t)
-        return RC_ERR_NOTFOUND;
-    if (n != t->numel || (n > 0 && !out)) {
-        return rc_errf(err, err_len, RC_ERR_SHAPE, "%s: tensor \"%s\" has %lld elements, the buffer %lld",
-                   rc_st_path(f), name, (long long)t->numel, (long long)n);
-    }
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (t->dtype == RC_DTYPE_F32) // the file's bytes are the host's floats
-        return n ? rc_st_read_bytes(f, t->offset, out, (size_t)n * 4, err, err_len) : RC_OK;
-#endif
+// Reads t's n elements chunk by chunk through conv; *bad: the element that did not fit.
+static rc_status read_converted(const rc_safetensors *f, const rc_safetensors_info *t, int64_t n,
+                                convert_fn conv, void *out, int64_t *bad, char *err,
+                                size_t err_len) {
     const size_t size = rc_dtype_size(t->dtype);
     unsigned char buf[CHUNK * 8];
     for (int64_t done = 0; done < n;) {
@@ -117,10 +126,85 @@ rc_status rc_safetensors_read(const rc_safetensors *f, const char *name, float *
         if (st != RC_OK)
             return st;
         for (int64_t i = 0; i < k; i++)
-            out[done + i] = convert_one(t->dtype, buf + (size_t)i * size);
+            if (!conv(t->dtype, buf + (size_t)i * size, out, done + i)) {
+                *bad = done + i;
+                return RC_ERR_RANGE;
+            }
         done += k;
     }
     return RC_OK;
+}
+
+static bool to_f32(rc_dtype dt, const unsigned char *b, void *out, int64_t i) {
+    ((float *)out)[i] = convert_one(dt, b);
+    return true;
+}
+
+rc_status rc_safetensors_read(const rc_safetensors *f, const char *name, float *out, int64_t n,
+                              char *err, size_t err_len) {
+    rc_status st;
+    const rc_safetensors_info *t = sized(f, name, out, n, &st, err, err_len);
+    if (!t)
+        return st;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (t->dtype == RC_DTYPE_F32) // the file's bytes are the host's floats
+        return n ? rc_st_read_bytes(f, t->offset, out, (size_t)n * 4, err, err_len) : RC_OK;
+#endif
+    int64_t bad;
+    return read_converted(f, t, n, to_f32, out, &bad, err, err_len);
+}
+
+static bool integer_dtype(rc_dtype dt) {
+    return dt >= RC_DTYPE_I8 && dt <= RC_DTYPE_BOOL;
+}
+
+// An integer element as int64 (U64 values past INT64_MAX saturate: they are out of range anyway).
+static int64_t integer_one(rc_dtype dt, const unsigned char *b) {
+    switch (dt) {
+    case RC_DTYPE_I8: return (int8_t)b[0];
+    case RC_DTYPE_I16: return (int16_t)(uint16_t)le(b, 2);
+    case RC_DTYPE_I32: return (int32_t)(uint32_t)le(b, 4);
+    case RC_DTYPE_I64: return (int64_t)le(b, 8);
+    case RC_DTYPE_U64: return le(b, 8) > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)le(b, 8);
+    case RC_DTYPE_BOOL: return b[0] != 0;
+    default: // U8, U16, U32
+        return (int64_t)le(b, rc_dtype_size(dt));
+    }
+}
+
+static bool to_i32(rc_dtype dt, const unsigned char *b, void *out, int64_t i) {
+    const int64_t v = integer_one(dt, b);
+    ((int32_t *)out)[i] = (int32_t)v;
+    return v >= INT32_MIN && v <= INT32_MAX;
+}
+
+rc_status rc_safetensors_read_i32(const rc_safetensors *f, const char *name, int32_t *out,
+                                  int64_t n, char *err, size_t err_len) {
+    rc_status st;
+    const rc_safetensors_info *t = sized(f, name, out, n, &st, err, err_len);
+    if (!t)
+        return st;
+    if (!integer_dtype(t->dtype))
+        return rc_errf(err, err_len, RC_ERR_ARG,
+                       "%s: tensor \"%s\" is %s; rc_safetensors_read_i32 reads integer and BOOL "
+                       "tensors (rc_safetensors_read reads floats)",
+                       rc_st_path(f), name, rc_dtype_name(t->dtype));
+    int64_t bad = 0;
+    st = read_converted(f, t, n, to_i32, out, &bad, err, err_len);
+    if (st != RC_ERR_RANGE)
+        return st;
+    unsigned char b[8];
+    const size_t size = rc_dtype_size(t->dtype);
+    char value[32] = "?";
+    const bool got =
+        rc_st_read_bytes(f, t->offset + (uint64_t)bad * size, b, size, NULL, 0) == RC_OK;
+    if (got && t->dtype == RC_DTYPE_U64)
+        snprintf(value, sizeof value, "%llu", (unsigned long long)le(b, 8));
+    else if (got)
+        snprintf(value, sizeof value, "%lld", (long long)integer_one(t->dtype, b));
+    return rc_errf(err, err_len, RC_ERR_RANGE,
+                   "%s: tensor \"%s\" (%s) element %lld is %s, outside int32", rc_st_path(f), name,
+                   rc_dtype_name(t->dtype), (long long)bad, value);
 }
 
 rc_status rc_safetensors_read_raw(const rc_safetensors *f, const char *name, void *out,

@@ -4,6 +4,7 @@
 #define RECUR_CHECKPOINT_H
 
 #include "optim.h"
+#include "rnn.h"
 
 // ---- safetensors ------------------------------------------------------------------------------
 // The format: an 8-byte little-endian header length N, N bytes of JSON
@@ -78,6 +79,11 @@ RC_API rc_status rc_safetensors_read(const rc_safetensors *f, const char *name, 
 // The raw little-endian bytes of tensor `name` into out[bytes]; bytes must equal its size.
 RC_API rc_status rc_safetensors_read_raw(const rc_safetensors *f, const char *name, void *out,
                                          size_t bytes, char *err, size_t err_len);
+// Reads integer tensor `name` (I8..I64, U8..U64, BOOL) into out[n] as int32 (token ids,
+// lengths). RC_ERR_RANGE: an element outside int32 (the message names the tensor and index);
+// RC_ERR_ARG: a float tensor; RC_ERR_NOTFOUND, RC_ERR_SHAPE, RC_ERR_IO as rc_safetensors_read.
+RC_API rc_status rc_safetensors_read_i32(const rc_safetensors *f, const char *name, int32_t *out,
+                                         int64_t n, char *err, size_t err_len);
 
 // One tensor to write: written as F32 under `name` with `shape`, data[numel(shape)].
 typedef struct rc_safetensors_entry {
@@ -124,8 +130,8 @@ RC_API rc_status rc_checkpoint_save(const char *path, const rc_params *ps,
 // Loading compares names, shapes and dtypes (F32, F16, BF16 and F64 load, converted to f32):
 // a store parameter absent from the file is missing, a file tensor absent from the store is
 // unexpected (optimizer tensors are not counted), a shape or dtype that does not fit is
-// mismatched. The report names them: "missing: a, b; unexpected: c; mismatched: d (file [3,4]
-// F16, store [4,3])" (cut with "..." when long).
+// mismatched. rc_checkpoint_load's report names them: "missing: a, b; mismatched: d (file
+// [3,4] F16, store [4,3]); unexpected: c" (cut with "..." when long).
 typedef struct rc_load_report {
     int loaded, missing, unexpected, mismatched;
     char text[1024];
@@ -141,5 +147,77 @@ typedef struct rc_load_report {
 RC_API rc_status rc_checkpoint_load(const char *path, rc_params *ps,
                                     const rc_checkpoint_extra *extra, bool strict,
                                     rc_load_report *rep, char *err, size_t err_len);
+
+// ---- loading weights by name from an open file (a PyTorch state dict, any safetensors file) ----
+// Every file tensor gets a store name, in this order: its `renames` entry when it has one (used
+// as given); else its file name with strip_prefix removed (when it starts with it) and
+// add_prefix put in front; then `map`, when set, may rewrite that name. The names are matched
+// with the store as rc_checkpoint_load does (shapes, float dtypes). Tensors named
+// "__optim__.*" are never unexpected.
+
+// One renamed file tensor; store_name NULL skips the tensor (neither loaded nor unexpected).
+typedef struct rc_load_rename {
+    const char *file_name, *store_name;
+} rc_load_rename;
+
+// File tensors the store has no parameter for.
+typedef enum rc_load_unexpected {
+    RC_LOAD_UNEXPECTED_LIST = 0, // counted and named in the report; an error when strict
+    RC_LOAD_UNEXPECTED_COUNT,    // counted in rep->unexpected, not named, never an error
+    RC_LOAD_UNEXPECTED_IGNORE,   // neither counted nor named, never an error
+} rc_load_unexpected;
+
+#define RC_LOAD_NAME_MAX 512   // bytes of a store name a mapping may produce, NUL included
+#define RC_LOAD_REPORT_NAMES 8 // names listed per section of a report, then "and N more"
+
+typedef struct rc_load_opts {
+    bool strict;                   // as rc_checkpoint_load: anything not loading is an error
+    const char *strip_prefix;      // NULL or "": none; names without it are kept as they are
+    const char *add_prefix;        // NULL or "": none
+    const rc_load_rename *renames; // n_renames entries, each file_name in the file, once
+    int n_renames;
+    // Called for every tensor not skipped: name[cap] holds its store name and may be rewritten
+    // (NUL-terminated); returning false skips the tensor.
+    bool (*map)(void *user, const char *file_name, char *name, size_t cap);
+    void *map_user;
+    rc_load_unexpected unexpected;
+} rc_load_opts;
+
+// Loads the tensors of an open file into the store by name (opts NULL: strict, no mapping).
+// The report lists mismatched, then missing, then unexpected tensors, each section its count and
+// first RC_LOAD_REPORT_NAMES names ("mismatched 1: fc.weight (file x.fc.weight [3,4] F16,
+// store [4,3]); missing 2: a, b; unexpected 300: c, d, ... and 292 more"). Strict failures as
+// rc_checkpoint_load (RC_ERR_SHAPE or RC_ERR_NOTFOUND, nothing loaded). RC_ERR_ARG: two
+// tensors mapped to one store name, a renames entry the file lacks or repeats, a name too long.
+RC_API rc_status rc_params_load_safetensors(rc_params *ps, const rc_safetensors *f,
+                                            const rc_load_opts *opts, rc_load_report *rep,
+                                            char *err, size_t err_len);
+
+// ---- PyTorch RNN, LSTM and GRU state dicts against an rc_rnn_config ----------------------------
+// Names are prefix + PyTorch's: weight_ih_l{k}[_reverse], weight_hh_l{k}, bias_ih_l{k},
+// bias_hh_l{k}, weight_hr_l{k} (LSTM with proj_size).
+
+// Checks that f holds exactly the parameters rc_rnn_new(cfg, prefix) creates, with their shapes
+// (float dtypes), for any cell type. The first difference is the error: RC_ERR_NOTFOUND (a
+// tensor the config needs is absent), RC_ERR_SHAPE (another shape or dtype, or a tensor
+// prefix + "<role>_l<k>[_reverse]" the config does not have); a bad config as rc_rnn_new.
+RC_API rc_status rc_rnn_config_check(const rc_rnn_config *cfg, const rc_safetensors *f,
+                                     const char *prefix, char *err, size_t err_len);
+
+// Options of one of PyTorch's cells, for rc_rnn_config_derive.
+typedef union rc_torch_cell_opts {
+    rc_rnn_cell_opts rnn;
+    rc_lstm_opts lstm;
+    rc_gru_opts gru;
+} rc_torch_cell_opts;
+
+// Derives the config of a PyTorch RNN, LSTM or GRU state dict under prefix: dim_in, H,
+// proj_size, num_layers, bidirectional and bias from the shapes; the cell from weight_hh's rows
+// (H: rnn, 3H: gru, 4H or weight_hr: lstm) when `cell` is NULL, else checked against it. The
+// file cannot tell tanh from relu: opts->rnn.nonlinearity is kept from entry. cfg->cell_opts
+// points at opts; dropout is 0. Then rc_rnn_config_check. RC_ERR_ARG: another cell type.
+RC_API rc_status rc_rnn_config_derive(rc_rnn_config *cfg, rc_torch_cell_opts *opts,
+                                      const rc_safetensors *f, const char *prefix,
+                                      const rc_cell_type *cell, char *err, size_t err_len);
 
 #endif

@@ -66,7 +66,8 @@ struct rc_cell {
 };
 
 // Creates a cell of `type` whose parameters are added to ps as prefix + role + suffix
-// ("enc." + "weight_ih" + "_l0"), initialised from rng. prefix and suffix may be NULL (""). The
+// ("enc." + "weight_ih" + "_l0"), initialised from rng (rng NULL: parameters start at zero, for
+// a caller that loads weights). prefix and suffix may be NULL (""). The
 // cell is freed with rc_cell_free; its parameters belong to ps. RC_ERR_ARG for bad options or a
 // name already in ps, with a message in err (may be NULL). Parameters added before an error stay
 // in ps.
@@ -76,8 +77,9 @@ RC_API rc_status rc_cell_new(rc_cell **out, const rc_cell_type *type, const void
 RC_API void rc_cell_free(rc_cell **cell);
 
 // For a type's init: adds the parameter prefix + role + suffix of `shape`, filled from
-// U(-bound, bound) drawn from rng (bound 0: zeros), and appends it to cell->weight. RC_ERR_ARG
-// (with a message) when the name is taken or the cell has RC_CELL_MAX_WEIGHTS weights already.
+// U(-bound, bound) drawn from rng (bound 0 or rng NULL: zeros), and appends it to cell->weight.
+// RC_ERR_ARG (with a message) when the name is taken or the cell has RC_CELL_MAX_WEIGHTS weights
+// already.
 RC_API rc_status rc_cell_add_weight(rc_cell *cell, rc_params *ps, const char *role, rc_shape shape,
                                     float bound, rc_rng *rng, rc_param **out, char *err,
                                     size_t err_len);
@@ -208,7 +210,8 @@ typedef struct rc_rnn {
     rc_cell **cells;
 } rc_rnn;
 
-// Creates the cells and their parameters in ps. RC_ERR_ARG with a message for a bad config.
+// Creates the cells and their parameters in ps. rng NULL: parameters start at zero, for a caller
+// that loads weights. RC_ERR_ARG with a message for a bad config.
 RC_API rc_status rc_rnn_new(rc_rnn **out, const rc_rnn_config *config, rc_params *ps,
                             const char *prefix, rc_rng *rng, char *err, size_t err_len);
 RC_API void rc_rnn_free(rc_rnn **rnn);
