@@ -6,6 +6,10 @@
 
 #include "graph.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 // ---- optimizers ---------------------------------------------------------------------------------
 // An optimizer updates every parameter of its store that is not frozen and received a gradient
 // since the last rc_params_zero_grad (a parameter no op touched is skipped, as PyTorch skips a
@@ -145,5 +149,9 @@ typedef struct rc_sched_state {
 RC_API rc_sched_state rc_sched_get_state(const rc_sched *s);
 RC_API void rc_sched_set_state(rc_sched *s, const rc_sched_state *st);
 RC_API const rc_sched_opts *rc_sched_options(const rc_sched *s);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
