@@ -57,7 +57,7 @@ typedef struct rc_tensor {
 RC_API rc_shape rc_shape_make(int ndim, const int64_t *dims);
 #ifndef __cplusplus
 #define RC_SHAPE(...)                                                                              \
-    rc_shape_make((int)(sizeof((int64_t[]){__VA_ARGS__}) / sizeof(int64_t)),                     \
+    rc_shape_make((int)(sizeof((int64_t[]){__VA_ARGS__}) / sizeof(int64_t)),                       \
                   (int64_t[]){__VA_ARGS__})
 #define RC_SCALAR_SHAPE ((rc_shape){0, {0}})
 #endif
