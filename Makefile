@@ -5,7 +5,7 @@
 # (recurrent layers against PyTorch, 1 and 2 threads; BENCH_RNN_ARGS): bench/README.md.
 # Everything else is meson: see README.md.
 
-DEBIAN_PACKAGES := gcc make meson ninja-build pkg-config libdnnl-dev libcriterion-dev \
+DEBIAN_PACKAGES := gcc g++ make meson ninja-build pkg-config libdnnl-dev libcriterion-dev \
                    libjansson-dev graphviz
 BENCH_PACKAGES := python3-torch
 # PyTorch's peer BLAS for bench-rnn (Debian's torch otherwise runs on the reference BLAS).

@@ -12,9 +12,7 @@
 
 #include "safetensors_impl.h"
 
-static const char *const optim_kinds[] = {"sgd", "adam", "adamw", "adagrad", "rmsprop"};
 static const char *const sched_kinds[] = {"step", "exponential", "linear", "plateau"};
-#define N_OPTIM_KINDS 5
 #define N_SCHED_KINDS 4
 #define N_SLOTS RC_PARAM_STATE_SLOTS
 
@@ -53,7 +51,7 @@ static char *optim_meta(const rc_optim *o) {
         if (n > 0)
             json_object_set_new(steps, rc_param_name(p), json_integer(n));
     }
-    json_t *root = json_pack("{s:s,s:o,s:o}", "kind", optim_kinds[rc_optim_options(o)->kind],
+    json_t *root = json_pack("{s:s,s:o,s:o}", "kind", rc_optim_kind_name(rc_optim_options(o)->kind),
                              "lr", hex_double(rc_optim_lr(o)), "steps", steps);
     char *s = root ? json_dumps(root, JSON_COMPACT) : NULL;
     json_decref(root);
@@ -221,7 +219,7 @@ static int64_t file_steps(json_t *optim, const char *name) {
 static rc_status check_optim(const rc_safetensors *f, rc_optim *o,
                              const rc_safetensors_info **match, json_t *j, char *err, size_t len) {
     const char *kind = json_string_value(json_object_get(j, "kind"));
-    const char *mine = optim_kinds[rc_optim_options(o)->kind];
+    const char *mine = rc_optim_kind_name(rc_optim_options(o)->kind);
     char msg[300];
     double lr;
     if (!kind || strcmp(kind, mine)) {

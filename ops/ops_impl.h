@@ -56,22 +56,8 @@ bool rc_dnnl_gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha
                   int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc);
 
 // ---- the registry ----------------------------------------------------------------------------
-// Every op definition, declared here so registry.c can list them.
-#define RC_UNARY_DECL(name, ...) extern const rc_op_def rc_op_##name;
-#include "unary_list.h"
-RC_UNARY_OPS(RC_UNARY_DECL)
-#define RC_BINARY_DECL(name, ...) extern const rc_op_def rc_op_##name;
-#include "binary_list.h"
-RC_BINARY_OPS(RC_BINARY_DECL)
-extern const rc_op_def rc_op_affine, rc_op_pow, rc_op_lerp;
-extern const rc_op_def rc_op_matmul, rc_op_matmul_nt, rc_op_bmm, rc_op_bmm_nt, rc_op_linear;
-extern const rc_op_def rc_op_sum, rc_op_mean, rc_op_max, rc_op_logsumexp, rc_op_l2norm;
-extern const rc_op_def rc_op_reshape, rc_op_slice, rc_op_concat, rc_op_stack, rc_op_transpose;
-extern const rc_op_def rc_op_embedding, rc_op_index_select, rc_op_where, rc_op_masked_fill;
-extern const rc_op_def rc_op_softmax, rc_op_log_softmax, rc_op_cross_entropy, rc_op_nll,
-    rc_op_bce_with_logits, rc_op_mse;
-extern const rc_op_def rc_op_sparse_matmul;
-extern const rc_op_def rc_op_rowdot, rc_op_embedding_rowdot, rc_op_embedding_bag;
-extern const rc_op_def rc_op_lstm_state, rc_op_lstm_output, rc_op_gru_state;
+// Every op definition of ops/op_list.h, declared for registry.c and the families' builders.
+#define RC_OP(name) extern const rc_op_def rc_op_##name;
+#include "op_list.h"
 
 #endif

@@ -4,6 +4,10 @@
 
 #include "op.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 // Back-propagates from a one-element loss: adds d loss / d v into the gradient of every node that
 // needs one (parameters accumulate across graphs until rc_params_zero_grad). Once per graph:
 // a second call is RC_ERR_STATE, a loss with more than one element RC_ERR_SHAPE.
@@ -45,5 +49,9 @@ RC_API rc_status rc_gradcheck_op(const struct rc_op_def *op, uint64_t seed,
 // fed to every input slot whose shape allows, must give exactly summed gradients.
 RC_API rc_status rc_gradcheck_op_accumulation(const struct rc_op_def *op, uint64_t seed,
                                               rc_gradcheck_report *rep);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -7,6 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #if defined(_WIN32)
 #define RC_API
 #else
@@ -48,11 +52,15 @@ typedef struct rc_tensor {
 } rc_tensor;
 
 // rc_shape_make(2, (int64_t[]){B, H}); the macro RC_SHAPE(B, H) counts the dimensions for you.
+// C and C++ alike: C++, which has no compound literals, gets RC_SHAPE through the inline template
+// rc_shape_dims(B, H) and RC_SCALAR_SHAPE as rc_shape{0, {0}} (end of this header).
 RC_API rc_shape rc_shape_make(int ndim, const int64_t *dims);
+#ifndef __cplusplus
 #define RC_SHAPE(...)                                                                              \
-    rc_shape_make((int)(sizeof((int64_t[]){__VA_ARGS__}) / sizeof(int64_t)),                     \
+    rc_shape_make((int)(sizeof((int64_t[]){__VA_ARGS__}) / sizeof(int64_t)),                       \
                   (int64_t[]){__VA_ARGS__})
 #define RC_SCALAR_SHAPE ((rc_shape){0, {0}})
+#endif
 RC_API int64_t rc_shape_numel(rc_shape s);
 RC_API bool rc_shape_eq(rc_shape a, rc_shape b);
 // Writes "[32,128]" into buf (always NUL-terminated); returns buf.
@@ -78,5 +86,22 @@ RC_API rc_rng rc_rng_split(rc_rng *r);
 // which costs recurrent layers more than the second thread gains (bench/README.md, "rnn").
 RC_API void rc_set_num_threads(int n);
 RC_API int rc_get_num_threads(void);
+
+#ifdef __cplusplus
+}
+
+// The C++ forms of RC_SHAPE and RC_SCALAR_SHAPE (a template cannot have C linkage, hence
+// extern "C++", which also holds when this header is included inside an extern "C" block).
+extern "C++" {
+// rc_shape_dims(B, H): the shape [B,H]; any integer types, up to RC_MAX_DIMS of them.
+template <typename... Dims> inline rc_shape rc_shape_dims(Dims... dims) {
+    static_assert(sizeof...(Dims) <= RC_MAX_DIMS, "a shape has at most RC_MAX_DIMS dimensions");
+    const int64_t d[] = {static_cast<int64_t>(dims)..., 0}; // the 0 keeps the array non-empty
+    return rc_shape_make(static_cast<int>(sizeof...(Dims)), d);
+}
+}
+#define RC_SHAPE(...) rc_shape_dims(__VA_ARGS__)
+#define RC_SCALAR_SHAPE (rc_shape{0, {0}})
+#endif
 
 #endif

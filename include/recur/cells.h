@@ -10,6 +10,10 @@
 
 #include "rnn.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 // ---- GRU of Cho et al. 2014 ---------------------------------------------------------------------
 // The reset gate acts before the product with the recurrent weight (PyTorch's GRU: after it):
 // r = σ(W_r x + U_r h + b_r), z = σ(W_z x + U_z h + b_z), n = tanh(W_n x + U_n (r*h) + b_n),
@@ -231,5 +235,9 @@ typedef struct rc_ln_lstm_params {
     float eps;
 } rc_ln_lstm_params;
 RC_API extern const rc_cell_type rc_ln_lstm_cell_type;
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

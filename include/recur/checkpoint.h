@@ -6,6 +6,10 @@
 #include "optim.h"
 #include "rnn.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 // ---- safetensors ------------------------------------------------------------------------------
 // The format: an 8-byte little-endian header length N, N bytes of JSON
 // {"name": {"dtype": "F32", "shape": [2, 3], "data_offsets": [begin, end]}, ...,
@@ -219,5 +223,9 @@ typedef union rc_torch_cell_opts {
 RC_API rc_status rc_rnn_config_derive(rc_rnn_config *cfg, rc_torch_cell_opts *opts,
                                       const rc_safetensors *f, const char *prefix,
                                       const rc_cell_type *cell, char *err, size_t err_len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

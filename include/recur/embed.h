@@ -9,6 +9,10 @@
 
 #include "text.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 // Declared in text.h as well; repeated here so this header stands on its own (C11 allows it).
 typedef struct rc_vocab rc_vocab;
 
@@ -330,5 +334,9 @@ RC_API rc_status rc_eval_wordsim(const rc_wordvecs *wv, const char *path, const 
 // of the ranks they span. NaN when n < 2 or either side is constant.
 RC_API double rc_spearman(const double *x, const double *y, int64_t n);
 RC_API double rc_pearson(const double *x, const double *y, int64_t n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

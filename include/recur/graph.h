@@ -5,6 +5,10 @@
 
 #include "base.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct rc_graph rc_graph;
 
 // A handle to one value recorded in a graph. 16 bytes, passed by value. A handle becomes stale
@@ -16,8 +20,12 @@ typedef struct rc_var {
 } rc_var;
 
 #define RC_VAR_POISON UINT32_MAX
-// "No value" for optional arguments (a missing bias): a handle with no graph.
+// "No value" for optional arguments (a missing bias): a handle with no graph. C and C++.
+#ifdef __cplusplus
+#define RC_NONE (rc_var{NULL, RC_VAR_POISON, 0})
+#else
 #define RC_NONE ((rc_var){NULL, RC_VAR_POISON, 0})
+#endif
 
 // ---- graph lifetime -------------------------------------------------------------------------
 
@@ -123,5 +131,9 @@ RC_API rc_status rc_graph_dump_dot(const rc_graph *g, const char *path, unsigned
 // The same text into a caller's FILE-like sink: returns the number of bytes the full text needs
 // (like snprintf); writes at most len bytes including the NUL.
 RC_API size_t rc_graph_dot_string(const rc_graph *g, unsigned flags, char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

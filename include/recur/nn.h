@@ -4,6 +4,10 @@
 
 #include "ops.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 // ---- initialisation ---------------------------------------------------------------------------
 // Initialisers fill a tensor (usually rc_param_value(p)) in place from an explicit generator, with
 // PyTorch's torch.nn.init formulas. Fans follow PyTorch: for a tensor [O, I, k...],
@@ -124,5 +128,9 @@ typedef struct rc_dropout_layer {
 RC_API rc_status rc_dropout_layer_init(rc_dropout_layer *l, float p);
 // A fresh mask from rng in training mode (rng unused otherwise).
 RC_API rc_var rc_dropout_layer_forward(const rc_dropout_layer *l, rc_var x, rc_rng *rng);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

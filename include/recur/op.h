@@ -5,6 +5,10 @@
 
 #include "graph.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 // Per-node context. `saved` is state a forward keeps for its backward (allocate it with
 // rc_ctx_alloc). Forward may run again on the same node (replay during gradient checks): it must
 // be a pure function of inputs and attributes, and reuse `saved` when it is already set.
@@ -68,5 +72,9 @@ RC_API void *rc_graph_copy(rc_graph *g, const void *data, size_t bytes);
 RC_API int rc_op_count(void);
 RC_API const rc_op_def *rc_op_at(int i);
 RC_API const rc_op_def *rc_op_find(const char *name);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

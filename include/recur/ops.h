@@ -6,6 +6,10 @@
 
 #include "op.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 // ---- elementwise unary: y = f(x), same shape ------------------------------------------------
 RC_API rc_var rc_neg(rc_var x);
 RC_API rc_var rc_exp(rc_var x);
@@ -159,5 +163,9 @@ typedef struct rc_csr {
 // Gradient to b only: db += A^T g. RC_ERR_SHAPE when C differs from b's rows, RC_ERR_RANGE for a
 // column index outside [0,C) or an indptr that is not non-decreasing from 0.
 RC_API rc_var rc_sparse_matmul(const rc_csr *a, rc_var b);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -6,6 +6,10 @@
 
 #include "graph.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 // ---- optimizers ---------------------------------------------------------------------------------
 // An optimizer updates every parameter of its store that is not frozen and received a gradient
 // since the last rc_params_zero_grad (a parameter no op touched is skipped, as PyTorch skips a
@@ -27,16 +31,23 @@ typedef struct rc_optim_opts {
     rc_optim_kind kind;
     double lr;
     double weight_decay;
-    double momentum, dampening; // SGD; RMSprop uses momentum
-    bool nesterov;              // SGD: needs momentum > 0 and dampening == 0
-    double beta1, beta2;        // Adam, AdamW
-    double eps;                 // Adam, AdamW, Adagrad, RMSprop
-    bool amsgrad;               // Adam, AdamW
+    double momentum, dampening;                 // SGD; RMSprop uses momentum
+    bool nesterov;                              // SGD: needs momentum > 0 and dampening == 0
+    double beta1, beta2;                        // Adam, AdamW
+    double eps;                                 // Adam, AdamW, Adagrad, RMSprop
+    bool amsgrad;                               // Adam, AdamW
     double lr_decay, initial_accumulator_value; // Adagrad
-    double alpha;               // RMSprop smoothing constant
-    bool centered;              // RMSprop
-    bool maximize;              // ascend instead of descend
+    double alpha;                               // RMSprop smoothing constant
+    bool centered;                              // RMSprop
+    bool maximize;                              // ascend instead of descend
 } rc_optim_opts;
+
+// The lower-case name of kind ("sgd", "adam", "adamw", "adagrad", "rmsprop", as checkpoints and
+// the command line spell it); NULL for a value that is no kind. The kinds are 0, 1, ... up to the
+// first value whose name is NULL.
+RC_API const char *rc_optim_kind_name(rc_optim_kind kind);
+// The rc_optim_kind whose rc_optim_kind_name is name (case-sensitive); -1 for another name or NULL.
+RC_API int rc_optim_kind_find(const char *name);
 
 // PyTorch 1.13's defaults for `kind` with learning rate lr: Adam/AdamW betas (0.9, 0.999),
 // eps 1e-8, AdamW weight_decay 1e-2; Adagrad eps 1e-10; RMSprop alpha 0.99, eps 1e-8.
@@ -69,10 +80,11 @@ RC_API const char *rc_optim_slot_name(const rc_optim *o, int k);
 
 // ---- gradient clipping --------------------------------------------------------------------------
 // PyTorch's clip_grad_norm_ over the gradients an optimizer step reads (non-frozen parameters;
-// only the touched rows of a row-sparse one): total = the norm_type-norm of all of them together (norm_type INFINITY: the largest |g|), every gradient is multiplied by
-// min(1, max_norm / (total + 1e-6)). Returns total (NaN or Inf when a gradient is not finite;
-// the gradients are then scaled like PyTorch does, so check the result before stepping).
-// A norm_type that is not > 0 returns NaN and leaves the gradients alone.
+// only the touched rows of a row-sparse one): total = the norm_type-norm of all of them together
+// (norm_type INFINITY: the largest |g|), every gradient is multiplied by min(1, max_norm / (total +
+// 1e-6)). Returns total (NaN or Inf when a gradient is not finite; the gradients are then scaled
+// like PyTorch does, so check the result before stepping). A norm_type that is not > 0 returns NaN
+// and leaves the gradients alone.
 RC_API double rc_clip_grad_norm(rc_params *ps, double max_norm, double norm_type);
 // Clamps every such gradient entry into [-clip, clip] (PyTorch's clip_grad_value_).
 RC_API void rc_clip_grad_value(rc_params *ps, double clip);
@@ -94,11 +106,11 @@ typedef enum rc_threshold_mode { RC_THRESHOLD_REL = 0, RC_THRESHOLD_ABS } rc_thr
 
 typedef struct rc_sched_opts {
     rc_sched_kind kind;
-    int64_t step_size;                  // STEP
-    double gamma;                       // STEP, EXPONENTIAL
-    double start_factor, end_factor;    // LINEAR
-    int64_t total_iters;                // LINEAR
-    rc_plateau_mode mode;               // PLATEAU ...
+    int64_t step_size;               // STEP
+    double gamma;                    // STEP, EXPONENTIAL
+    double start_factor, end_factor; // LINEAR
+    int64_t total_iters;             // LINEAR
+    rc_plateau_mode mode;            // PLATEAU ...
     double factor;
     int64_t patience;
     double threshold;
@@ -130,12 +142,16 @@ RC_API rc_status rc_sched_step_metric(rc_sched *s, double metric);
 // What a schedule carries between epochs, for checkpoints.
 typedef struct rc_sched_state {
     int64_t last_epoch;
-    double best;                // PLATEAU
-    int64_t num_bad_epochs;     // PLATEAU
-    int64_t cooldown_counter;   // PLATEAU
+    double best;              // PLATEAU
+    int64_t num_bad_epochs;   // PLATEAU
+    int64_t cooldown_counter; // PLATEAU
 } rc_sched_state;
 RC_API rc_sched_state rc_sched_get_state(const rc_sched *s);
 RC_API void rc_sched_set_state(rc_sched *s, const rc_sched_state *st);
 RC_API const rc_sched_opts *rc_sched_options(const rc_sched *s);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

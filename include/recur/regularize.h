@@ -9,6 +9,10 @@
 
 #include "rnn.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct rc_regularizer rc_regularizer;
 
 // Variational ("locked") dropout of Gal & Ghahramani 2016: one inverted-dropout mask per sequence
@@ -69,5 +73,9 @@ RC_API rc_status rc_hook_chain_new(rc_hook_chain **out, const rc_rnn_hooks *cons
                                    char *err, size_t err_len);
 RC_API const rc_rnn_hooks *rc_hook_chain_hooks(rc_hook_chain *chain);
 RC_API void rc_hook_chain_free(rc_hook_chain **chain);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

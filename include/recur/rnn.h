@@ -11,6 +11,10 @@
 
 #include "nn.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define RC_CELL_MAX_STATE 4    // state tensors per cell (h; h, c; ...)
 #define RC_CELL_MAX_WEIGHTS 16 // parameters per cell
 
@@ -313,5 +317,9 @@ typedef struct rc_gru_params {
     rc_param *bias_ih, *bias_hh;     // [3H]
 } rc_gru_params;
 RC_API extern const rc_cell_type rc_gru_cell_type;
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -9,6 +9,10 @@
 
 #include "ops.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 // ---- UTF-8 and character classes ----------------------------------------------------------------
 
 typedef enum rc_utf8_error {
@@ -398,5 +402,9 @@ typedef struct rc_beir {
 RC_API rc_status rc_beir_load(rc_beir **b, const char *dir, const char *split, char *err,
                               size_t err_len);
 RC_API void rc_beir_free(rc_beir **b);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

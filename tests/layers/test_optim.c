@@ -12,8 +12,8 @@ static char err[512];
 
 static void setup(void) {
     char p[512];
-    cr_assert_eq(rc_safetensors_open(&fx, fixture_path("optim/optim.safetensors", p, sizeof p),
-                                     err, sizeof err),
+    cr_assert_eq(rc_safetensors_open(&fx, fixture_path("optim/optim.safetensors", p, sizeof p), err,
+                                     sizeof err),
                  RC_OK, "%s", err);
 }
 static void teardown(void) {
@@ -237,6 +237,38 @@ Test(optim, slot_names_and_accessors) {
     rc_params_free(&ps);
 }
 
+// Kinds by name, for the command line: the five names round trip, the kinds are 0..4 and nothing
+// past them, the lookup is exact, and every kind the torch.optim fixture names is found.
+Test(optim, kinds_by_name) {
+    const char *names[] = {"sgd", "adam", "adamw", "adagrad", "rmsprop"};
+    const rc_optim_kind kinds[] = {RC_OPTIM_SGD, RC_OPTIM_ADAM, RC_OPTIM_ADAMW, RC_OPTIM_ADAGRAD,
+                                   RC_OPTIM_RMSPROP};
+    for (int i = 0; i < 5; i++) {
+        cr_assert_eq(rc_optim_kind_find(names[i]), (int)kinds[i], "%s", names[i]);
+        cr_assert_str_eq(rc_optim_kind_name(kinds[i]), names[i]);
+        cr_assert_eq(rc_optim_defaults(kinds[i], 0.1).kind, kinds[i]);
+    }
+    int n = 0;
+    while (rc_optim_kind_name((rc_optim_kind)n))
+        n++;
+    cr_assert_eq(n, 5, "the kinds are 0..4");
+    cr_assert_null(rc_optim_kind_name((rc_optim_kind)-1));
+    const char *bad[] = {"Adam", "", "adam ", "sparseadam", "sgdx", "rms"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        cr_assert_eq(rc_optim_kind_find(bad[i]), -1, "\"%s\"", bad[i]);
+    cr_assert_eq(rc_optim_kind_find(NULL), -1);
+    for (int i = 0; i < rc_safetensors_metadata_count(fx); i++) {
+        const char *k, *v;
+        rc_safetensors_metadata_at(fx, i, &k, &v);
+        if (strncmp(k, "case.", 5))
+            continue;
+        json_t *o = json_loads(v, 0, NULL);
+        const char *kind = json_string_value(json_object_get(o, "kind"));
+        cr_assert(kind && rc_optim_kind_find(kind) >= 0, "%s: kind %s", k, kind ? kind : "?");
+        json_decref(o);
+    }
+}
+
 static void expect_bad_opts(rc_optim_opts oo, const char *needle) {
     rc_params *ps;
     rc_optim *opt = (rc_optim *)1;
@@ -306,8 +338,8 @@ static void clip_case(const char *name, double max_norm, double norm_type, bool 
         rc_clip_grad_value(ps, max_norm);
     else {
         double got = rc_clip_grad_norm(ps, max_norm, norm_type);
-        cr_assert(fabs(got - total) <= 1e-6 * fabs(total), "%s: total %.9g, torch %.9g", name,
-                  got, (double)total);
+        cr_assert(fabs(got - total) <= 1e-6 * fabs(total), "%s: total %.9g, torch %.9g", name, got,
+                  (double)total);
     }
     snprintf(key, sizeof key, "clip.%s.w", name);
     fx_read(key, want, 12);
@@ -384,8 +416,8 @@ static void sched_case(const char *name, rc_sched_opts so) {
             cr_assert_eq(plateau ? rc_sched_step_metric(s, metrics[e - 1]) : rc_sched_step(s),
                          RC_OK);
         const double lr = rc_optim_lr(opt);
-        cr_assert(fabs(lr - lrs[e]) <= 1e-6 * lrs[e], "%s epoch %d: lr %.9g, torch %.9g", name,
-                  e, lr, (double)lrs[e]);
+        cr_assert(fabs(lr - lrs[e]) <= 1e-6 * lrs[e], "%s epoch %d: lr %.9g, torch %.9g", name, e,
+                  lr, (double)lrs[e]);
     }
     cr_assert_eq(rc_sched_get_state(s).last_epoch, 12);
     cr_assert_eq(plateau ? rc_sched_step(s) : rc_sched_step_metric(s, 1), RC_ERR_STATE);
