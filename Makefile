@@ -6,7 +6,7 @@
 # Everything else is meson: see README.md.
 
 DEBIAN_PACKAGES := gcc g++ make meson ninja-build pkg-config libdnnl-dev libcriterion-dev \
-                   libjansson-dev graphviz
+                   libjansson-dev graphviz clang-format
 BENCH_PACKAGES := python3-torch
 # PyTorch's peer BLAS for bench-rnn (Debian's torch otherwise runs on the reference BLAS).
 BENCH_RNN_PACKAGES := python3-torch libopenblas0-openmp
@@ -20,7 +20,8 @@ export RECUR_DATA := $(abspath ../shared/data)
 endif
 endif
 
-.PHONY: deps bench-deps bench-rnn-deps demo test test-plain test-sanitize bench bench-rnn clean
+.PHONY: deps bench-deps bench-rnn-deps demo test test-plain test-sanitize format-check format bench \
+        bench-rnn clean
 
 deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -63,9 +64,17 @@ demo: deps build-release/build.ninja
 
 test: deps test-plain test-sanitize
 
-test-plain: build-test/build.ninja
+test-plain: build-test/build.ninja format-check
 	ninja -C build-test
 	$(MESON_TEST) -C build-test
+
+# Every tracked C/C++ file must equal clang-format's output (.clang-format; generated tables are
+# listed in .clang-format-ignore). `make format` rewrites them in place.
+format-check: build-test/build.ninja
+	ninja -C build-test clang-format-check
+
+format: build-test/build.ninja
+	ninja -C build-test clang-format
 
 test-sanitize: build-san/build.ninja
 	ninja -C build-san

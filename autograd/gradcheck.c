@@ -15,8 +15,8 @@
 #define OP_ATOL 1e-3f
 
 rc_gradcheck_opts rc_gradcheck_defaults(void) {
-    return (rc_gradcheck_opts){.eps = 1e-2f, .rtol = 2e-2f, .atol = 1e-3f, .max_per_tensor = 0,
-                               .seed = 1};
+    return (rc_gradcheck_opts){
+        .eps = 1e-2f, .rtol = 2e-2f, .atol = 1e-3f, .max_per_tensor = 0, .seed = 1};
 }
 
 static void report_init(rc_gradcheck_report *rep) {
@@ -163,8 +163,11 @@ static rc_status fail_from_graph(rc_graph *g, rc_gradcheck_report *rep) {
 }
 
 static rc_gradcheck_opts op_opts(const rc_op_def *op) {
-    rc_gradcheck_opts o = {.eps = OP_EPS, .rtol = op->test.tol > 0 ? op->test.tol : OP_RTOL,
-                           .atol = OP_ATOL, .max_per_tensor = 0, .seed = 0};
+    rc_gradcheck_opts o = {.eps = OP_EPS,
+                           .rtol = op->test.tol > 0 ? op->test.tol : OP_RTOL,
+                           .atol = OP_ATOL,
+                           .max_per_tensor = 0,
+                           .seed = 0};
     return o;
 }
 

@@ -10,8 +10,7 @@
 
 #include <recur/recur.h>
 
-static int set_opt(rc_w2v_opts *o, const char *k, const char *v, const char **q,
-                   const char **ws) {
+static int set_opt(rc_w2v_opts *o, const char *k, const char *v, const char **q, const char **ws) {
     if (!strcmp(k, "arch"))
         o->arch = !strcmp(v, "cbow") ? RC_W2V_CBOW : RC_W2V_SKIPGRAM;
     else if (!strcmp(k, "loss"))

@@ -57,7 +57,8 @@ static rc_status janet_init(rc_cell *cell, const void *opts, rc_params *ps, rc_r
     return st;
 }
 
-static const rc_cell_type janet_cell = {.name = "janet", .params_size = sizeof(janet_params), .init = janet_init};
+static const rc_cell_type janet_cell = {
+    .name = "janet", .params_size = sizeof(janet_params), .init = janet_init};
 
 // ---- the adding problem -----------------------------------------------------------------------
 

@@ -27,9 +27,9 @@ static bool check_finite(rc_graph *g, const rc_op_def *op, uint32_t idx, const r
     for (int64_t i = 0; i < out->n; i++) {
         if (!isfinite(out->data[i])) {
             char s[96];
-            rc_graph_fail(g, RC_ERR_NONFINITE, op->name, idx,
-                          "output %s has %s at flat index %lld", rc_shape_str(out->shape, s, 96),
-                          isnan(out->data[i]) ? "NaN" : "Inf", (long long)i);
+            rc_graph_fail(g, RC_ERR_NONFINITE, op->name, idx, "output %s has %s at flat index %lld",
+                          rc_shape_str(out->shape, s, 96), isnan(out->data[i]) ? "NaN" : "Inf",
+                          (long long)i);
             return false;
         }
     }

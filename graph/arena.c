@@ -1,7 +1,7 @@
 // Chained arena: blocks are allocated once and kept; rewinding makes them reusable, so a training
 // loop allocates nothing after its first step. Memory handed out never moves.
-#include <stdlib.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "graph_impl.h"

@@ -93,8 +93,8 @@ void rc_graph_fail(rc_graph *g, rc_status st, const char *op, int64_t node, cons
     if (op) {
         const char *scope = rc_graph_scope(g);
         if (node >= 0 && *scope)
-            at = (size_t)snprintf(g->errmsg, cap, "%s (node %lld, scope %s): ", op,
-                                  (long long)node, scope);
+            at = (size_t)snprintf(g->errmsg, cap, "%s (node %lld, scope %s): ", op, (long long)node,
+                                  scope);
         else if (node >= 0)
             at = (size_t)snprintf(g->errmsg, cap, "%s (node %lld): ", op, (long long)node);
         else if (*scope)

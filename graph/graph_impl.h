@@ -81,8 +81,8 @@ struct rc_param {
     char *name;
     rc_tensor value, grad;
     float *state[RC_PARAM_STATE_SLOTS];
-    uint8_t *touched;  // one byte per row, for row-sparse gradients
-    bool dense_touch;  // some op wrote a dense gradient since zero_grad
+    uint8_t *touched; // one byte per row, for row-sparse gradients
+    bool dense_touch; // some op wrote a dense gradient since zero_grad
     bool frozen;
     // rc_use cache: the leaf made for this parameter in graph `used_g` at generation `used_gen`.
     const rc_graph *used_g;

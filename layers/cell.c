@@ -30,7 +30,8 @@ rc_status rc_cell_new(rc_cell **out, const rc_cell_type *type, const void *opts,
                        "rc_cell_new: out, type (with init) and ps must not be NULL");
     }
     if (dim_in <= 0) {
-        return rc_errf(err, err_len, RC_ERR_ARG, "%s: dim_in must be > 0, got %lld", type->name, (long long)dim_in);
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: dim_in must be > 0, got %lld", type->name,
+                       (long long)dim_in);
     }
     rc_cell *c = calloc(1, sizeof *c);
     if (!c) {
@@ -83,12 +84,13 @@ rc_status rc_cell_add_weight(rc_cell *cell, rc_params *ps, const char *role, rc_
     snprintf(name, sizeof name, "%s%s%s", cell->prefix ? cell->prefix : "", role,
              cell->suffix ? cell->suffix : "");
     if (cell->n_weights >= RC_CELL_MAX_WEIGHTS) {
-        rc_errf(err, err_len, RC_OK, "%s: %s would be weight %d; a cell has at most %d", tname, name,
-                cell->n_weights + 1, RC_CELL_MAX_WEIGHTS);
+        rc_errf(err, err_len, RC_OK, "%s: %s would be weight %d; a cell has at most %d", tname,
+                name, cell->n_weights + 1, RC_CELL_MAX_WEIGHTS);
         return RC_ERR_ARG;
     }
     if (rc_params_find(ps, name)) {
-        return rc_errf(err, err_len, RC_ERR_ARG, "%s: a parameter named %s exists already", tname, name);
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: a parameter named %s exists already", tname,
+                       name);
     }
     rc_param *p;
     rc_status st = rc_params_add(ps, name, shape, &p);

@@ -60,11 +60,10 @@ static char *optim_meta(const rc_optim *o) {
 
 static char *sched_meta(const rc_sched *s) {
     const rc_sched_state st = rc_sched_get_state(s);
-    json_t *root = json_pack("{s:s,s:I,s:o,s:I,s:I}", "kind",
-                             sched_kinds[rc_sched_options(s)->kind], "last_epoch",
-                             (json_int_t)st.last_epoch, "best", hex_double(st.best),
-                             "num_bad_epochs", (json_int_t)st.num_bad_epochs,
-                             "cooldown_counter", (json_int_t)st.cooldown_counter);
+    json_t *root = json_pack(
+        "{s:s,s:I,s:o,s:I,s:I}", "kind", sched_kinds[rc_sched_options(s)->kind], "last_epoch",
+        (json_int_t)st.last_epoch, "best", hex_double(st.best), "num_bad_epochs",
+        (json_int_t)st.num_bad_epochs, "cooldown_counter", (json_int_t)st.cooldown_counter);
     char *t = root ? json_dumps(root, JSON_COMPACT) : NULL;
     json_decref(root);
     return t;
@@ -121,14 +120,15 @@ static bool reserved_key(const char *k) {
     return !strcmp(k, "format") || !strncmp(k, "recur.", 6);
 }
 
-static rc_status build_meta(save_list *l, const rc_checkpoint_extra *x, const char *path,
-                            char *err, size_t err_len) {
+static rc_status build_meta(save_list *l, const rc_checkpoint_extra *x, const char *path, char *err,
+                            size_t err_len) {
     int n_user = 0;
     while (x && x->meta && x->meta[n_user])
         n_user++;
     for (int i = 0; i < n_user; i += 2)
         if (reserved_key(x->meta[i])) {
-            return rc_errf(err, err_len, RC_ERR_ARG, "%s: metadata key \"%s\" is reserved", path, x->meta[i]);
+            return rc_errf(err, err_len, RC_ERR_ARG, "%s: metadata key \"%s\" is reserved", path,
+                           x->meta[i]);
         }
     l->meta = calloc((size_t)n_user + 10, sizeof *l->meta);
     if (!l->meta)
@@ -152,17 +152,22 @@ static rc_status build_meta(save_list *l, const rc_checkpoint_extra *x, const ch
     return RC_OK;
 }
 
-rc_status rc_checkpoint_save(const char *path, const rc_params *ps,
-                             const rc_checkpoint_extra *x, char *err, size_t err_len) {
+rc_status rc_checkpoint_save(const char *path, const rc_params *ps, const rc_checkpoint_extra *x,
+                             char *err, size_t err_len) {
     if (!path || !ps) {
         return rc_errf(err, err_len, RC_ERR_ARG, "rc_checkpoint_save: NULL path or store");
     }
     if (x && x->optim && rc_optim_params(x->optim) != ps) {
-        return rc_errf(err, err_len, RC_ERR_ARG, "%s: the optimizer works on another parameter store", path);
+        return rc_errf(err, err_len, RC_ERR_ARG,
+                       "%s: the optimizer works on another parameter store", path);
     }
     const int np = rc_params_count(ps), cap = np * (1 + N_SLOTS);
-    save_list l = {calloc((size_t)cap + 1, sizeof *l.e), calloc((size_t)cap + 1, sizeof(char *)),
-                   0, 0, NULL, {NULL, NULL, NULL}};
+    save_list l = {calloc((size_t)cap + 1, sizeof *l.e),
+                   calloc((size_t)cap + 1, sizeof(char *)),
+                   0,
+                   0,
+                   NULL,
+                   {NULL, NULL, NULL}};
     rc_status st = l.e && l.owned ? RC_OK : RC_ERR_NOMEM;
     for (int i = 0; st == RC_OK && i < np; i++) {
         const rc_param *p = rc_params_at(ps, i);
@@ -193,7 +198,7 @@ static json_t *meta_json(const rc_safetensors *f, const char *key, char *err, si
     const char *text = rc_safetensors_metadata(f, key);
     if (!text) {
         rc_errf(err, len, RC_OK, "%s: no %s metadata: the checkpoint was saved without it",
-                   rc_st_path(f), key);
+                rc_st_path(f), key);
         *st = RC_ERR_NOTFOUND;
         return NULL;
     }
@@ -279,8 +284,9 @@ static rc_status check_sched(const rc_safetensors *f, const rc_sched *s, json_t 
 static rc_status parse_rng(const rc_safetensors *f, rc_rng *r, char *err, size_t len) {
     const char *s = rc_safetensors_metadata(f, "recur.rng");
     if (!s) {
-        return rc_errf(err, len, RC_ERR_NOTFOUND, "%s: no recur.rng metadata: the checkpoint was saved without it",
-                   rc_st_path(f));
+        return rc_errf(err, len, RC_ERR_NOTFOUND,
+                       "%s: no recur.rng metadata: the checkpoint was saved without it",
+                       rc_st_path(f));
     }
     for (int i = 0; i < 4; i++) {
         char *end;
@@ -295,8 +301,7 @@ static rc_status parse_rng(const rc_safetensors *f, rc_rng *r, char *err, size_t
 }
 
 static rc_status check_extras(const rc_safetensors *f, const rc_checkpoint_extra *x,
-                              const rc_safetensors_info **match, extras *e, char *err,
-                              size_t len) {
+                              const rc_safetensors_info **match, extras *e, char *err, size_t len) {
     rc_status st = RC_OK;
     if (x->optim && (e->optim = meta_json(f, "recur.optim", err, len, &st)))
         st = check_optim(f, x->optim, match, e->optim, err, len);
@@ -308,8 +313,7 @@ static rc_status check_extras(const rc_safetensors *f, const rc_checkpoint_extra
 }
 
 static rc_status apply_optim(const rc_safetensors *f, rc_optim *o,
-                             const rc_safetensors_info **match, json_t *j, char *err,
-                             size_t len) {
+                             const rc_safetensors_info **match, json_t *j, char *err, size_t len) {
     double lr = rc_optim_lr(o);
     parse_double(json_object_get(j, "lr"), &lr); // validated by check_optim
     rc_optim_set_lr(o, lr);
@@ -360,7 +364,8 @@ static rc_status load_open(rc_safetensors *f, rc_params *ps, const rc_checkpoint
     if (!x)
         x = &none;
     if (st == RC_OK && x->optim && rc_optim_params(x->optim) != ps) {
-        rc_errf(err, len, RC_OK, "%s: the optimizer works on another parameter store", rc_st_path(f));
+        rc_errf(err, len, RC_OK, "%s: the optimizer works on another parameter store",
+                rc_st_path(f));
         st = RC_ERR_ARG;
     }
     if (st == RC_OK)

@@ -33,13 +33,13 @@ rc_status rc_embedding_layer_init(rc_embedding_layer *l, rc_params *ps, const ch
     if (st != RC_OK)
         return st;
     st = rc_init_param(w, &(rc_init){.kind = RC_INIT_NORMAL, .a = 0, .b = 1}, rng);
-    const int32_t pad = !opts->has_padding ? -1
+    const int32_t pad = !opts->has_padding      ? -1
                         : opts->padding_idx < 0 ? (int32_t)(V + opts->padding_idx)
                                                 : (int32_t)opts->padding_idx;
     if (pad >= 0)
         memset(rc_param_value(w).data + (int64_t)pad * D, 0, (size_t)D * sizeof(float));
-    *l = (rc_embedding_layer){w, V, D, pad, opts->max_norm,
-                              opts->norm_type == 0 ? 2.0f : opts->norm_type};
+    *l = (rc_embedding_layer){
+        w, V, D, pad, opts->max_norm, opts->norm_type == 0 ? 2.0f : opts->norm_type};
     return st;
 }
 

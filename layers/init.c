@@ -10,18 +10,13 @@
 
 double rc_init_gain(rc_nonlinearity nl, double param) {
     switch (nl) {
-    case RC_NONLINEARITY_LEAKY_RELU:
-        return sqrt(2.0 / (1.0 + param * param));
-    case RC_NONLINEARITY_TANH:
-        return 5.0 / 3.0;
-    case RC_NONLINEARITY_RELU:
-        return sqrt(2.0);
-    case RC_NONLINEARITY_SELU:
-        return 0.75;
+    case RC_NONLINEARITY_LEAKY_RELU: return sqrt(2.0 / (1.0 + param * param));
+    case RC_NONLINEARITY_TANH: return 5.0 / 3.0;
+    case RC_NONLINEARITY_RELU: return sqrt(2.0);
+    case RC_NONLINEARITY_SELU: return 0.75;
     case RC_NONLINEARITY_LINEAR:
     case RC_NONLINEARITY_SIGMOID:
-    default:
-        return 1.0;
+    default: return 1.0;
     }
 }
 
@@ -159,9 +154,7 @@ rc_status rc_init_tensor(rc_tensor t, const rc_init *in, rc_rng *rng) {
         return RC_ERR_ARG;
     double scale = 0;
     switch (in->kind) {
-    case RC_INIT_ZEROS:
-        memset(t.data, 0, (size_t)t.n * sizeof *t.data);
-        return RC_OK;
+    case RC_INIT_ZEROS: memset(t.data, 0, (size_t)t.n * sizeof *t.data); return RC_OK;
     case RC_INIT_CONSTANT:
         for (int64_t i = 0; i < t.n; i++)
             t.data[i] = (float)in->a;
@@ -199,8 +192,7 @@ rc_status rc_init_tensor(rc_tensor t, const rc_init *in, rc_rng *rng) {
         if (t.shape.ndim < 2)
             return RC_ERR_SHAPE;
         return fill_orthogonal(t, in->gain == 0 ? 1.0 : in->gain, rng);
-    default:
-        return RC_ERR_ARG;
+    default: return RC_ERR_ARG;
     }
 }
 

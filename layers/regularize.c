@@ -128,8 +128,8 @@ rc_status rc_variational_dropout_new(rc_regularizer **out, const rc_variational_
     static const char *const place[3] = {"input", "state", "output"};
     for (int i = 0; i < 3; i++)
         if (bad_rate(rate[i]))
-            return rc_errf(err, err_len, RC_ERR_ARG, "%s: %s rate must be in [0,1), got %g", who, place[i],
-                        (double)rate[i]);
+            return rc_errf(err, err_len, RC_ERR_ARG, "%s: %s rate must be in [0,1), got %g", who,
+                           place[i], (double)rate[i]);
     rc_status st = make(out, rate, 3, seed, err, err_len, who);
     // Only the places with a rate get a hook: an input hook makes runners hand it each step's
     // input separately, and zero rates should build the plain run's graph.
@@ -154,7 +154,7 @@ rc_status rc_zoneout_new(rc_regularizer **out, const rc_zoneout_opts *opts, uint
         return rc_errf(err, err_len, RC_ERR_ARG, "%s: out and opts must not be NULL", who);
     if (bad_rate(opts->h) || bad_rate(opts->c))
         return rc_errf(err, err_len, RC_ERR_ARG, "%s: rates must be in [0,1), got h %g, c %g", who,
-                    (double)opts->h, (double)opts->c);
+                       (double)opts->h, (double)opts->c);
     const float rate[2] = {opts->h, opts->c};
     rc_status st = make(out, rate, 2, seed, err, err_len, who);
     if (st == RC_OK && (opts->h > 0 || opts->c > 0))
@@ -170,10 +170,12 @@ rc_status rc_weight_drop_new(rc_regularizer **out, const rc_weight_drop_opts *op
     if (!out || !opts)
         return rc_errf(err, err_len, RC_ERR_ARG, "%s: out and opts must not be NULL", who);
     if (bad_rate(opts->p))
-        return rc_errf(err, err_len, RC_ERR_ARG, "%s: p must be in [0,1), got %g", who, (double)opts->p);
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: p must be in [0,1), got %g", who,
+                       (double)opts->p);
     const char *match = opts->match ? opts->match : "weight_hh";
     if (!*match)
-        return rc_errf(err, err_len, RC_ERR_ARG, "%s: match must not be empty (NULL means \"weight_hh\")", who);
+        return rc_errf(err, err_len, RC_ERR_ARG,
+                       "%s: match must not be empty (NULL means \"weight_hh\")", who);
     rc_status st = make(out, &opts->p, 1, seed, err, err_len, who);
     if (st != RC_OK)
         return st;
@@ -275,8 +277,8 @@ rc_status rc_hook_chain_new(rc_hook_chain **out, const rc_rnn_hooks *const *link
     if (out)
         *out = NULL;
     if (!out || !links || n < 1)
-        return rc_errf(err, err_len, RC_ERR_ARG, "%s: needs out and n >= 1 links, got n = %d%s", who, n,
-                    links ? "" : " and links == NULL");
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: needs out and n >= 1 links, got n = %d%s",
+                       who, n, links ? "" : " and links == NULL");
     for (int i = 0; i < n; i++)
         if (!links[i])
             return rc_errf(err, err_len, RC_ERR_ARG, "%s: links[%d] is NULL", who, i);

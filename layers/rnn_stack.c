@@ -18,13 +18,13 @@ static rc_status check_config(const rc_rnn_config *c, char *err, size_t len) {
         return rc_errf(err, len, RC_ERR_ARG, "rc_rnn_new: config and config->cell must be set");
     if (c->num_layers < 1)
         return rc_errf(err, len, RC_ERR_ARG, "rc_rnn_new: num_layers must be >= 1, got %d",
-                    c->num_layers);
+                       c->num_layers);
     if (!(c->dropout >= 0.0f && c->dropout < 1.0f))
         return rc_errf(err, len, RC_ERR_ARG, "rc_rnn_new: dropout must be in [0,1), got %g",
-                    (double)c->dropout);
+                       (double)c->dropout);
     if (c->dim_in <= 0)
         return rc_errf(err, len, RC_ERR_ARG, "rc_rnn_new: dim_in must be > 0, got %lld",
-                    (long long)c->dim_in);
+                       (long long)c->dim_in);
     return RC_OK;
 }
 
@@ -36,8 +36,8 @@ static rc_status check_states(const rc_rnn *r, int i, char *err, size_t len) {
         same = a->state_dim[k] == b->state_dim[k];
     if (!same)
         return rc_errf(err, len, RC_ERR_ARG,
-                    "rc_rnn_new: cell %d of type %s has other state widths than cell 0", i,
-                    b->type->name);
+                       "rc_rnn_new: cell %d of type %s has other state widths than cell 0", i,
+                       b->type->name);
     return RC_OK;
 }
 

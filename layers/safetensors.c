@@ -23,13 +23,13 @@ static const struct {
     const char *name;
     size_t size;
 } dtypes[RC_DTYPE_COUNT] = {
-    [RC_DTYPE_F32] = {"F32", 4},     [RC_DTYPE_F16] = {"F16", 2},
-    [RC_DTYPE_BF16] = {"BF16", 2},   [RC_DTYPE_F64] = {"F64", 8},
+    [RC_DTYPE_F32] = {"F32", 4},         [RC_DTYPE_F16] = {"F16", 2},
+    [RC_DTYPE_BF16] = {"BF16", 2},       [RC_DTYPE_F64] = {"F64", 8},
     [RC_DTYPE_F8_E4M3] = {"F8_E4M3", 1}, [RC_DTYPE_F8_E5M2] = {"F8_E5M2", 1},
-    [RC_DTYPE_I8] = {"I8", 1},       [RC_DTYPE_I16] = {"I16", 2},
-    [RC_DTYPE_I32] = {"I32", 4},     [RC_DTYPE_I64] = {"I64", 8},
-    [RC_DTYPE_U8] = {"U8", 1},       [RC_DTYPE_U16] = {"U16", 2},
-    [RC_DTYPE_U32] = {"U32", 4},     [RC_DTYPE_U64] = {"U64", 8},
+    [RC_DTYPE_I8] = {"I8", 1},           [RC_DTYPE_I16] = {"I16", 2},
+    [RC_DTYPE_I32] = {"I32", 4},         [RC_DTYPE_I64] = {"I64", 8},
+    [RC_DTYPE_U8] = {"U8", 1},           [RC_DTYPE_U16] = {"U16", 2},
+    [RC_DTYPE_U32] = {"U32", 4},         [RC_DTYPE_U64] = {"U64", 8},
     [RC_DTYPE_BOOL] = {"BOOL", 1},
 };
 
@@ -175,8 +175,10 @@ static rc_status parse_tensor(parse_ctx *c, const char *name, json_t *obj, rc_sa
                    (unsigned long long)begin, (unsigned long long)end);
     const uint64_t size = rc_dtype_size(t->dtype);
     if ((uint64_t)t->numel > UINT64_MAX / size || end - begin != (uint64_t)t->numel * size)
-        return bad(c, "tensor \"%s\": %llu bytes in data_offsets, but %lld elements of %s take "
-                   "%llu", name, (unsigned long long)(end - begin), (long long)t->numel,
+        return bad(c,
+                   "tensor \"%s\": %llu bytes in data_offsets, but %lld elements of %s take "
+                   "%llu",
+                   name, (unsigned long long)(end - begin), (long long)t->numel,
                    rc_dtype_name(t->dtype), (unsigned long long)((uint64_t)t->numel * size));
     t->offset = begin;
     t->nbytes = end - begin;
@@ -203,8 +205,10 @@ static rc_status check_layout(parse_ctx *c) {
     for (int i = 0; i < f->n; i++) {
         const rc_safetensors_info *t = &f->t[i];
         if (t->offset + t->nbytes > f->data_len)
-            return bad(c, "tensor \"%s\": data [%llu, %llu) runs past the end of the data "
-                       "(%llu bytes)", t->name, (unsigned long long)t->offset,
+            return bad(c,
+                       "tensor \"%s\": data [%llu, %llu) runs past the end of the data "
+                       "(%llu bytes)",
+                       t->name, (unsigned long long)t->offset,
                        (unsigned long long)(t->offset + t->nbytes),
                        (unsigned long long)f->data_len);
         if (t->offset != at)
@@ -276,8 +280,8 @@ static rc_status open_file(parse_ctx *c, const char *path) {
                    (unsigned long long)size);
     const uint64_t hlen = le64(lenbuf);
     if (hlen > RC_SAFETENSORS_MAX_HEADER)
-        return bad(c, "header length %llu exceeds the limit of %u bytes",
-                   (unsigned long long)hlen, RC_SAFETENSORS_MAX_HEADER);
+        return bad(c, "header length %llu exceeds the limit of %u bytes", (unsigned long long)hlen,
+                   RC_SAFETENSORS_MAX_HEADER);
     if (hlen > size - 8)
         return bad(c, "header length %llu exceeds the %llu bytes after the length field",
                    (unsigned long long)hlen, (unsigned long long)(size - 8));
@@ -365,13 +369,14 @@ const char *rc_st_path(const rc_safetensors *f) {
 }
 
 // Reads bytes [offset, offset + n) of the data section.
-rc_status rc_st_read_bytes(const rc_safetensors *f, uint64_t offset, void *out, size_t n,
-                           char *err, size_t err_len) {
+rc_status rc_st_read_bytes(const rc_safetensors *f, uint64_t offset, void *out, size_t n, char *err,
+                           size_t err_len) {
     if (offset > (uint64_t)INT64_MAX - f->data_start ||
         fseeko(f->fp, (off_t)(f->data_start + offset), SEEK_SET) != 0 ||
         fread(out, 1, n, f->fp) != n) {
-        return rc_errf(err, err_len, RC_ERR_IO, "%s: cannot read %zu bytes at data offset %llu (file changed?)",
-                   f->path, n, (unsigned long long)offset);
+        return rc_errf(err, err_len, RC_ERR_IO,
+                       "%s: cannot read %zu bytes at data offset %llu (file changed?)", f->path, n,
+                       (unsigned long long)offset);
     }
     return RC_OK;
 }

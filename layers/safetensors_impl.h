@@ -10,8 +10,8 @@
 #include "layers_impl.h"
 
 const char *rc_st_path(const rc_safetensors *f);
-rc_status rc_st_read_bytes(const rc_safetensors *f, uint64_t offset, void *out, size_t n,
-                           char *err, size_t err_len);
+rc_status rc_st_read_bytes(const rc_safetensors *f, uint64_t offset, void *out, size_t n, char *err,
+                           size_t err_len);
 
 // Whether tensor t loads into a parameter of shape s: a float dtype and the same shape.
 bool rc_load_fits(const rc_safetensors_info *t, rc_shape s);

@@ -48,48 +48,36 @@ static float small_float(uint32_t bits, int eb, int mb, bool has_inf) {
 
 static float convert_one(rc_dtype dt, const unsigned char *b) {
     switch (dt) {
-    case RC_DTYPE_F32:
-        return f32_bits((uint32_t)le(b, 4));
-    case RC_DTYPE_F16:
-        return small_float((uint32_t)le(b, 2), 5, 10, true);
-    case RC_DTYPE_BF16:
-        return f32_bits((uint32_t)le(b, 2) << 16);
+    case RC_DTYPE_F32: return f32_bits((uint32_t)le(b, 4));
+    case RC_DTYPE_F16: return small_float((uint32_t)le(b, 2), 5, 10, true);
+    case RC_DTYPE_BF16: return f32_bits((uint32_t)le(b, 2) << 16);
     case RC_DTYPE_F64: {
         uint64_t u = le(b, 8);
         double d;
         memcpy(&d, &u, sizeof d);
         return (float)d;
     }
-    case RC_DTYPE_F8_E4M3:
-        return small_float(b[0], 4, 3, false);
-    case RC_DTYPE_F8_E5M2:
-        return small_float(b[0], 5, 2, true);
-    case RC_DTYPE_I8:
-        return (float)(int8_t)b[0];
-    case RC_DTYPE_I16:
-        return (float)(int16_t)(uint16_t)le(b, 2);
-    case RC_DTYPE_I32:
-        return (float)(int32_t)(uint32_t)le(b, 4);
-    case RC_DTYPE_I64:
-        return (float)(int64_t)le(b, 8);
-    case RC_DTYPE_U8:
-        return (float)b[0];
+    case RC_DTYPE_F8_E4M3: return small_float(b[0], 4, 3, false);
+    case RC_DTYPE_F8_E5M2: return small_float(b[0], 5, 2, true);
+    case RC_DTYPE_I8: return (float)(int8_t)b[0];
+    case RC_DTYPE_I16: return (float)(int16_t)(uint16_t)le(b, 2);
+    case RC_DTYPE_I32: return (float)(int32_t)(uint32_t)le(b, 4);
+    case RC_DTYPE_I64: return (float)(int64_t)le(b, 8);
+    case RC_DTYPE_U8: return (float)b[0];
     case RC_DTYPE_U16:
     case RC_DTYPE_U32:
-    case RC_DTYPE_U64:
-        return (float)le(b, rc_dtype_size(dt));
+    case RC_DTYPE_U64: return (float)le(b, rc_dtype_size(dt));
     case RC_DTYPE_BOOL:
-    default:
-        return b[0] ? 1.0f : 0.0f;
+    default: return b[0] ? 1.0f : 0.0f;
     }
 }
 
-static const rc_safetensors_info *find_checked(const rc_safetensors *f, const char *name,
-                                               char *err, size_t err_len) {
+static const rc_safetensors_info *find_checked(const rc_safetensors *f, const char *name, char *err,
+                                               size_t err_len) {
     const rc_safetensors_info *t = rc_safetensors_find(f, name);
     if (!t)
         rc_errf(err, err_len, RC_OK, "%s: no tensor named \"%s\"", f ? rc_st_path(f) : "(null)",
-                   name ? name : "(null)");
+                name ? name : "(null)");
     return t;
 }
 
@@ -121,8 +109,8 @@ static rc_status read_converted(const rc_safetensors *f, const rc_safetensors_in
     unsigned char buf[CHUNK * 8];
     for (int64_t done = 0; done < n;) {
         const int64_t k = n - done < CHUNK ? n - done : CHUNK;
-        rc_status st = rc_st_read_bytes(f, t->offset + (uint64_t)done * size, buf,
-                                        (size_t)k * size, err, err_len);
+        rc_status st = rc_st_read_bytes(f, t->offset + (uint64_t)done * size, buf, (size_t)k * size,
+                                        err, err_len);
         if (st != RC_OK)
             return st;
         for (int64_t i = 0; i < k; i++)
@@ -213,8 +201,9 @@ rc_status rc_safetensors_read_raw(const rc_safetensors *f, const char *name, voi
     if (!t)
         return RC_ERR_NOTFOUND;
     if (bytes != t->nbytes || (bytes > 0 && !out)) {
-        return rc_errf(err, err_len, RC_ERR_SHAPE, "%s: tensor \"%s\" has %llu bytes, the buffer %zu",
-                   rc_st_path(f), name, (unsigned long long)t->nbytes, bytes);
+        return rc_errf(err, err_len, RC_ERR_SHAPE,
+                       "%s: tensor \"%s\" has %llu bytes, the buffer %zu", rc_st_path(f), name,
+                       (unsigned long long)t->nbytes, bytes);
     }
     return bytes ? rc_st_read_bytes(f, t->offset, out, bytes, err, err_len) : RC_OK;
 }
@@ -232,15 +221,15 @@ static json_t *tensor_header(const rc_safetensors_entry *e, uint64_t begin, uint
 static rc_status check_entry(const rc_safetensors_entry *e, const char *path, char *err,
                              size_t err_len) {
     if (!e->name || !*e->name || !strcmp(e->name, "__metadata__")) {
-        return rc_errf(err, err_len, RC_ERR_ARG, "%s: tensor name \"%s\" is empty or reserved", path,
-                   e->name ? e->name : "(null)");
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: tensor name \"%s\" is empty or reserved",
+                       path, e->name ? e->name : "(null)");
     }
     bool shape_ok = e->shape.ndim >= 0 && e->shape.ndim <= RC_MAX_DIMS;
     for (int d = 0; shape_ok && d < e->shape.ndim; d++)
         shape_ok = e->shape.dim[d] >= 0;
     if (!shape_ok || (!e->data && rc_shape_numel(e->shape) > 0)) {
-        return rc_errf(err, err_len, RC_ERR_ARG, "%s: tensor \"%s\" has a bad shape or NULL data", path,
-                   e->name);
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: tensor \"%s\" has a bad shape or NULL data",
+                       path, e->name);
     }
     return RC_OK;
 }
@@ -257,8 +246,10 @@ static rc_status build_header(const rc_safetensors_entry *t, int n, const char *
         for (int i = 0; m && meta[i]; i += 2) {
             if (!meta[i + 1] || json_object_get(m, meta[i]) ||
                 json_object_set_new(m, meta[i], json_string(meta[i + 1])) != 0) {
-                rc_errf(err, err_len, RC_OK, "%s: metadata key \"%s\" has no value, is repeated or "
-                           "is not UTF-8", path, meta[i]);
+                rc_errf(err, err_len, RC_OK,
+                        "%s: metadata key \"%s\" has no value, is repeated or "
+                        "is not UTF-8",
+                        path, meta[i]);
                 st = RC_ERR_ARG;
                 break;
             }
@@ -274,7 +265,7 @@ static rc_status build_header(const rc_safetensors_entry *t, int n, const char *
         if (json_object_get(root, t[i].name) ||
             json_object_set_new(root, t[i].name, tensor_header(&t[i], at, at + bytes)) != 0) {
             rc_errf(err, err_len, RC_OK, "%s: tensor name \"%s\" is repeated or not UTF-8", path,
-                       t[i].name);
+                    t[i].name);
             st = RC_ERR_ARG;
         }
         at += bytes;

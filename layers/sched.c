@@ -18,10 +18,19 @@ struct rc_sched {
 };
 
 rc_sched_opts rc_sched_defaults(rc_sched_kind kind) {
-    return (rc_sched_opts){.kind = kind, .step_size = 1, .gamma = 0.1, .start_factor = 1.0 / 3,
-                           .end_factor = 1.0, .total_iters = 5, .mode = RC_PLATEAU_MIN,
-                           .factor = 0.1, .patience = 10, .threshold = 1e-4,
-                           .threshold_mode = RC_THRESHOLD_REL, .cooldown = 0, .min_lr = 0,
+    return (rc_sched_opts){.kind = kind,
+                           .step_size = 1,
+                           .gamma = 0.1,
+                           .start_factor = 1.0 / 3,
+                           .end_factor = 1.0,
+                           .total_iters = 5,
+                           .mode = RC_PLATEAU_MIN,
+                           .factor = 0.1,
+                           .patience = 10,
+                           .threshold = 1e-4,
+                           .threshold_mode = RC_THRESHOLD_REL,
+                           .cooldown = 0,
+                           .min_lr = 0,
                            .eps = 1e-8};
 }
 
@@ -29,31 +38,37 @@ static rc_status check(const rc_sched_opts *s, char *err, size_t len) {
     switch (s->kind) {
     case RC_SCHED_STEP:
         if (s->step_size < 1)
-            return rc_errf(err, len, RC_ERR_ARG, "schedule: step_size %lld must be >= 1", (long long)s->step_size);
-        return isfinite(s->gamma) ? RC_OK : rc_errf(err, len, RC_ERR_ARG, "schedule: gamma %g", s->gamma);
+            return rc_errf(err, len, RC_ERR_ARG, "schedule: step_size %lld must be >= 1",
+                           (long long)s->step_size);
+        return isfinite(s->gamma) ? RC_OK
+                                  : rc_errf(err, len, RC_ERR_ARG, "schedule: gamma %g", s->gamma);
     case RC_SCHED_EXPONENTIAL:
-        return isfinite(s->gamma) ? RC_OK : rc_errf(err, len, RC_ERR_ARG, "schedule: gamma %g", s->gamma);
+        return isfinite(s->gamma) ? RC_OK
+                                  : rc_errf(err, len, RC_ERR_ARG, "schedule: gamma %g", s->gamma);
     case RC_SCHED_LINEAR:
         if (!(s->start_factor > 0 && s->start_factor <= 1))
-            return rc_errf(err, len, RC_ERR_ARG, "schedule: start_factor %g must be in (0, 1]", s->start_factor);
+            return rc_errf(err, len, RC_ERR_ARG, "schedule: start_factor %g must be in (0, 1]",
+                           s->start_factor);
         if (!(s->end_factor >= 0 && s->end_factor <= 1))
-            return rc_errf(err, len, RC_ERR_ARG, "schedule: end_factor %g must be in [0, 1]", s->end_factor);
+            return rc_errf(err, len, RC_ERR_ARG, "schedule: end_factor %g must be in [0, 1]",
+                           s->end_factor);
         if (s->total_iters < 0)
             return rc_errf(err, len, RC_ERR_ARG, "schedule: total_iters %lld must be >= 0",
-                       (long long)s->total_iters);
+                           (long long)s->total_iters);
         return RC_OK;
     case RC_SCHED_PLATEAU:
         if (!(s->factor < 1 && s->factor >= 0))
-            return rc_errf(err, len, RC_ERR_ARG, "schedule: factor %g must be in [0, 1)", s->factor);
+            return rc_errf(err, len, RC_ERR_ARG, "schedule: factor %g must be in [0, 1)",
+                           s->factor);
         if ((unsigned)s->mode > RC_PLATEAU_MAX || (unsigned)s->threshold_mode > RC_THRESHOLD_ABS)
             return rc_errf(err, len, RC_ERR_ARG, "schedule: unknown mode or threshold mode");
         if (s->patience < 0 || s->cooldown < 0 || !(s->min_lr >= 0) || !(s->eps >= 0) ||
             !isfinite(s->threshold))
-            return rc_errf(err, len, RC_ERR_ARG, "schedule: patience, cooldown, min_lr and eps must be >= 0 "
-                       "and threshold finite");
+            return rc_errf(err, len, RC_ERR_ARG,
+                           "schedule: patience, cooldown, min_lr and eps must be >= 0 "
+                           "and threshold finite");
         return RC_OK;
-    default:
-        return rc_errf(err, len, RC_ERR_ARG, "schedule: unknown kind %d", (int)s->kind);
+    default: return rc_errf(err, len, RC_ERR_ARG, "schedule: unknown kind %d", (int)s->kind);
     }
 }
 
@@ -62,10 +77,8 @@ static double chained_lr(const rc_sched *s, double lr) {
     const rc_sched_opts *o = &s->opts;
     const int64_t e = s->st.last_epoch;
     switch (o->kind) {
-    case RC_SCHED_STEP:
-        return e == 0 || e % o->step_size != 0 ? lr : lr * o->gamma;
-    case RC_SCHED_EXPONENTIAL:
-        return e == 0 ? lr : lr * o->gamma;
+    case RC_SCHED_STEP: return e == 0 || e % o->step_size != 0 ? lr : lr * o->gamma;
+    case RC_SCHED_EXPONENTIAL: return e == 0 ? lr : lr * o->gamma;
     case RC_SCHED_LINEAR:
         if (e == 0)
             return lr * o->start_factor;
@@ -74,8 +87,7 @@ static double chained_lr(const rc_sched *s, double lr) {
         return lr * (1.0 + (o->end_factor - o->start_factor) /
                                ((double)o->total_iters * o->start_factor +
                                 (double)(e - 1) * (o->end_factor - o->start_factor)));
-    default:
-        return lr;
+    default: return lr;
     }
 }
 

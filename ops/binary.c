@@ -25,25 +25,27 @@ static bool all_same_shape(const rc_tensor *in, int n_in, const rc_tensor *out) 
         const float *A_ = (in)[0].data, *B_ = (in)[1].data;                                        \
         const int64_t n_ = (out)->n;                                                               \
         if (all_same_shape(in, 2, out)) {                                                          \
-            RC_PARALLEL_FOR(n_, for (int64_t i = 0; i < n_; i++) {                                 \
-                const float a = A_[i], b = B_[i];                                                  \
-                UNUSED(a), UNUSED(b);                                                              \
-                BODY;                                                                              \
-            });                                                                                    \
+            RC_PARALLEL_FOR(                                                                       \
+                n_, for (int64_t i = 0; i < n_; i++) {                                             \
+                    const float a = A_[i], b = B_[i];                                              \
+                    UNUSED(a), UNUSED(b);                                                          \
+                    BODY;                                                                          \
+                });                                                                                \
         } else {                                                                                   \
             rc_bcast bc_;                                                                          \
             rc_bcast_init(&bc_, in, 2, (out)->shape);                                              \
-            const int64_t inner_ = bc_.inner, sa_ = bc_.stride[0][3], sb_ = bc_.stride[1][3];       \
-            RC_PARALLEL_FOR_WORK(n_, for (int64_t r = 0; r < bc_.rows; r++) {                      \
-                const float *ar_ = A_ + rc_bcast_row_offset(&bc_, 0, r);                           \
-                const float *br_ = B_ + rc_bcast_row_offset(&bc_, 1, r);                           \
-                for (int64_t j = 0; j < inner_; j++) {                                             \
-                    const int64_t i = r * inner_ + j;                                              \
-                    const float a = ar_[j * sa_], b = br_[j * sb_];                                \
-                    UNUSED(a), UNUSED(b);                                                          \
-                    BODY;                                                                          \
-                }                                                                                  \
-            });                                                                                    \
+            const int64_t inner_ = bc_.inner, sa_ = bc_.stride[0][3], sb_ = bc_.stride[1][3];      \
+            RC_PARALLEL_FOR_WORK(                                                                  \
+                n_, for (int64_t r = 0; r < bc_.rows; r++) {                                       \
+                    const float *ar_ = A_ + rc_bcast_row_offset(&bc_, 0, r);                       \
+                    const float *br_ = B_ + rc_bcast_row_offset(&bc_, 1, r);                       \
+                    for (int64_t j = 0; j < inner_; j++) {                                         \
+                        const int64_t i = r * inner_ + j;                                          \
+                        const float a = ar_[j * sa_], b = br_[j * sb_];                            \
+                        UNUSED(a), UNUSED(b);                                                      \
+                        BODY;                                                                      \
+                    }                                                                              \
+                });                                                                                \
         }                                                                                          \
     } while (0)
 
@@ -60,22 +62,28 @@ static bool all_same_shape(const rc_tensor *in, int n_in, const rc_tensor *out) 
         if (!dst_)                                                                                 \
             break;                                                                                 \
         if (direct_) {                                                                             \
-            BINARY_LOOP(in, out, { const float g = G_[i]; dst_[i] += (LOCAL); });                  \
+            BINARY_LOOP(in, out, {                                                                 \
+                const float g = G_[i];                                                             \
+                dst_[i] += (LOCAL);                                                                \
+            });                                                                                    \
         } else {                                                                                   \
-            BINARY_LOOP(in, out, { const float g = G_[i]; dst_[i] = (LOCAL); });                   \
+            BINARY_LOOP(in, out, {                                                                 \
+                const float g = G_[i];                                                             \
+                dst_[i] = (LOCAL);                                                                 \
+            });                                                                                    \
             rc_reduce_to(gk_, (in)[k].shape, dst_, (out)->shape);                                  \
         }                                                                                          \
     } while (0)
 
 #define BINARY_DEFINE(NAME, LABEL, FWD, DA, DB, MIN_ABS)                                           \
-    static void NAME##_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor *out,       \
+    static void NAME##_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor *out,        \
                            rc_opctx *ctx) {                                                        \
         UNUSED(n_in), UNUSED(attr), UNUSED(ctx);                                                   \
         float *y_ = out->data;                                                                     \
         BINARY_LOOP(in, out, y_[i] = (FWD));                                                       \
     }                                                                                              \
-    static void NAME##_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_tensor *out, \
-                           const rc_tensor *gout, rc_tensor *gin, const rc_opctx *ctx) {          \
+    static void NAME##_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_tensor *out,  \
+                           const rc_tensor *gout, rc_tensor *gin, const rc_opctx *ctx) {           \
         UNUSED(n_in), UNUSED(attr);                                                                \
         BINARY_GRAD(in, out, gout, gin, 0, ctx, DA);                                               \
         BINARY_GRAD(in, out, gout, gin, 1, ctx, DB);                                               \
@@ -87,7 +95,10 @@ static bool all_same_shape(const rc_tensor *in, int n_in, const rc_tensor *out) 
         .shape = bcast_shape,                                                                      \
         .forward = NAME##_fwd,                                                                     \
         .backward = NAME##_bwd,                                                                    \
-        .test = {.n_in = 2, .shape = {{3, {2, 3, 4}}, {2, {3, 1}}}, .lo = -2, .hi = 2,             \
+        .test = {.n_in = 2,                                                                        \
+                 .shape = {{3, {2, 3, 4}}, {2, {3, 1}}},                                           \
+                 .lo = -2,                                                                         \
+                 .hi = 2,                                                                          \
                  .min_abs = MIN_ABS},                                                              \
     };                                                                                             \
     rc_var rc_##NAME(rc_var a, rc_var b) {                                                         \

@@ -44,7 +44,8 @@ rc_status rc_bcast_shape(const rc_tensor *in, int n, rc_shape *out, char *why, s
                 size_t at = (size_t)snprintf(why, len, "shapes");
                 for (int m = 0; m < n && at < len; m++) {
                     char sb[96];
-                    at += (size_t)snprintf(why + at, len - at, "%s %s", m ? (m + 1 == n ? " and" : ",") : "",
+                    at += (size_t)snprintf(why + at, len - at, "%s %s",
+                                           m ? (m + 1 == n ? " and" : ",") : "",
                                            rc_shape_str(in[m].shape, sb, sizeof sb));
                 }
                 if (at < len)
@@ -97,34 +98,37 @@ void rc_reduce_to(float *dst, rc_shape dst_shape, const float *src, rc_shape src
     if (b.stride[0][3] == 0 && inner > 1) { // the last dim is summed away
         // Rows that land on one destination entry are added serially, in order.
         const int64_t work = rows_injective(&b) ? rows * inner : 0;
-        RC_PARALLEL_FOR(work, for (int64_t r = 0; r < rows; r++) {
-            float s = 0;
-            for (int64_t j = 0; j < inner; j++)
-                s += src[r * inner + j];
-            dst[rc_bcast_row_offset(&b, 0, r)] += s;
-        });
+        RC_PARALLEL_FOR(
+            work, for (int64_t r = 0; r < rows; r++) {
+                float s = 0;
+                for (int64_t j = 0; j < inner; j++)
+                    s += src[r * inner + j];
+                dst[rc_bcast_row_offset(&b, 0, r)] += s;
+            });
         return;
     }
     if (rows_injective(&b)) {
-        RC_PARALLEL_FOR(rows * inner, for (int64_t r = 0; r < rows; r++) {
-            float *o = dst + rc_bcast_row_offset(&b, 0, r);
-            const float *s = src + r * inner;
-            for (int64_t j = 0; j < inner; j++)
-                o[j] += s[j];
-        });
+        RC_PARALLEL_FOR(
+            rows * inner, for (int64_t r = 0; r < rows; r++) {
+                float *o = dst + rc_bcast_row_offset(&b, 0, r);
+                const float *s = src + r * inner;
+                for (int64_t j = 0; j < inner; j++)
+                    o[j] += s[j];
+            });
         return;
     }
     // Several source rows land on one destination row: each thread owns a band of columns and
     // walks all rows in order, so every sum has one fixed order.
     const int64_t chunks = (inner + REDUCE_COLUMN_CHUNK - 1) / REDUCE_COLUMN_CHUNK;
-    RC_PARALLEL_FOR_WORK(rows * inner, for (int64_t c = 0; c < chunks; c++) {
-        int64_t j0 = c * REDUCE_COLUMN_CHUNK;
-        int64_t j1 = j0 + REDUCE_COLUMN_CHUNK < inner ? j0 + REDUCE_COLUMN_CHUNK : inner;
-        for (int64_t r = 0; r < rows; r++) {
-            float *o = dst + rc_bcast_row_offset(&b, 0, r);
-            const float *s = src + r * inner;
-            for (int64_t j = j0; j < j1; j++)
-                o[j] += s[j];
-        }
-    });
+    RC_PARALLEL_FOR_WORK(
+        rows * inner, for (int64_t c = 0; c < chunks; c++) {
+            int64_t j0 = c * REDUCE_COLUMN_CHUNK;
+            int64_t j1 = j0 + REDUCE_COLUMN_CHUNK < inner ? j0 + REDUCE_COLUMN_CHUNK : inner;
+            for (int64_t r = 0; r < rows; r++) {
+                float *o = dst + rc_bcast_row_offset(&b, 0, r);
+                const float *s = src + r * inner;
+                for (int64_t j = j0; j < j1; j++)
+                    o[j] += s[j];
+            }
+        });
 }

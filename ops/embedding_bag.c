@@ -97,8 +97,7 @@ const rc_op_def rc_op_embedding_bag = {
     .test = {.n_in = 1, .shape = {{2, {5, 6}}}, .lo = -2, .hi = 2, .build = bag_test_build},
 };
 
-rc_var rc_embedding_bag(rc_var table, const int32_t *ids, const int64_t *offsets,
-                        int64_t n_bags) {
+rc_var rc_embedding_bag(rc_var table, const int32_t *ids, const int64_t *offsets, int64_t n_bags) {
     bag_attr attr = {NULL, NULL, n_bags};
     if (table.g && rc_ok(table) && ids && offsets && n_bags >= 1 && offsets[n_bags] >= 0) {
         attr.offsets = rc_graph_copy(table.g, offsets, (size_t)(n_bags + 1) * sizeof(int64_t));

@@ -29,10 +29,11 @@ static void axis_view(rc_shape s, int axis, int64_t *outer, int64_t *inner) {
 // y [outer, n, inner] = x [outer, D, inner] rows picked by idx[n].
 static void gather_rows(float *y, const float *x, int64_t outer, int64_t D, int64_t inner,
                         const int32_t *idx, int64_t n) {
-    RC_PARALLEL_FOR_WORK(outer * n * inner, for (int64_t r = 0; r < outer * n; r++) {
-        const int64_t o = r / n, j = r % n;
-        memcpy(y + r * inner, x + (o * D + idx[j]) * inner, (size_t)inner * sizeof(float));
-    });
+    RC_PARALLEL_FOR_WORK(
+        outer * n * inner, for (int64_t r = 0; r < outer * n; r++) {
+            const int64_t o = r / n, j = r % n;
+            memcpy(y + r * inner, x + (o * D + idx[j]) * inner, (size_t)inner * sizeof(float));
+        });
 }
 
 // gx [outer, D, inner] rows idx[j] += g [outer, n, inner] rows j, skipping idx[j] == skip.
@@ -44,18 +45,19 @@ static void scatter_add_rows(float *gx, const float *g, int64_t outer, int64_t D
     int64_t bands = D < SCATTER_BANDS ? D : SCATTER_BANDS;
     if (work < RC_PAR_MIN || outer >= SCATTER_BANDS || rc_threads() == 1)
         bands = 1;
-    RC_PARALLEL_FOR_WORK(work, for (int64_t t = 0; t < outer * bands; t++) {
-        const int64_t o = t / bands, band = t % bands;
-        for (int64_t j = 0; j < n; j++) {
-            const int32_t id = idx[j];
-            if (id == skip || id % bands != band)
-                continue;
-            float *dst = gx + (o * D + id) * inner;
-            const float *src = g + (o * n + j) * inner;
-            for (int64_t i = 0; i < inner; i++)
-                dst[i] += src[i];
-        }
-    });
+    RC_PARALLEL_FOR_WORK(
+        work, for (int64_t t = 0; t < outer * bands; t++) {
+            const int64_t o = t / bands, band = t % bands;
+            for (int64_t j = 0; j < n; j++) {
+                const int32_t id = idx[j];
+                if (id == skip || id % bands != band)
+                    continue;
+                float *dst = gx + (o * D + id) * inner;
+                const float *src = g + (o * n + j) * inner;
+                for (int64_t i = 0; i < inner; i++)
+                    dst[i] += src[i];
+            }
+        });
 }
 
 // The first entry of ids[n] outside [0, bound), or -1.
@@ -162,8 +164,7 @@ const rc_op_def rc_op_embedding = {
     .test = {.n_in = 1, .shape = {{2, {5, 4}}}, .lo = -2, .hi = 2, .build = emb_test_build},
 };
 
-rc_var rc_embedding_pad(rc_var table, const int32_t *ids, rc_shape ids_shape,
-                        int32_t padding_idx) {
+rc_var rc_embedding_pad(rc_var table, const int32_t *ids, rc_shape ids_shape, int32_t padding_idx) {
     RC_ASSERT(table.g);
     emb_attr attr = {NULL, ids_shape, padding_idx};
     if (ids && rc_ok(table) && ids_shape_valid(ids_shape))
@@ -192,8 +193,8 @@ static rc_status isel_shape(const rc_tensor *in, int n_in, const void *attr, rc_
     rc_shape_str(s, sx, sizeof sx);
     const int axis = rc_norm_axis(p->axis, s.ndim);
     if (axis < 0)
-        return rc_shape_error(why, len, RC_ERR_RANGE, "axis %d is out of range for x %s",
-                              p->axis, sx);
+        return rc_shape_error(why, len, RC_ERR_RANGE, "axis %d is out of range for x %s", p->axis,
+                              sx);
     if (p->n < 1 || p->n > MAX_IDS)
         return rc_shape_error(why, len, RC_ERR_ARG, "n = %lld indices; need 1 to 2^40",
                               (long long)p->n);
@@ -277,22 +278,23 @@ static void pick_walk(const rc_tensor *ops, int n_ops, rc_shape shape, int64_t n
     rc_bcast bc;
     rc_bcast_init(&bc, ops, n_ops, shape);
     const int64_t inner = bc.inner;
-    RC_PARALLEL_FOR_WORK(n, for (int64_t r = 0; r < bc.rows; r++) {
-        const float *mr = src->mask + rc_bcast_row_offset(&bc, 0, r);
-        const float *ar = src->a ? src->a + rc_bcast_row_offset(&bc, 1, r) : NULL;
-        const float *br = src->b ? src->b + rc_bcast_row_offset(&bc, n_ops - 1, r) : NULL;
-        const int64_t sm = bc.stride[0][3], sa = bc.stride[1][3], sb = bc.stride[n_ops - 1][3];
-        for (int64_t j = 0; j < inner; j++) {
-            const int64_t i = r * inner + j;
-            const bool m = mr[j * sm] != 0.0f;
-            float v;
-            if (mode == PICK_FORWARD)
-                v = m ? (ar ? ar[j * sa] : src->fill) : (br ? br[j * sb] : src->fill);
-            else
-                v = m == (mode == PICK_WHEN_SET) ? G[i] : 0.0f;
-            dst[i] = add ? dst[i] + v : v;
-        }
-    });
+    RC_PARALLEL_FOR_WORK(
+        n, for (int64_t r = 0; r < bc.rows; r++) {
+            const float *mr = src->mask + rc_bcast_row_offset(&bc, 0, r);
+            const float *ar = src->a ? src->a + rc_bcast_row_offset(&bc, 1, r) : NULL;
+            const float *br = src->b ? src->b + rc_bcast_row_offset(&bc, n_ops - 1, r) : NULL;
+            const int64_t sm = bc.stride[0][3], sa = bc.stride[1][3], sb = bc.stride[n_ops - 1][3];
+            for (int64_t j = 0; j < inner; j++) {
+                const int64_t i = r * inner + j;
+                const bool m = mr[j * sm] != 0.0f;
+                float v;
+                if (mode == PICK_FORWARD)
+                    v = m ? (ar ? ar[j * sa] : src->fill) : (br ? br[j * sb] : src->fill);
+                else
+                    v = m == (mode == PICK_WHEN_SET) ? G[i] : 0.0f;
+                dst[i] = add ? dst[i] + v : v;
+            }
+        });
 }
 
 // gin[k] += the picked part of g, reduced over broadcast dims when input k is smaller.
@@ -354,7 +356,10 @@ const rc_op_def rc_op_where = {
     .shape = where_shape,
     .forward = where_fwd,
     .backward = where_bwd,
-    .test = {.n_in = 3, .shape = {{3, {2, 1, 4}}, {2, {3, 1}}, {2, {3, 4}}}, .lo = -2, .hi = 2,
+    .test = {.n_in = 3,
+             .shape = {{3, {2, 1, 4}}, {2, {3, 1}}, {2, {3, 4}}},
+             .lo = -2,
+             .hi = 2,
              .build = where_test_build},
 };
 
@@ -419,8 +424,12 @@ const rc_op_def rc_op_masked_fill = {
     .shape = fill_shape,
     .forward = fill_fwd,
     .backward = fill_bwd,
-    .test = {.n_in = 2, .shape = {{3, {2, 3, 4}}, {2, {3, 1}}}, .lo = -2, .hi = 2,
-             .attr = &fill_test_attr, .attr_size = sizeof fill_test_attr,
+    .test = {.n_in = 2,
+             .shape = {{3, {2, 3, 4}}, {2, {3, 1}}},
+             .lo = -2,
+             .hi = 2,
+             .attr = &fill_test_attr,
+             .attr_size = sizeof fill_test_attr,
              .build = fill_test_build},
 };
 

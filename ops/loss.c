@@ -66,29 +66,30 @@ static void smax_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor 
     const lane_view v = lanes(in[0].shape, rc_norm_axis(p->axis, in[0].shape.ndim));
     const float *x = in[0].data;
     float *y = out->data;
-    RC_PARALLEL_FOR_WORK(in[0].n, for (int64_t lane = 0; lane < v.outer * v.inner; lane++) {
-        const int64_t base = (lane / v.inner) * v.D * v.inner + lane % v.inner, st = v.inner;
-        float m = x[base];
-        for (int64_t d = 1; d < v.D; d++)
-            m = fmaxf(m, x[base + d * st]);
-        // One expf per entry (kept in y for softmax), the sum in double.
-        double s = 0;
-        for (int64_t d = 0; d < v.D; d++) {
-            const float e = expf(x[base + d * st] - m);
-            if (!p->log)
-                y[base + d * st] = e;
-            s += e;
-        }
-        if (p->log) {
-            const float ls = (float)log(s);
-            for (int64_t d = 0; d < v.D; d++)
-                y[base + d * st] = (x[base + d * st] - m) - ls;
-        } else {
-            const float inv = (float)(1.0 / s);
-            for (int64_t d = 0; d < v.D; d++)
-                y[base + d * st] *= inv;
-        }
-    });
+    RC_PARALLEL_FOR_WORK(
+        in[0].n, for (int64_t lane = 0; lane < v.outer * v.inner; lane++) {
+            const int64_t base = (lane / v.inner) * v.D * v.inner + lane % v.inner, st = v.inner;
+            float m = x[base];
+            for (int64_t d = 1; d < v.D; d++)
+                m = fmaxf(m, x[base + d * st]);
+            // One expf per entry (kept in y for softmax), the sum in double.
+            double s = 0;
+            for (int64_t d = 0; d < v.D; d++) {
+                const float e = expf(x[base + d * st] - m);
+                if (!p->log)
+                    y[base + d * st] = e;
+                s += e;
+            }
+            if (p->log) {
+                const float ls = (float)log(s);
+                for (int64_t d = 0; d < v.D; d++)
+                    y[base + d * st] = (x[base + d * st] - m) - ls;
+            } else {
+                const float inv = (float)(1.0 / s);
+                for (int64_t d = 0; d < v.D; d++)
+                    y[base + d * st] *= inv;
+            }
+        });
 }
 
 static void smax_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_tensor *out,
@@ -100,16 +101,18 @@ static void smax_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_t
         return;
     const lane_view v = lanes(in[0].shape, rc_norm_axis(p->axis, in[0].shape.ndim));
     const float *y = out->data, *g = gout->data;
-    RC_PARALLEL_FOR_WORK(in[0].n, for (int64_t lane = 0; lane < v.outer * v.inner; lane++) {
-        const int64_t base = (lane / v.inner) * v.D * v.inner + lane % v.inner, st = v.inner;
-        double s = 0; // Σ g y (softmax) or Σ g (log_softmax)
-        for (int64_t d = 0; d < v.D; d++)
-            s += p->log ? (double)g[base + d * st] : (double)g[base + d * st] * y[base + d * st];
-        for (int64_t d = 0; d < v.D; d++) {
-            const int64_t i = base + d * st;
-            gx[i] += p->log ? g[i] - expf(y[i]) * (float)s : y[i] * (g[i] - (float)s);
-        }
-    });
+    RC_PARALLEL_FOR_WORK(
+        in[0].n, for (int64_t lane = 0; lane < v.outer * v.inner; lane++) {
+            const int64_t base = (lane / v.inner) * v.D * v.inner + lane % v.inner, st = v.inner;
+            double s = 0; // Σ g y (softmax) or Σ g (log_softmax)
+            for (int64_t d = 0; d < v.D; d++)
+                s +=
+                    p->log ? (double)g[base + d * st] : (double)g[base + d * st] * y[base + d * st];
+            for (int64_t d = 0; d < v.D; d++) {
+                const int64_t i = base + d * st;
+                gx[i] += p->log ? g[i] - expf(y[i]) * (float)s : y[i] * (g[i] - (float)s);
+            }
+        });
 }
 
 static const smax_attr softmax_test_attr = {1, false}, log_softmax_test_attr = {-1, true};
@@ -122,7 +125,11 @@ const rc_op_def rc_op_softmax = {
     .shape = smax_shape,
     .forward = smax_fwd,
     .backward = smax_bwd,
-    .test = {.n_in = 1, .shape = {{3, {2, 3, 4}}}, .lo = -3, .hi = 3, .attr = &softmax_test_attr,
+    .test = {.n_in = 1,
+             .shape = {{3, {2, 3, 4}}},
+             .lo = -3,
+             .hi = 3,
+             .attr = &softmax_test_attr,
              .attr_size = sizeof(smax_attr)},
 };
 
@@ -133,8 +140,12 @@ const rc_op_def rc_op_log_softmax = {
     .shape = smax_shape,
     .forward = smax_fwd,
     .backward = smax_bwd,
-    .test = {.n_in = 1, .shape = {{3, {2, 3, 4}}}, .lo = -3, .hi = 3,
-             .attr = &log_softmax_test_attr, .attr_size = sizeof(smax_attr)},
+    .test = {.n_in = 1,
+             .shape = {{3, {2, 3, 4}}},
+             .lo = -3,
+             .hi = 3,
+             .attr = &log_softmax_test_attr,
+             .attr_size = sizeof(smax_attr)},
 };
 
 rc_var rc_softmax(rc_var x, int axis) {
@@ -154,8 +165,8 @@ typedef struct cls_attr {
     int32_t red, ignore_index;
 } cls_attr;
 
-static rc_status cls_shape(const rc_tensor *in, const cls_attr *p, const char *arg,
-                           rc_shape *out, char *why, size_t len) {
+static rc_status cls_shape(const rc_tensor *in, const cls_attr *p, const char *arg, rc_shape *out,
+                           char *why, size_t len) {
     const rc_shape s = in[0].shape;
     char sx[96];
     rc_shape_str(s, sx, sizeof sx);
@@ -178,8 +189,8 @@ static rc_status cls_shape(const rc_tensor *in, const cls_attr *p, const char *a
     return RC_OK;
 }
 
-static rc_status ce_shape(const rc_tensor *in, int n_in, const void *attr, rc_shape *out,
-                          char *why, size_t len) {
+static rc_status ce_shape(const rc_tensor *in, int n_in, const void *attr, rc_shape *out, char *why,
+                          size_t len) {
     UNUSED(n_in);
     return cls_shape(in, attr, "logits", out, why, len);
 }
@@ -225,8 +236,7 @@ static float *ce_saved(rc_opctx *ctx, int64_t N) {
     return ctx->saved;
 }
 
-static void ce_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor *out,
-                   rc_opctx *ctx) {
+static void ce_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor *out, rc_opctx *ctx) {
     UNUSED(n_in);
     const cls_attr *p = attr;
     const int64_t N = in[0].shape.dim[0], C = in[0].shape.dim[1];
@@ -235,19 +245,20 @@ static void ce_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor *o
         return; // out of memory: the graph carries RC_ERR_NOMEM
     float *row_loss = lse + N;
     const float *x = in[0].data;
-    RC_PARALLEL_FOR_WORK(in[0].n, for (int64_t i = 0; i < N; i++) {
-        const float *xi = x + i * C;
-        float m = xi[0];
-        for (int64_t c = 1; c < C; c++)
-            m = fmaxf(m, xi[c]);
-        double s = 0;
-        for (int64_t c = 0; c < C; c++)
-            s += expf(xi[c] - m);
-        const double l = m + log(s);
-        lse[i] = (float)l;
-        const int32_t t = p->targets[i];
-        row_loss[i] = t == p->ignore_index ? 0.0f : (float)(l - xi[t]);
-    });
+    RC_PARALLEL_FOR_WORK(
+        in[0].n, for (int64_t i = 0; i < N; i++) {
+            const float *xi = x + i * C;
+            float m = xi[0];
+            for (int64_t c = 1; c < C; c++)
+                m = fmaxf(m, xi[c]);
+            double s = 0;
+            for (int64_t c = 0; c < C; c++)
+                s += expf(xi[c] - m);
+            const double l = m + log(s);
+            lse[i] = (float)l;
+            const int32_t t = p->targets[i];
+            row_loss[i] = t == p->ignore_index ? 0.0f : (float)(l - xi[t]);
+        });
     cls_reduce(p, row_loss, N, out->data);
 }
 
@@ -262,14 +273,15 @@ static void ce_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_ten
     if (!kept)
         return;
     const float *x = in[0].data, *lse = ctx->saved, *g = gout->data;
-    RC_PARALLEL_FOR_WORK(in[0].n, for (int64_t i = 0; i < N; i++) {
-        const int32_t t = p->targets[i];
-        if (t == p->ignore_index)
-            continue;
-        const float s = cls_scale(p, g, i, kept);
-        for (int64_t c = 0; c < C; c++)
-            gx[i * C + c] += s * (expf(x[i * C + c] - lse[i]) - (c == t ? 1.0f : 0.0f));
-    });
+    RC_PARALLEL_FOR_WORK(
+        in[0].n, for (int64_t i = 0; i < N; i++) {
+            const int32_t t = p->targets[i];
+            if (t == p->ignore_index)
+                continue;
+            const float s = cls_scale(p, g, i, kept);
+            for (int64_t c = 0; c < C; c++)
+                gx[i * C + c] += s * (expf(x[i * C + c] - lse[i]) - (c == t ? 1.0f : 0.0f));
+        });
 }
 
 static void nll_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor *out,
@@ -317,8 +329,8 @@ static rc_var ce_test_build(rc_graph *g, const rc_var *in) {
 static rc_var nll_test_build(rc_graph *g, const rc_var *in) {
     UNUSED(g);
     const int32_t *t = cls_test_targets;
-    rc_var all = rc_add(rc_nll(in[0], t, RC_REDUCE_NONE, -100),
-                        rc_nll(in[0], t, RC_REDUCE_MEAN, -100));
+    rc_var all =
+        rc_add(rc_nll(in[0], t, RC_REDUCE_NONE, -100), rc_nll(in[0], t, RC_REDUCE_MEAN, -100));
     return rc_add(all, rc_scale(rc_nll(in[0], t, RC_REDUCE_SUM, -100), 0.5f));
 }
 
@@ -368,8 +380,8 @@ typedef struct pair_attr {
     int32_t red;
 } pair_attr;
 
-static rc_status pair_shape(const rc_tensor *in, const pair_attr *p, const char *a,
-                            const char *b, rc_shape *out, char *why, size_t len) {
+static rc_status pair_shape(const rc_tensor *in, const pair_attr *p, const char *a, const char *b,
+                            rc_shape *out, char *why, size_t len) {
     if (!rc_shape_eq(in[0].shape, in[1].shape)) {
         char sa[96], sb[96];
         return rc_shape_error(why, len, RC_ERR_SHAPE, "%s %s must have the shape of %s %s", b,
@@ -417,22 +429,23 @@ static void pair_fwd(const rc_tensor *in, const pair_attr *p, bool bce, rc_tenso
     const int64_t n = in[0].n;
     if (p->red == RC_REDUCE_NONE) {
         float *y = out->data;
-        RC_PARALLEL_FOR(n, for (int64_t i = 0; i < n; i++) {
-            y[i] = bce ? bce_term(a[i], b[i]) : mse_term(a[i], b[i]);
-        });
+        RC_PARALLEL_FOR(
+            n, for (int64_t i = 0; i < n;
+                    i++) { y[i] = bce ? bce_term(a[i], b[i]) : mse_term(a[i], b[i]); });
         return;
     }
     int64_t block = (n + LOSS_BLOCKS - 1) / LOSS_BLOCKS;
     block = block < LOSS_MIN_BLOCK ? LOSS_MIN_BLOCK : block;
     const int64_t nb = (n + block - 1) / block;
     double part[LOSS_BLOCKS];
-    RC_PARALLEL_FOR(n, for (int64_t k = 0; k < nb; k++) {
-        const int64_t hi = (k + 1) * block < n ? (k + 1) * block : n;
-        double s = 0;
-        for (int64_t i = k * block; i < hi; i++)
-            s += bce ? bce_term(a[i], b[i]) : mse_term(a[i], b[i]);
-        part[k] = s;
-    });
+    RC_PARALLEL_FOR(
+        n, for (int64_t k = 0; k < nb; k++) {
+            const int64_t hi = (k + 1) * block < n ? (k + 1) * block : n;
+            double s = 0;
+            for (int64_t i = k * block; i < hi; i++)
+                s += bce ? bce_term(a[i], b[i]) : mse_term(a[i], b[i]);
+            part[k] = s;
+        });
     double s = 0;
     for (int64_t k = 0; k < nb; k++)
         s += part[k];
@@ -446,14 +459,15 @@ static void pair_bwd(const rc_tensor *in, const pair_attr *p, bool bce, const rc
     const int64_t n = in[0].n;
     const bool none = p->red == RC_REDUCE_NONE;
     const float s0 = p->red == RC_REDUCE_MEAN ? (float)((double)g[0] / (double)n) : g[0];
-    RC_PARALLEL_FOR(n, for (int64_t i = 0; i < n; i++) {
-        const float s = none ? g[i] : s0;
-        const float d = bce ? s * (sigmoidf_stable(a[i]) - b[i]) : 2.0f * s * (a[i] - b[i]);
-        if (ga)
-            ga[i] += d;
-        if (gb)
-            gb[i] -= d;
-    });
+    RC_PARALLEL_FOR(
+        n, for (int64_t i = 0; i < n; i++) {
+            const float s = none ? g[i] : s0;
+            const float d = bce ? s * (sigmoidf_stable(a[i]) - b[i]) : 2.0f * s * (a[i] - b[i]);
+            if (ga)
+                ga[i] += d;
+            if (gb)
+                gb[i] -= d;
+        });
 }
 
 static void bce_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor *out,
@@ -505,8 +519,12 @@ const rc_op_def rc_op_bce_with_logits = {
     .shape = bce_shape,
     .forward = bce_fwd,
     .backward = bce_bwd,
-    .test = {.n_in = 2, .shape = {{2, {3, 4}}, {2, {3, 4}}}, .lo = -3, .hi = 3,
-             .attr = &pair_test_attr, .attr_size = sizeof pair_test_attr,
+    .test = {.n_in = 2,
+             .shape = {{2, {3, 4}}, {2, {3, 4}}},
+             .lo = -3,
+             .hi = 3,
+             .attr = &pair_test_attr,
+             .attr_size = sizeof pair_test_attr,
              .build = bce_test_build},
 };
 
@@ -517,8 +535,12 @@ const rc_op_def rc_op_mse = {
     .shape = mse_shape,
     .forward = mse_fwd,
     .backward = mse_bwd,
-    .test = {.n_in = 2, .shape = {{2, {3, 4}}, {2, {3, 4}}}, .lo = -2, .hi = 2,
-             .attr = &pair_test_attr, .attr_size = sizeof pair_test_attr,
+    .test = {.n_in = 2,
+             .shape = {{2, {3, 4}}, {2, {3, 4}}},
+             .lo = -2,
+             .hi = 2,
+             .attr = &pair_test_attr,
+             .attr_size = sizeof pair_test_attr,
              .build = mse_test_build},
 };
 

@@ -70,15 +70,17 @@ void rc_gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, con
     }
     const gemm_tiles t = plan_tiles(M, N, K);
     const int64_t n_tiles = t.m_parts * t.n_parts;
-    RC_PARALLEL_FOR_WORK(n_tiles > 1 ? M * N * K : 0, for (int64_t p = 0; p < n_tiles; p++) {
-        const int64_t i0 = p / t.n_parts * t.rows, j0 = p % t.n_parts * t.cols;
-        const int64_t m = M - i0 < t.rows ? M - i0 : t.rows, n = N - j0 < t.cols ? N - j0 : t.cols;
-        gemm_tile(ta, tb, i0, j0, m, n, K, alpha, A, lda, B, ldb, beta, C, ldc);
-    });
+    RC_PARALLEL_FOR_WORK(
+        n_tiles > 1 ? M * N * K : 0, for (int64_t p = 0; p < n_tiles; p++) {
+            const int64_t i0 = p / t.n_parts * t.rows, j0 = p % t.n_parts * t.cols;
+            const int64_t m = M - i0 < t.rows ? M - i0 : t.rows,
+                          n = N - j0 < t.cols ? N - j0 : t.cols;
+            gemm_tile(ta, tb, i0, j0, m, n, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        });
 }
 
 typedef struct mm_attr {
-    bool tb;     // B is transposed (the _nt forms)
+    bool tb; // B is transposed (the _nt forms)
     bool batched;
 } mm_attr;
 
@@ -95,8 +97,7 @@ static rc_status mm_shape_error(const mm_attr *p, const rc_shape *a, const rc_sh
     if (problem == MM_RANK)
         return rc_shape_error(why, len, RC_ERR_SHAPE, "a %s and b %s must be %s", sa, sb, form);
     if (problem == MM_BATCH)
-        return rc_shape_error(why, len, RC_ERR_SHAPE, "a %s and b %s: batch sizes differ", sa,
-                              sb);
+        return rc_shape_error(why, len, RC_ERR_SHAPE, "a %s and b %s: batch sizes differ", sa, sb);
     const int o = p->batched ? 1 : 0;
     const int64_t kb = p->tb ? b->dim[o + 1] : b->dim[o];
     return rc_shape_error(why, len, RC_ERR_SHAPE,
@@ -104,8 +105,8 @@ static rc_status mm_shape_error(const mm_attr *p, const rc_shape *a, const rc_sh
                           (long long)a->dim[o + 1], (long long)kb, form);
 }
 
-static rc_status mm_shape(const rc_tensor *in, int n_in, const void *attr, rc_shape *out,
-                          char *why, size_t len) {
+static rc_status mm_shape(const rc_tensor *in, int n_in, const void *attr, rc_shape *out, char *why,
+                          size_t len) {
     UNUSED(n_in);
     const mm_attr *p = attr;
     const rc_shape *a = &in[0].shape, *b = &in[1].shape;
@@ -133,8 +134,7 @@ static void mm_dims(const rc_tensor *in, const mm_attr *p, int64_t *nb, int64_t 
     *N = p->tb ? in[1].shape.dim[o] : in[1].shape.dim[o + 1];
 }
 
-static void mm_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor *out,
-                   rc_opctx *ctx) {
+static void mm_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor *out, rc_opctx *ctx) {
     UNUSED(n_in), UNUSED(ctx);
     const mm_attr *p = attr;
     int64_t nb, M, K, N;
@@ -163,7 +163,7 @@ static void mm_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_ten
     }
 }
 
-#define MM_DEF(NAME, LABEL, TB, BATCHED, ...)                                                   \
+#define MM_DEF(NAME, LABEL, TB, BATCHED, ...)                                                      \
     static const mm_attr NAME##_attr = {TB, BATCHED};                                              \
     const rc_op_def rc_op_##NAME = {                                                               \
         .name = #NAME,                                                                             \
@@ -172,12 +172,16 @@ static void mm_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_ten
         .shape = mm_shape,                                                                         \
         .forward = mm_fwd,                                                                         \
         .backward = mm_bwd,                                                                        \
-        .test = {.n_in = 2, .shape = {__VA_ARGS__}, .lo = -1, .hi = 1, .attr = &NAME##_attr,              \
+        .test = {.n_in = 2,                                                                        \
+                 .shape = {__VA_ARGS__},                                                           \
+                 .lo = -1,                                                                         \
+                 .hi = 1,                                                                          \
+                 .attr = &NAME##_attr,                                                             \
                  .attr_size = sizeof(mm_attr)},                                                    \
     };                                                                                             \
     rc_var rc_##NAME(rc_var a, rc_var b) {                                                         \
         const rc_var in[2] = {a, b};                                                               \
-        return rc_apply(&rc_op_##NAME, in, 2, &NAME##_attr, sizeof(mm_attr));                     \
+        return rc_apply(&rc_op_##NAME, in, 2, &NAME##_attr, sizeof(mm_attr));                      \
     }
 
 MM_DEF(matmul, "matmul", false, false, {2, {3, 4}}, {2, {4, 5}})
@@ -215,10 +219,11 @@ static void linear_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tenso
     float *y = out->data;
     if (n_in == 3) {
         const float *b = in[2].data;
-        RC_PARALLEL_FOR(N * O, for (int64_t r = 0; r < N; r++) {
-            for (int64_t o = 0; o < O; o++)
-                y[r * O + o] = b[o];
-        });
+        RC_PARALLEL_FOR(
+            N * O, for (int64_t r = 0; r < N; r++) {
+                for (int64_t o = 0; o < O; o++)
+                    y[r * O + o] = b[o];
+            });
     }
     rc_gemm(false, true, N, O, I, 1.0f, in[0].data, I, in[1].data, I, n_in == 3 ? 1.0f : 0.0f, y,
             O);

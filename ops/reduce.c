@@ -48,8 +48,8 @@ static rc_status red_shape(const rc_tensor *in, int n_in, const void *attr, rc_s
     }
     if (p->axis >= s->ndim) {
         char sb[96];
-        return rc_shape_error(why, len, RC_ERR_RANGE, "axis %d is out of range for x %s",
-                              p->axis, rc_shape_str(*s, sb, sizeof sb));
+        return rc_shape_error(why, len, RC_ERR_RANGE, "axis %d is out of range for x %s", p->axis,
+                              rc_shape_str(*s, sb, sizeof sb));
     }
     *out = *s;
     if (p->keepdims) {
@@ -111,10 +111,11 @@ static float reduce_all(const float *x, int64_t n, red_kind kind) {
         len = (n + RC_SUM_MAX_BLOCKS - 1) / RC_SUM_MAX_BLOCKS;
     const int64_t nb = (n + len - 1) / len;
     double partial[RC_SUM_MAX_BLOCKS];
-    RC_PARALLEL_FOR(n, for (int64_t b = 0; b < nb; b++) {
-        int64_t lo = b * len, cnt = lo + len < n ? len : n - lo;
-        partial[b] = strided_sum(x + lo, cnt, 1, kind == RED_MEAN ? RED_SUM : kind, 0);
-    });
+    RC_PARALLEL_FOR(
+        n, for (int64_t b = 0; b < nb; b++) {
+            int64_t lo = b * len, cnt = lo + len < n ? len : n - lo;
+            partial[b] = strided_sum(x + lo, cnt, 1, kind == RED_MEAN ? RED_SUM : kind, 0);
+        });
     double s = 0;
     for (int64_t b = 0; b < nb; b++)
         s += partial[b];
@@ -132,10 +133,11 @@ static void red_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor *
     }
     red_view v = view_of(&in[0], p->axis);
     float *y = out->data;
-    RC_PARALLEL_FOR(in[0].n, for (int64_t o = 0; o < v.outer * v.inner; o++) {
-        int64_t a = o / v.inner, b = o % v.inner;
-        y[o] = reduce_one(x + a * v.D * v.inner + b, v.D, v.inner, (red_kind)p->kind);
-    });
+    RC_PARALLEL_FOR(
+        in[0].n, for (int64_t o = 0; o < v.outer * v.inner; o++) {
+            int64_t a = o / v.inner, b = o % v.inner;
+            y[o] = reduce_one(x + a * v.D * v.inner + b, v.D, v.inner, (red_kind)p->kind);
+        });
 }
 
 static void red_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_tensor *out,
@@ -148,23 +150,24 @@ static void red_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_te
     const float *x = in[0].data, *y = out->data, *g = gout->data;
     red_view v = view_of(&in[0], p->axis);
     const red_kind kind = (red_kind)p->kind;
-    RC_PARALLEL_FOR(in[0].n, for (int64_t o = 0; o < v.outer * v.inner; o++) {
-        int64_t a = o / v.inner, b = o % v.inner, base = a * v.D * v.inner + b;
-        const float go = g[o], yo = y[o];
-        int64_t arg = -1;
-        if (kind == RED_MAX)
-            strided_max(x + base, v.D, v.inner, &arg);
-        for (int64_t d = 0; d < v.D; d++) {
-            int64_t i = base + d * v.inner;
-            switch (kind) {
-            case RED_SUM: gx[i] += go; break;
-            case RED_MEAN: gx[i] += go / (float)v.D; break;
-            case RED_MAX: gx[i] += d == arg ? go : 0.0f; break;
-            case RED_LSE: gx[i] += go * expf(x[i] - yo); break;
-            case RED_L2: gx[i] += yo > 0 ? go * x[i] / yo : 0.0f; break;
+    RC_PARALLEL_FOR(
+        in[0].n, for (int64_t o = 0; o < v.outer * v.inner; o++) {
+            int64_t a = o / v.inner, b = o % v.inner, base = a * v.D * v.inner + b;
+            const float go = g[o], yo = y[o];
+            int64_t arg = -1;
+            if (kind == RED_MAX)
+                strided_max(x + base, v.D, v.inner, &arg);
+            for (int64_t d = 0; d < v.D; d++) {
+                int64_t i = base + d * v.inner;
+                switch (kind) {
+                case RED_SUM: gx[i] += go; break;
+                case RED_MEAN: gx[i] += go / (float)v.D; break;
+                case RED_MAX: gx[i] += d == arg ? go : 0.0f; break;
+                case RED_LSE: gx[i] += go * expf(x[i] - yo); break;
+                case RED_L2: gx[i] += yo > 0 ? go * x[i] / yo : 0.0f; break;
+                }
             }
-        }
-    });
+        });
 }
 
 #define RED_DEF(NAME, LABEL, KIND, AXIS, KEEP, LO, HI)                                             \
@@ -176,8 +179,12 @@ static void red_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_te
         .shape = red_shape,                                                                        \
         .forward = red_fwd,                                                                        \
         .backward = red_bwd,                                                                       \
-        .test = {.n_in = 1, .shape = {{3, {2, 3, 4}}}, .lo = LO, .hi = HI,                         \
-                 .attr = &NAME##_test_attr, .attr_size = sizeof(red_attr)},                        \
+        .test = {.n_in = 1,                                                                        \
+                 .shape = {{3, {2, 3, 4}}},                                                        \
+                 .lo = LO,                                                                         \
+                 .hi = HI,                                                                         \
+                 .attr = &NAME##_test_attr,                                                        \
+                 .attr_size = sizeof(red_attr)},                                                   \
     };
 
 RED_DEF(sum, "Σ", RED_SUM, 1, false, -2, 2)

@@ -168,10 +168,11 @@ static void lstm_state_fwd(const rc_tensor *in, int n_in, const void *attr, rc_t
     if (!act)
         return; // out of memory: the graph carries the error
     const float *gates = in[0].data, *c = in[1].data;
-    RC_PARALLEL_FOR_WORK(B * H * FWD_WORK, for (int64_t b = 0; b < B; b++) {
-        float *const a[3] = {act + b * H, act + (B + b) * H, act + (2 * B + b) * H};
-        state_fwd_row(gates + b * 4 * H, c + b * H, out->data + b * H, a, H);
-    });
+    RC_PARALLEL_FOR_WORK(
+        B * H * FWD_WORK, for (int64_t b = 0; b < B; b++) {
+            float *const a[3] = {act + b * H, act + (B + b) * H, act + (2 * B + b) * H};
+            state_fwd_row(gates + b * 4 * H, c + b * H, out->data + b * H, a, H);
+        });
 }
 
 static void lstm_state_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_tensor *out,
@@ -180,11 +181,12 @@ static void lstm_state_bwd(const rc_tensor *in, int n_in, const void *attr, cons
     const int64_t B = out->shape.dim[0], H = out->shape.dim[1];
     const float *act = ctx->saved, *c = in[1].data, *G = gout->data;
     float *dgates = gin[0].data, *dc = gin[1].data;
-    RC_PARALLEL_FOR_WORK(B * H, for (int64_t b = 0; b < B; b++) {
-        const float *const a[3] = {act + b * H, act + (B + b) * H, act + (2 * B + b) * H};
-        state_bwd_row(G + b * H, c + b * H, a, dgates ? dgates + b * 4 * H : NULL,
-                      dc ? dc + b * H : NULL, H);
-    });
+    RC_PARALLEL_FOR_WORK(
+        B * H, for (int64_t b = 0; b < B; b++) {
+            const float *const a[3] = {act + b * H, act + (B + b) * H, act + (2 * B + b) * H};
+            state_bwd_row(G + b * H, c + b * H, a, dgates ? dgates + b * 4 * H : NULL,
+                          dc ? dc + b * H : NULL, H);
+        });
 }
 
 const rc_op_def rc_op_lstm_state = {
@@ -245,10 +247,11 @@ static void lstm_output_fwd(const rc_tensor *in, int n_in, const void *attr, rc_
     if (!act)
         return;
     const float *gates = in[0].data, *c = in[1].data;
-    RC_PARALLEL_FOR_WORK(B * H * FWD_WORK, for (int64_t b = 0; b < B; b++) {
-        output_fwd_row(gates + b * 4 * H + 3 * H, c + b * H, out->data + b * H, act + b * H,
-                       act + (B + b) * H, H);
-    });
+    RC_PARALLEL_FOR_WORK(
+        B * H * FWD_WORK, for (int64_t b = 0; b < B; b++) {
+            output_fwd_row(gates + b * 4 * H + 3 * H, c + b * H, out->data + b * H, act + b * H,
+                           act + (B + b) * H, H);
+        });
 }
 
 static void lstm_output_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_tensor *out,
@@ -257,10 +260,11 @@ static void lstm_output_bwd(const rc_tensor *in, int n_in, const void *attr, con
     const int64_t B = out->shape.dim[0], H = out->shape.dim[1];
     const float *act = ctx->saved, *G = gout->data;
     float *dgates = gin[0].data, *dc = gin[1].data;
-    RC_PARALLEL_FOR_WORK(B * H, for (int64_t b = 0; b < B; b++) {
-        output_bwd_row(G + b * H, act + b * H, act + (B + b) * H,
-                       dgates ? dgates + b * 4 * H + 3 * H : NULL, dc ? dc + b * H : NULL, H);
-    });
+    RC_PARALLEL_FOR_WORK(
+        B * H, for (int64_t b = 0; b < B; b++) {
+            output_bwd_row(G + b * H, act + b * H, act + (B + b) * H,
+                           dgates ? dgates + b * 4 * H + 3 * H : NULL, dc ? dc + b * H : NULL, H);
+        });
 }
 
 const rc_op_def rc_op_lstm_output = {
@@ -317,7 +321,8 @@ static void gru_bwd_row(const float *G, const float *h, const float *hp, const f
                         float *dxp, float *dhp, float *dh, int64_t H) {
     const float *src[6] = {G, h, hp + 2 * H, act[0], act[1], act[2]};
     float *dst[7] = {dxp, dxp ? dxp + H : NULL, dxp ? dxp + 2 * H : NULL,
-                     dhp, dhp ? dhp + H : NULL, dhp ? dhp + 2 * H : NULL, dh};
+                     dhp, dhp ? dhp + H : NULL, dhp ? dhp + 2 * H : NULL,
+                     dh};
     ROW_LANES(gru_bwd_lanes, src, 6, dst, 7, H, true);
 }
 
@@ -329,10 +334,11 @@ static void gru_state_fwd(const rc_tensor *in, int n_in, const void *attr, rc_te
     if (!act)
         return;
     const float *xp = in[0].data, *hp = in[1].data, *h = in[2].data;
-    RC_PARALLEL_FOR_WORK(B * H * FWD_WORK, for (int64_t b = 0; b < B; b++) {
-        float *const a[3] = {act + b * H, act + (B + b) * H, act + (2 * B + b) * H};
-        gru_fwd_row(xp + b * 3 * H, hp + b * 3 * H, h + b * H, out->data + b * H, a, H);
-    });
+    RC_PARALLEL_FOR_WORK(
+        B * H * FWD_WORK, for (int64_t b = 0; b < B; b++) {
+            float *const a[3] = {act + b * H, act + (B + b) * H, act + (2 * B + b) * H};
+            gru_fwd_row(xp + b * 3 * H, hp + b * 3 * H, h + b * H, out->data + b * H, a, H);
+        });
 }
 
 static void gru_state_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_tensor *out,
@@ -341,11 +347,12 @@ static void gru_state_bwd(const rc_tensor *in, int n_in, const void *attr, const
     const int64_t B = out->shape.dim[0], H = out->shape.dim[1];
     const float *act = ctx->saved, *hp = in[1].data, *h = in[2].data, *G = gout->data;
     float *dxp = gin[0].data, *dhp = gin[1].data, *dh = gin[2].data;
-    RC_PARALLEL_FOR_WORK(B * H, for (int64_t b = 0; b < B; b++) {
-        const float *const a[3] = {act + b * H, act + (B + b) * H, act + (2 * B + b) * H};
-        gru_bwd_row(G + b * H, h + b * H, hp + b * 3 * H, a, dxp ? dxp + b * 3 * H : NULL,
-                    dhp ? dhp + b * 3 * H : NULL, dh ? dh + b * H : NULL, H);
-    });
+    RC_PARALLEL_FOR_WORK(
+        B * H, for (int64_t b = 0; b < B; b++) {
+            const float *const a[3] = {act + b * H, act + (B + b) * H, act + (2 * B + b) * H};
+            gru_bwd_row(G + b * H, h + b * H, hp + b * 3 * H, a, dxp ? dxp + b * 3 * H : NULL,
+                        dhp ? dhp + b * 3 * H : NULL, dh ? dh + b * H : NULL, H);
+        });
 }
 
 const rc_op_def rc_op_gru_state = {

@@ -67,8 +67,8 @@ static rc_status rowdot_shape(const rc_tensor *in, int n_in, const void *attr, r
     rc_shape_str(*a, sa, sizeof sa);
     rc_shape_str(*b, sb, sizeof sb);
     if (a->ndim != 2 || b->ndim != 3)
-        return rc_shape_error(why, len, RC_ERR_SHAPE, "a %s and b %s must be [N,D] and [N,K,D]",
-                              sa, sb);
+        return rc_shape_error(why, len, RC_ERR_SHAPE, "a %s and b %s must be [N,D] and [N,K,D]", sa,
+                              sb);
     if (a->dim[0] != b->dim[0] || a->dim[1] != b->dim[2])
         return rc_shape_error(why, len, RC_ERR_SHAPE,
                               "a %s and b %s: N and D must agree ([N,D] and [N,K,D])", sa, sb);
@@ -122,7 +122,8 @@ rc_var rc_rowdot(rc_var a, rc_var b) {
 }
 
 // ---- embedding_rowdot: rowdot(h, embedding(table, ids)) without the [N,K,D] gather ----------
-//   y[n,k] = <h[n,:], T[ids[n,k],:]>;  dT[ids[n,k],:] += g[n,k] h[n,:];  dh[n,:] += g[n,k] T[ids[n,k],:]
+//   y[n,k] = <h[n,:], T[ids[n,k],:]>;  dT[ids[n,k],:] += g[n,k] h[n,:];  dh[n,:] += g[n,k]
+//   T[ids[n,k],:]
 // The table is input 0 so that, like rc_embedding, only the rows it reads are marked touched.
 
 typedef struct erd_attr {
@@ -162,7 +163,8 @@ static void erd_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor *
     const float *t = in[0].data, *h = in[1].data;
     for (int64_t n = 0; n < p->N; n++)
         for (int64_t k = 0; k < p->K; k++)
-            out->data[n * p->K + k] = dot_lanes(h + n * D, t + (int64_t)p->ids[n * p->K + k] * D, D);
+            out->data[n * p->K + k] =
+                dot_lanes(h + n * D, t + (int64_t)p->ids[n * p->K + k] * D, D);
 }
 
 KERNEL_CLONES
@@ -203,7 +205,10 @@ const rc_op_def rc_op_embedding_rowdot = {
     .shape = erd_shape,
     .forward = erd_fwd,
     .backward = erd_bwd,
-    .test = {.n_in = 2, .shape = {{2, {5, 9}}, {2, {2, 9}}}, .lo = -2, .hi = 2,
+    .test = {.n_in = 2,
+             .shape = {{2, {5, 9}}, {2, {2, 9}}},
+             .lo = -2,
+             .hi = 2,
              .build = erd_test_build},
 };
 

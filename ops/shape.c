@@ -31,16 +31,17 @@ static rc_status axis_error(char *why, size_t len, int axis, const char *arg, rc
 // outer blocks of len floats: dst[o*dst_stride + j] (+)= src[o*src_stride + j].
 static void copy_blocks(float *dst, int64_t dst_stride, const float *src, int64_t src_stride,
                         int64_t outer, int64_t len, bool add) {
-    RC_PARALLEL_FOR_WORK(outer * len, for (int64_t o = 0; o < outer; o++) {
-        float *d = dst + o * dst_stride;
-        const float *s = src + o * src_stride;
-        if (add) {
-            for (int64_t j = 0; j < len; j++)
-                d[j] += s[j];
-        } else {
-            memcpy(d, s, (size_t)len * sizeof(float));
-        }
-    });
+    RC_PARALLEL_FOR_WORK(
+        outer * len, for (int64_t o = 0; o < outer; o++) {
+            float *d = dst + o * dst_stride;
+            const float *s = src + o * src_stride;
+            if (add) {
+                for (int64_t j = 0; j < len; j++)
+                    d[j] += s[j];
+            } else {
+                memcpy(d, s, (size_t)len * sizeof(float));
+            }
+        });
 }
 
 // ---- reshape ------------------------------------------------------------------------------------
@@ -127,7 +128,11 @@ const rc_op_def rc_op_reshape = {
     .shape = reshape_shape,
     .forward = reshape_fwd,
     .backward = reshape_bwd,
-    .test = {.n_in = 1, .shape = {{3, {2, 3, 4}}}, .lo = -2, .hi = 2, .attr = &reshape_test_attr,
+    .test = {.n_in = 1,
+             .shape = {{3, {2, 3, 4}}},
+             .lo = -2,
+             .hi = 2,
+             .attr = &reshape_test_attr,
              .attr_size = sizeof reshape_test_attr},
 };
 
@@ -144,8 +149,7 @@ typedef struct slice_attr {
 } slice_attr;
 
 // The normalised axis and [start, end); false when they do not describe a non-empty range.
-static bool slice_bounds(const slice_attr *p, rc_shape s, int *axis, int64_t *start,
-                         int64_t *end) {
+static bool slice_bounds(const slice_attr *p, rc_shape s, int *axis, int64_t *start, int64_t *end) {
     *axis = rc_norm_axis(p->axis, s.ndim);
     *start = *end = 0;
     if (*axis < 0)
@@ -213,7 +217,11 @@ const rc_op_def rc_op_slice = {
     .shape = slice_shape,
     .forward = slice_fwd,
     .backward = slice_bwd,
-    .test = {.n_in = 1, .shape = {{3, {3, 5, 2}}}, .lo = -2, .hi = 2, .attr = &slice_test_attr,
+    .test = {.n_in = 1,
+             .shape = {{3, {3, 5, 2}}},
+             .lo = -2,
+             .hi = 2,
+             .attr = &slice_test_attr,
              .attr_size = sizeof slice_test_attr},
 };
 
@@ -245,10 +253,9 @@ static rc_status concat_shape(const rc_tensor *in, int n_in, const void *attr, r
             fits = i == axis || sk.dim[i] == s0.dim[i];
         if (!fits) {
             char a[96], b[96];
-            return rc_shape_error(why, len, RC_ERR_SHAPE,
-                                  "input %d %s does not match input 0 %s outside axis %d", k,
-                                  rc_shape_str(sk, a, sizeof a), rc_shape_str(s0, b, sizeof b),
-                                  given);
+            return rc_shape_error(
+                why, len, RC_ERR_SHAPE, "input %d %s does not match input 0 %s outside axis %d", k,
+                rc_shape_str(sk, a, sizeof a), rc_shape_str(s0, b, sizeof b), given);
         }
         out->dim[axis] += sk.dim[axis];
     }
@@ -273,8 +280,8 @@ static rc_status stack_shape(const rc_tensor *in, int n_in, const void *attr, rc
                               (int)s0.ndim);
     for (int k = 1; k < n_in; k++)
         if (!rc_shape_eq(in[k].shape, s0))
-            return rc_shape_error(why, len, RC_ERR_SHAPE, "input %d %s differs from input 0 %s",
-                                  k, rc_shape_str(in[k].shape, a, sizeof a),
+            return rc_shape_error(why, len, RC_ERR_SHAPE, "input %d %s differs from input 0 %s", k,
+                                  rc_shape_str(in[k].shape, a, sizeof a),
                                   rc_shape_str(s0, b, sizeof b));
     out->ndim = s0.ndim + 1;
     for (int i = 0, j = 0; i < out->ndim; i++)
@@ -283,8 +290,8 @@ static rc_status stack_shape(const rc_tensor *in, int n_in, const void *attr, rc
 }
 
 // The [outer, Dk, inner] view of input k along the (normalised) output axis.
-static void cat_view(const rc_tensor *in, int k, int axis, bool stack, int64_t *outer,
-                     int64_t *Dk, int64_t *inner) {
+static void cat_view(const rc_tensor *in, int k, int axis, bool stack, int64_t *outer, int64_t *Dk,
+                     int64_t *inner) {
     if (stack) { // the new axis sits before input dim `axis`
         *outer = 1;
         for (int i = 0; i < axis; i++)
@@ -312,11 +319,11 @@ static void cat_run(const rc_tensor *in, int n_in, int axis, bool stack, float *
     for (int k = 0; k < n_in; k++) {
         cat_view(in, k, axis, stack, &outer, &Dk, &inner);
         if (!gin)
-            copy_blocks(y + off * inner, total * inner, in[k].data, Dk * inner, outer,
-                        Dk * inner, false);
+            copy_blocks(y + off * inner, total * inner, in[k].data, Dk * inner, outer, Dk * inner,
+                        false);
         else if (gin[k].data)
-            copy_blocks(gin[k].data, Dk * inner, y + off * inner, total * inner, outer,
-                        Dk * inner, true);
+            copy_blocks(gin[k].data, Dk * inner, y + off * inner, total * inner, outer, Dk * inner,
+                        true);
         off += Dk;
     }
 }
@@ -354,8 +361,12 @@ const rc_op_def rc_op_concat = {
     .shape = concat_shape,
     .forward = concat_fwd,
     .backward = concat_bwd,
-    .test = {.n_in = 3, .shape = {{2, {2, 3}}, {2, {2, 1}}, {2, {2, 2}}}, .lo = -2, .hi = 2,
-             .attr = &concat_test_attr, .attr_size = sizeof concat_test_attr},
+    .test = {.n_in = 3,
+             .shape = {{2, {2, 3}}, {2, {2, 1}}, {2, {2, 2}}},
+             .lo = -2,
+             .hi = 2,
+             .attr = &concat_test_attr,
+             .attr_size = sizeof concat_test_attr},
 };
 
 const rc_op_def rc_op_stack = {
@@ -365,8 +376,12 @@ const rc_op_def rc_op_stack = {
     .shape = stack_shape,
     .forward = stack_fwd,
     .backward = stack_bwd,
-    .test = {.n_in = 3, .shape = {{2, {2, 3}}, {2, {2, 3}}, {2, {2, 3}}}, .lo = -2, .hi = 2,
-             .attr = &stack_test_attr, .attr_size = sizeof stack_test_attr},
+    .test = {.n_in = 3,
+             .shape = {{2, {2, 3}}, {2, {2, 3}}, {2, {2, 3}}},
+             .lo = -2,
+             .hi = 2,
+             .attr = &stack_test_attr,
+             .attr_size = sizeof stack_test_attr},
 };
 
 rc_var rc_concat(const rc_var *xs, int n, int axis) {
@@ -395,8 +410,7 @@ void rc_split(rc_var x, int axis, int n, rc_var *out) {
     rc_shape_str(s, sb, sizeof sb);
     const int a = rc_norm_axis(axis, s.ndim);
     if (n < 1) {
-        rc_graph_fail(g, RC_ERR_ARG, "split", -1, "n = %d chunks for x %s; need at least 1", n,
-                      sb);
+        rc_graph_fail(g, RC_ERR_ARG, "split", -1, "n = %d chunks for x %s; need at least 1", n, sb);
         return;
     }
     if (a < 0) {
@@ -421,16 +435,17 @@ void rc_split(rc_var x, int axis, int n, rc_var *out) {
 // dst [cols,rows] (+)= src [rows,cols]ᵀ, in tiles so both sides stay in cache.
 static void transpose_into(float *dst, const float *src, int64_t rows, int64_t cols, bool add) {
     const int64_t tiles = (rows + TRANSPOSE_TILE - 1) / TRANSPOSE_TILE;
-    RC_PARALLEL_FOR_WORK(rows * cols, for (int64_t t = 0; t < tiles; t++) {
-        const int64_t r0 = t * TRANSPOSE_TILE;
-        const int64_t r1 = r0 + TRANSPOSE_TILE < rows ? r0 + TRANSPOSE_TILE : rows;
-        for (int64_t c0 = 0; c0 < cols; c0 += TRANSPOSE_TILE) {
-            const int64_t c1 = c0 + TRANSPOSE_TILE < cols ? c0 + TRANSPOSE_TILE : cols;
-            for (int64_t c = c0; c < c1; c++)
-                for (int64_t r = r0; r < r1; r++)
-                    dst[c * rows + r] = (add ? dst[c * rows + r] : 0.0f) + src[r * cols + c];
-        }
-    });
+    RC_PARALLEL_FOR_WORK(
+        rows * cols, for (int64_t t = 0; t < tiles; t++) {
+            const int64_t r0 = t * TRANSPOSE_TILE;
+            const int64_t r1 = r0 + TRANSPOSE_TILE < rows ? r0 + TRANSPOSE_TILE : rows;
+            for (int64_t c0 = 0; c0 < cols; c0 += TRANSPOSE_TILE) {
+                const int64_t c1 = c0 + TRANSPOSE_TILE < cols ? c0 + TRANSPOSE_TILE : cols;
+                for (int64_t c = c0; c < c1; c++)
+                    for (int64_t r = r0; r < r1; r++)
+                        dst[c * rows + r] = (add ? dst[c * rows + r] : 0.0f) + src[r * cols + c];
+            }
+        });
 }
 
 static rc_status transpose_shape(const rc_tensor *in, int n_in, const void *attr, rc_shape *out,

@@ -35,14 +35,15 @@ typedef void (*array_kernel)(const float *x, float *y, int64_t n);
 // y = kernel(x) in chunks, which threads share; elementwise, so the split never shows.
 static void run_array_kernel(array_kernel kernel, const float *xs, float *ys, int64_t n) {
     const int64_t chunks = (n + UNARY_CHUNK - 1) / UNARY_CHUNK;
-    RC_PARALLEL_FOR_WORK(n * KERNEL_WORK, for (int64_t c = 0; c < chunks; c++) {
-        const int64_t lo = c * UNARY_CHUNK, m = n - lo < UNARY_CHUNK ? n - lo : UNARY_CHUNK;
-        kernel(xs + lo, ys + lo, m);
-    });
+    RC_PARALLEL_FOR_WORK(
+        n * KERNEL_WORK, for (int64_t c = 0; c < chunks; c++) {
+            const int64_t lo = c * UNARY_CHUNK, m = n - lo < UNARY_CHUNK ? n - lo : UNARY_CHUNK;
+            kernel(xs + lo, ys + lo, m);
+        });
 }
 
 #define UNARY_DEFINE(NAME, LABEL, FWD, BWD, LO, HI, MIN_ABS, KERNEL)                               \
-    static void NAME##_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor *out,       \
+    static void NAME##_fwd(const rc_tensor *in, int n_in, const void *attr, rc_tensor *out,        \
                            rc_opctx *ctx) {                                                        \
         UNUSED(n_in), UNUSED(attr), UNUSED(ctx);                                                   \
         const float *xs = in[0].data;                                                              \
@@ -53,24 +54,26 @@ static void run_array_kernel(array_kernel kernel, const float *xs, float *ys, in
             run_array_kernel(kernel, xs, ys, n);                                                   \
             return;                                                                                \
         }                                                                                          \
-        RC_PARALLEL_FOR(n, for (int64_t i = 0; i < n; i++) {                                       \
-            const float x = xs[i];                                                                 \
-            ys[i] = (FWD);                                                                         \
-        });                                                                                        \
+        RC_PARALLEL_FOR(                                                                           \
+            n, for (int64_t i = 0; i < n; i++) {                                                   \
+                const float x = xs[i];                                                             \
+                ys[i] = (FWD);                                                                     \
+            });                                                                                    \
     }                                                                                              \
-    static void NAME##_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_tensor *out, \
-                           const rc_tensor *gout, rc_tensor *gin, const rc_opctx *ctx) {          \
+    static void NAME##_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_tensor *out,  \
+                           const rc_tensor *gout, rc_tensor *gin, const rc_opctx *ctx) {           \
         UNUSED(n_in), UNUSED(attr), UNUSED(ctx);                                                   \
         float *gx = gin[0].data;                                                                   \
         if (!gx)                                                                                   \
             return;                                                                                \
         const float *xs = in[0].data, *ys = out->data, *gs = gout->data;                           \
         const int64_t n = out->n;                                                                  \
-        RC_PARALLEL_FOR(n, for (int64_t i = 0; i < n; i++) {                                       \
-            const float x = xs[i], y = ys[i], g = gs[i];                                           \
-            UNUSED(x), UNUSED(y);                                                                  \
-            gx[i] += (BWD);                                                                        \
-        });                                                                                        \
+        RC_PARALLEL_FOR(                                                                           \
+            n, for (int64_t i = 0; i < n; i++) {                                                   \
+                const float x = xs[i], y = ys[i], g = gs[i];                                       \
+                UNUSED(x), UNUSED(y);                                                              \
+                gx[i] += (BWD);                                                                    \
+            });                                                                                    \
     }                                                                                              \
     const rc_op_def rc_op_##NAME = {                                                               \
         .name = #NAME,                                                                             \
@@ -79,7 +82,7 @@ static void run_array_kernel(array_kernel kernel, const float *xs, float *ys, in
         .shape = same_shape,                                                                       \
         .forward = NAME##_fwd,                                                                     \
         .backward = NAME##_bwd,                                                                    \
-        .test = {.n_in = 1, .shape = {{2, {3, 4}}}, .lo = LO, .hi = HI, .min_abs = MIN_ABS},      \
+        .test = {.n_in = 1, .shape = {{2, {3, 4}}}, .lo = LO, .hi = HI, .min_abs = MIN_ABS},       \
     };                                                                                             \
     rc_var rc_##NAME(rc_var x) {                                                                   \
         return rc_apply(&rc_op_##NAME, &x, 1, NULL, 0);                                            \
@@ -121,7 +124,11 @@ const rc_op_def rc_op_affine = {
     .shape = same_shape,
     .forward = affine_fwd,
     .backward = affine_bwd,
-    .test = {.n_in = 1, .shape = {{2, {3, 4}}}, .lo = -2, .hi = 2, .attr = &affine_test_attr,
+    .test = {.n_in = 1,
+             .shape = {{2, {3, 4}}},
+             .lo = -2,
+             .hi = 2,
+             .attr = &affine_test_attr,
              .attr_size = sizeof affine_test_attr},
 };
 
@@ -169,9 +176,9 @@ static void pow_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_te
     const float p = ((const pow_attr *)attr)->p, *xs = in[0].data, *gs = gout->data;
     float *gx = gin[0].data;
     const int64_t n = out->n;
-    RC_PARALLEL_FOR(n, for (int64_t i = 0; i < n; i++) {
-        gx[i] += p == 0.0f ? 0.0f : gs[i] * p * powf(xs[i], p - 1.0f);
-    });
+    RC_PARALLEL_FOR(
+        n, for (int64_t i = 0; i < n;
+                i++) { gx[i] += p == 0.0f ? 0.0f : gs[i] * p * powf(xs[i], p - 1.0f); });
 }
 
 static const pow_attr pow_test_attr = {2.5f};
@@ -183,7 +190,11 @@ const rc_op_def rc_op_pow = {
     .shape = pow_shape,
     .forward = pow_fwd,
     .backward = pow_bwd,
-    .test = {.n_in = 1, .shape = {{2, {3, 4}}}, .lo = 0.3f, .hi = 2.0f, .attr = &pow_test_attr,
+    .test = {.n_in = 1,
+             .shape = {{2, {3, 4}}},
+             .lo = 0.3f,
+             .hi = 2.0f,
+             .attr = &pow_test_attr,
              .attr_size = sizeof pow_test_attr},
 };
 

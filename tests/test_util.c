@@ -11,7 +11,7 @@ void tu_assert_close(const float *a, const float *b, int64_t n, float rtol, floa
         float err = fabsf(a[i] - b[i]);
         if (!(err <= atol + rtol * fabsf(b[i])))
             cr_assert_fail("%s[%lld]: got %.9g, want %.9g (err %.3g)", what, (long long)i,
-                    (double)a[i], (double)b[i], (double)err);
+                           (double)a[i], (double)b[i], (double)err);
     }
 }
 

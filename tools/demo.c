@@ -37,8 +37,8 @@ static int model_new(model *m, int64_t hidden, int layers, rc_rng *rng) {
     char err[256] = "";
     m->hidden = hidden;
     rc_lstm_opts lstm = {.dim_hidden = hidden};
-    rc_rnn_config cfg = {.cell = &rc_lstm_cell_type, .cell_opts = &lstm, .dim_in = 2,
-                         .num_layers = layers};
+    rc_rnn_config cfg = {
+        .cell = &rc_lstm_cell_type, .cell_opts = &lstm, .dim_in = 2, .num_layers = layers};
     if (rc_params_new(&m->ps) || rc_rnn_new(&m->rnn, &cfg, m->ps, "lstm.", rng, err, sizeof err) ||
         rc_params_add(m->ps, "head.weight", RC_SHAPE(1, hidden), &m->w) ||
         rc_params_add(m->ps, "head.bias", RC_SHAPE(1), &m->b)) {
@@ -60,7 +60,8 @@ static rc_var model_loss(rc_graph *g, const model *m, int steps, int n, const fl
     rc_rnn_result res;
     rc_rnn_forward(g, m->rnn, rc_input(g, RC_SHAPE(steps, n, 2), x), NULL, &res);
     int layers = m->rnn->config.num_layers;
-    rc_var h_last = rc_reshape(rc_slice(res.state[0], 0, layers - 1, layers), RC_SHAPE(n, m->hidden));
+    rc_var h_last =
+        rc_reshape(rc_slice(res.state[0], 0, layers - 1, layers), RC_SHAPE(n, m->hidden));
     rc_var pred = rc_name(rc_linear(h_last, rc_use(g, m->w), rc_use(g, m->b)), "prediction");
     return rc_name(rc_mse(pred, rc_input(g, RC_SHAPE(n, 1), y), RC_REDUCE_MEAN), "loss");
 }

@@ -20,9 +20,9 @@ RC_API rc_status rc_backward_seeded(rc_var v, const float *seed);
 RC_API rc_status rc_graph_replay(rc_graph *g);
 
 typedef struct rc_gradcheck_opts {
-    float eps;           // finite-difference step (default 1e-2 for f32 models)
-    float rtol, atol;    // |analytic - numeric| <= atol + rtol * max(|analytic|, |numeric|)
-    int max_per_tensor;  // entries checked per parameter or input (0: all); sampled with seed
+    float eps;          // finite-difference step (default 1e-2 for f32 models)
+    float rtol, atol;   // |analytic - numeric| <= atol + rtol * max(|analytic|, |numeric|)
+    int max_per_tensor; // entries checked per parameter or input (0: all); sampled with seed
     uint64_t seed;
 } rc_gradcheck_opts;
 

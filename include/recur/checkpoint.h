@@ -67,7 +67,8 @@ RC_API void rc_safetensors_close(rc_safetensors **f); // accepts NULL; nulls *f
 
 // Tensors in the order of their data in the file (for files recur writes: the order given).
 RC_API int rc_safetensors_count(const rc_safetensors *f);
-RC_API const rc_safetensors_info *rc_safetensors_at(const rc_safetensors *f, int i); // NULL: out of range
+// NULL when i is out of range.
+RC_API const rc_safetensors_info *rc_safetensors_at(const rc_safetensors *f, int i);
 RC_API const rc_safetensors_info *rc_safetensors_find(const rc_safetensors *f, const char *name);
 // Metadata: the value for key, or NULL when absent; and all pairs by index.
 RC_API const char *rc_safetensors_metadata(const rc_safetensors *f, const char *key);

@@ -72,8 +72,8 @@ RC_API uint32_t rc_fasttext_hash(const char *s, size_t len);
 // A multi-byte UTF-8 character is never split; invalid UTF-8 bytes count as one character each.
 // fn receives the n-gram's bytes and its rc_fasttext_hash. Returns the number of n-grams.
 typedef void (*rc_ngram_fn)(const char *ngram, size_t len, uint32_t hash, void *user);
-RC_API int64_t rc_fasttext_ngrams(const char *word, size_t len, int minn, int maxn,
-                                  rc_ngram_fn fn, void *user);
+RC_API int64_t rc_fasttext_ngrams(const char *word, size_t len, int minn, int maxn, rc_ngram_fn fn,
+                                  void *user);
 
 // The bucket ids (hash % bucket, in [0, bucket)) of word's n-grams as above, written to
 // ids[0..cap); returns how many there are (may exceed cap: then only cap were written).
@@ -104,8 +104,8 @@ RC_API int64_t rc_wordvecs_count(const rc_wordvecs *wv);
 RC_API int32_t rc_wordvecs_dim(const rc_wordvecs *wv);
 RC_API int64_t rc_wordvecs_find(const rc_wordvecs *wv, const char *word, size_t len); // -1: absent
 RC_API const char *rc_wordvecs_word(const rc_wordvecs *wv, int64_t i); // NULL out of range
-RC_API const float *rc_wordvecs_vec(const rc_wordvecs *wv, int64_t i);  // NULL out of range
-RC_API float *rc_wordvecs_data(rc_wordvecs *wv); // [V,D] row-major, writable
+RC_API const float *rc_wordvecs_vec(const rc_wordvecs *wv, int64_t i); // NULL out of range
+RC_API float *rc_wordvecs_data(rc_wordvecs *wv);                       // [V,D] row-major, writable
 
 // How rc_wordvecs_load_vec treats a repeated word: an error (default) or gensim's way, keep the
 // first and skip the others (counted in the stats).
@@ -130,7 +130,6 @@ RC_API rc_status rc_wordvecs_load_vec(rc_wordvecs **wv, const char *path,
 // floats) to a temporary file, fsyncs and renames it over path.
 RC_API rc_status rc_wordvecs_save_vec(const rc_wordvecs *wv, const char *path, char *err,
                                       size_t err_len);
-
 
 // ---- word2vec and fastText-style unsupervised training --------------------------------------
 
@@ -159,8 +158,8 @@ typedef struct rc_w2v_opts {
     uint32_t bucket;    // hash buckets for the n-grams
     int32_t threads;    // 1: deterministic (same seed, same vectors); > 1: Hogwild
     uint64_t seed;
-    int32_t batch;          // training pairs per graph (skip-gram) or centres (CBOW); 0: auto
-    int64_t max_sentence;   // longer lines are cut into pieces of this many words (10000)
+    int32_t batch;        // training pairs per graph (skip-gram) or centres (CBOW); 0: auto
+    int64_t max_sentence; // longer lines are cut into pieces of this many words (10000)
     // Called about every 100000 words from the training thread(s) with the fraction done, the
     // current learning rate and the mean loss per pair so far; may be NULL.
     void (*progress)(double done, float lr, double loss, void *user);
@@ -170,16 +169,16 @@ typedef struct rc_w2v_opts {
 RC_API rc_w2v_opts rc_w2v_defaults(void);
 
 typedef struct rc_w2v_stats {
-    int64_t words;        // corpus words in the vocabulary, one epoch
-    int64_t words_seen;   // over all epochs (the lr schedule's count)
-    int64_t words_kept;   // after subsampling, over all epochs
-    int64_t examples;     // (centre, context) pairs for skip-gram, centres for CBOW
-    double seconds;       // training time (reading the corpus and building the vocabulary not
-                          // included; see read_seconds)
-    double cpu_seconds;   // processor time of the process during training (all threads): the
-                          // figure to compare when other jobs share the machine
+    int64_t words;      // corpus words in the vocabulary, one epoch
+    int64_t words_seen; // over all epochs (the lr schedule's count)
+    int64_t words_kept; // after subsampling, over all epochs
+    int64_t examples;   // (centre, context) pairs for skip-gram, centres for CBOW
+    double seconds;     // training time (reading the corpus and building the vocabulary not
+                        // included; see read_seconds)
+    double cpu_seconds; // processor time of the process during training (all threads): the
+                        // figure to compare when other jobs share the machine
     double read_seconds;
-    double loss;          // mean loss per example over the last epoch
+    double loss; // mean loss per example over the last epoch
 } rc_w2v_stats;
 
 // A trained model: the vocabulary, the input table (V word rows, then `bucket` n-gram rows) and
@@ -238,11 +237,11 @@ typedef struct rc_ft_opts {
 RC_API rc_ft_opts rc_ft_defaults(void);
 
 typedef struct rc_ft_stats {
-    int64_t lines, tokens;  // training lines used and their tokens
+    int64_t lines, tokens;                   // training lines used and their tokens
     int64_t skipped_no_label, skipped_empty; // documented skips: no label / no word
-    double seconds;         // training only
-    double cpu_seconds;     // processor time of the process during training (all threads)
-    double loss;            // mean over the last epoch
+    double seconds;                          // training only
+    double cpu_seconds; // processor time of the process during training (all threads)
+    double loss;        // mean over the last epoch
 } rc_ft_stats;
 
 typedef struct rc_ft rc_ft;
@@ -264,10 +263,10 @@ RC_API int32_t rc_ft_predict(const rc_ft *m, const char *text, size_t len, int32
                              float threshold, int32_t *labels, float *probs);
 
 typedef struct rc_ft_test_result {
-    int64_t examples;              // lines with a label and a known feature
-    int64_t skipped;               // lines without
+    int64_t examples;                   // lines with a label and a known feature
+    int64_t skipped;                    // lines without
     double precision_at_k, recall_at_k; // as fastText's `test` computes them
-    double accuracy;               // top-1 label among the line's labels
+    double accuracy;                    // top-1 label among the line's labels
 } rc_ft_test_result;
 
 // Evaluates on a labelled file with the model's label prefix (fastText `test FILE k`).

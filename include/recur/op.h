@@ -33,8 +33,8 @@ enum {
 typedef struct rc_op_test {
     int n_in;
     rc_shape shape[RC_OP_TEST_MAX_IN];
-    float lo, hi;   // inputs are uniform in [lo, hi] ...
-    float min_abs;  // ... and at least this far from zero (ops with a kink at 0)
+    float lo, hi;  // inputs are uniform in [lo, hi] ...
+    float min_abs; // ... and at least this far from zero (ops with a kink at 0)
     // Builds the op from test inputs; NULL means rc_apply(op, in, n_in, attr, attr_size).
     rc_var (*build)(rc_graph *g, const rc_var *in);
     const void *attr;
@@ -47,7 +47,7 @@ typedef struct rc_op_def {
     const char *dot_label; // "×"; NULL means name
     int n_in;              // -1: any number >= 1 (concat, stack)
     uint32_t flags;
-    uint32_t nondiff;      // bit i set: input i gets no gradient (masks, targets)
+    uint32_t nondiff; // bit i set: input i gets no gradient (masks, targets)
     // Output shape, or an error: write a message into why (it should name the argument and shapes).
     rc_status (*shape)(const rc_tensor *in, int n_in, const void *attr, rc_shape *out, char *why,
                        size_t why_len);

@@ -20,10 +20,10 @@ RC_API rc_var rc_abs(rc_var x);
 RC_API rc_var rc_tanh(rc_var x);
 RC_API rc_var rc_sigmoid(rc_var x);
 RC_API rc_var rc_relu(rc_var x);
-RC_API rc_var rc_softsign(rc_var x);      // x / (1 + |x|)
-RC_API rc_var rc_hard_sigmoid(rc_var x);  // clamp(x/6 + 1/2, 0, 1), PyTorch's hardsigmoid
-RC_API rc_var rc_log_sigmoid(rc_var x);   // log(sigmoid(x)), stable
-RC_API rc_var rc_softplus(rc_var x);      // log(1 + exp(x)), stable
+RC_API rc_var rc_softsign(rc_var x);     // x / (1 + |x|)
+RC_API rc_var rc_hard_sigmoid(rc_var x); // clamp(x/6 + 1/2, 0, 1), PyTorch's hardsigmoid
+RC_API rc_var rc_log_sigmoid(rc_var x);  // log(sigmoid(x)), stable
+RC_API rc_var rc_softplus(rc_var x);     // log(1 + exp(x)), stable
 RC_API rc_var rc_affine(rc_var x, float a, float b); // a*x + b
 RC_API rc_var rc_scale(rc_var x, float a);           // a*x
 RC_API rc_var rc_shift(rc_var x, float b);           // x + b
@@ -52,8 +52,7 @@ RC_API rc_var rc_rowdot(rc_var a, rc_var b);
 // rowdot(h, embedding(table, ids)) in one op: table [V,D], ids [N,K] (copied), h [N,D] -> [N,K],
 // y[n,k] = <h[n,:], table[ids[n,k],:]>, without the [N,K,D] gather. Like rc_embedding, backward
 // adds into the rows it read only and marks them touched. An id outside [0,V) is RC_ERR_RANGE.
-RC_API rc_var rc_embedding_rowdot(rc_var table, const int32_t *ids, int64_t N, int64_t K,
-                                  rc_var h);
+RC_API rc_var rc_embedding_rowdot(rc_var table, const int32_t *ids, int64_t N, int64_t K, rc_var h);
 // Sums of bags of rows (PyTorch's EmbeddingBag, mode "sum"): bag b is ids[offsets[b] ..
 // offsets[b+1]) (offsets[n_bags + 1], offsets[0] = 0, non-decreasing; both copied) -> [n_bags,D].
 // Backward adds into the rows read and marks them touched. An id outside [0,V) is RC_ERR_RANGE.
@@ -146,16 +145,15 @@ RC_API rc_var rc_dropout_mask(rc_graph *g, rc_shape shape, float p, rc_rng *rng)
 // all-ones mask through mask_out). p outside [0,1) is RC_ERR_RANGE.
 RC_API rc_var rc_dropout(rc_var x, float p, rc_rng *rng, rc_var *mask_out);
 
-
 // ---- sparse ---------------------------------------------------------------------------------
 // A compressed sparse row matrix [R,C]: row r's entries are indices[k], values[k] for k in
 // [indptr[r], indptr[r+1]), with indptr[0] == 0. Columns within a row are ascending (the
 // builder in text.h makes them so); rc_sparse_matmul accepts any order and repeats.
 typedef struct rc_csr {
     int64_t rows, cols;
-    int64_t *indptr;   // [R+1]
-    int32_t *indices;  // [nnz], each in [0, C)
-    float *values;     // [nnz]
+    int64_t *indptr;           // [R+1]
+    int32_t *indices;          // [nnz], each in [0, C)
+    float *values;             // [nnz]
     int64_t cap_rows, cap_nnz; // allocated sizes (the text.h builder's bookkeeping)
 } rc_csr;
 

@@ -3,18 +3,18 @@
 #ifndef RECUR_H
 #define RECUR_H
 
+#include "autograd.h"
 #include "base.h"
+#include "cells.h"
+#include "checkpoint.h"
+#include "embed.h"
 #include "graph.h"
+#include "nn.h"
 #include "op.h"
 #include "ops.h"
-#include "autograd.h"
-#include "nn.h"
 #include "optim.h"
-#include "checkpoint.h"
-#include "rnn.h"
-#include "cells.h"
 #include "regularize.h"
+#include "rnn.h"
 #include "text.h"
-#include "embed.h"
 
 #endif

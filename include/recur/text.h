@@ -137,9 +137,9 @@ typedef enum rc_long_line {
 } rc_long_line;
 
 typedef struct rc_line_opts {
-    size_t max_line;      // bytes, without the newline; 0 means 1 MiB
+    size_t max_line; // bytes, without the newline; 0 means 1 MiB
     rc_long_line long_line;
-    bool validate_utf8;   // invalid UTF-8 is RC_ERR_FORMAT "file:line: invalid UTF-8 at byte B"
+    bool validate_utf8; // invalid UTF-8 is RC_ERR_FORMAT "file:line: invalid UTF-8 at byte B"
 } rc_line_opts;
 
 // Reads a file line by line with memory bounded by max_line (plus a 64 KiB read buffer), so a
@@ -148,14 +148,14 @@ typedef struct rc_line_opts {
 // the next call.
 typedef struct rc_line_reader rc_line_reader;
 // opts may be NULL (defaults). RC_ERR_IO "path: No such file or directory" when it cannot open.
-RC_API rc_status rc_line_reader_open(rc_line_reader **r, const char *path,
-                                     const rc_line_opts *opts, char *err, size_t err_len);
+RC_API rc_status rc_line_reader_open(rc_line_reader **r, const char *path, const rc_line_opts *opts,
+                                     char *err, size_t err_len);
 RC_API void rc_line_reader_close(rc_line_reader **r);
 // The next line: RC_OK with *line set, or RC_OK with *line == NULL at the end of the file;
 // RC_ERR_FORMAT / RC_ERR_IO with a message naming file and line. After RC_ERR_FORMAT the bad
 // line has been skipped, so a caller may report it and read on.
-RC_API rc_status rc_line_reader_next(rc_line_reader *r, const char **line, size_t *len,
-                                     char *err, size_t err_len);
+RC_API rc_status rc_line_reader_next(rc_line_reader *r, const char **line, size_t *len, char *err,
+                                     size_t err_len);
 RC_API int64_t rc_line_reader_lineno(const rc_line_reader *r); // 1-based number of the last line
 RC_API const char *rc_line_reader_path(const rc_line_reader *r);
 
@@ -229,7 +229,6 @@ RC_API rc_status rc_csr_gather_rows(const rc_csr *src, const int64_t *idx, int64
 // Checks the invariants rc_sparse_matmul relies on (RC_ERR_FORMAT with a message).
 RC_API rc_status rc_csr_check(const rc_csr *m, char *err, size_t err_len);
 
-
 // ---- bag of words, n-grams and TF-IDF -----------------------------------------------------------
 
 typedef enum rc_analyzer {
@@ -241,7 +240,7 @@ typedef enum rc_analyzer {
 } rc_analyzer;
 
 typedef struct rc_features_opts {
-    rc_tok_opts tok;          // tokenization (word analyzer); its lowercase applies to all
+    rc_tok_opts tok; // tokenization (word analyzer); its lowercase applies to all
     rc_analyzer analyzer;
     int ngram_min, ngram_max; // n-gram sizes, inclusive (words or code points)
     const rc_stopset *stop;   // removed before word n-grams are formed; NULL: none (borrowed)
@@ -273,7 +272,7 @@ RC_API rc_status rc_features_transform(const rc_features *f, const char *const *
                                        const size_t *lens, int64_t n, rc_csr *counts, char *err,
                                        size_t err_len);
 RC_API int32_t rc_features_size(const rc_features *f);
-RC_API const char *rc_features_term(const rc_features *f, int32_t j, size_t *len); // NULL: no j
+RC_API const char *rc_features_term(const rc_features *f, int32_t j, size_t *len);   // NULL: no j
 RC_API int32_t rc_features_find(const rc_features *f, const char *term, size_t len); // -1: none
 RC_API int64_t rc_features_df(const rc_features *f, int32_t j); // documents containing term j
 RC_API int64_t rc_features_num_docs(const rc_features *f);      // documents seen by fit
@@ -297,16 +296,14 @@ typedef struct rc_tfidf rc_tfidf;
 RC_API rc_status rc_tfidf_new(rc_tfidf **t, const rc_tfidf_opts *o);
 RC_API void rc_tfidf_free(rc_tfidf **t);
 // Learns terms and idf from docs; out (may be NULL) receives their TF-IDF matrix [n, terms].
-RC_API rc_status rc_tfidf_fit(rc_tfidf *t, const char *const *docs, const size_t *lens,
-                              int64_t n, rc_csr *out, char *err, size_t err_len);
-RC_API rc_status rc_tfidf_transform(const rc_tfidf *t, const char *const *docs,
-                                    const size_t *lens, int64_t n, rc_csr *out, char *err,
-                                    size_t err_len);
+RC_API rc_status rc_tfidf_fit(rc_tfidf *t, const char *const *docs, const size_t *lens, int64_t n,
+                              rc_csr *out, char *err, size_t err_len);
+RC_API rc_status rc_tfidf_transform(const rc_tfidf *t, const char *const *docs, const size_t *lens,
+                                    int64_t n, rc_csr *out, char *err, size_t err_len);
 RC_API const rc_features *rc_tfidf_features(const rc_tfidf *t);
 RC_API const double *rc_tfidf_idf(const rc_tfidf *t); // [terms]; NULL before fit
 // Turns a count matrix into TF-IDF in place with the fitted idf (counts [n, terms]).
 RC_API rc_status rc_tfidf_apply(const rc_tfidf *t, rc_csr *counts);
-
 
 // ---- BM25 ---------------------------------------------------------------------------------------
 
@@ -345,8 +342,7 @@ typedef struct rc_bm25 rc_bm25;
 RC_API rc_status rc_bm25_new(rc_bm25 **ix, const rc_bm25_opts *o);
 RC_API void rc_bm25_free(rc_bm25 **ix);
 // Adds a document (RC_ERR_FORMAT for invalid UTF-8; RC_ERR_STATE after build).
-RC_API rc_status rc_bm25_add(rc_bm25 *ix, const char *text, size_t len, char *err,
-                             size_t err_len);
+RC_API rc_status rc_bm25_add(rc_bm25 *ix, const char *text, size_t len, char *err, size_t err_len);
 // Builds the postings; after this the index is read-only and searches may run concurrently.
 RC_API rc_status rc_bm25_build(rc_bm25 *ix);
 RC_API int64_t rc_bm25_num_docs(const rc_bm25 *ix);
@@ -354,9 +350,8 @@ RC_API int32_t rc_bm25_num_terms(const rc_bm25 *ix);
 RC_API double rc_bm25_avgdl(const rc_bm25 *ix);
 // The k best documents for a query: docs[k] and scores[k] (descending; ties by document
 // number), *n_found <= k of them (only documents sharing a term with the query).
-RC_API rc_status rc_bm25_search(const rc_bm25 *ix, const char *q, size_t len, int k,
-                                int32_t *docs, float *scores, int *n_found, char *err,
-                                size_t err_len);
+RC_API rc_status rc_bm25_search(const rc_bm25 *ix, const char *q, size_t len, int k, int32_t *docs,
+                                float *scores, int *n_found, char *err, size_t err_len);
 // The score of one document for a query (0 when it shares no term).
 RC_API rc_status rc_bm25_score(const rc_bm25 *ix, const char *q, size_t len, int32_t doc,
                                double *score, char *err, size_t err_len);
@@ -381,7 +376,8 @@ RC_API double rc_ndcg_at_k(const int32_t *ranked, int n_ranked, const int32_t *r
 RC_API double rc_average_precision(const int32_t *ranked, int n_ranked, const int32_t *rel_docs,
                                    const int32_t *grades, int n_rel);
 
-// ---- BEIR data sets -------------------------------------------------------------------------------
+// ---- BEIR data sets
+// -------------------------------------------------------------------------------
 
 // A BEIR collection: corpus.jsonl ({"_id", "title", "text"}), queries.jsonl ({"_id", "text"}) and
 // qrels/<split>.tsv (a header line, then "query-id<TAB>corpus-id<TAB>score", CRLF allowed).

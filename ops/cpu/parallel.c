@@ -6,8 +6,8 @@
 #include <stdatomic.h>
 #include <unistd.h>
 
-#include "recur/base.h"
 #include "parallel.h"
+#include "recur/base.h"
 
 static int thread_count; // 0: not set, use OpenMP's default
 

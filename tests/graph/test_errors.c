@@ -32,8 +32,8 @@ Test(errors, poison_passes_through_and_first_error_wins) {
     cr_assert_not(rc_ok(y));
     cr_assert_null(rc_value(y).data);
     cr_assert(isnan(rc_item(y)));
-    cr_assert(strstr(rc_graph_errmsg(g), "matmul") && strstr(rc_graph_errmsg(g), "[2,3]"),
-              "%s", rc_graph_errmsg(g));
+    cr_assert(strstr(rc_graph_errmsg(g), "matmul") && strstr(rc_graph_errmsg(g), "[2,3]"), "%s",
+              rc_graph_errmsg(g));
     cr_assert_eq(rc_backward(y), RC_ERR_SHAPE, "backward reports the sticky error");
     rc_graph_reset(g);
     cr_assert_eq(rc_graph_status(g), RC_OK, "reset clears the error");
@@ -57,8 +57,8 @@ Test(errors, finite_check_names_first_nonfinite_op) {
     rc_var y = rc_sqrt(rc_tanh(x)); // sqrt of a negative: NaN
     cr_assert_not(rc_ok(y));
     cr_assert_eq(rc_graph_status(g), RC_ERR_NONFINITE);
-    cr_assert(strstr(rc_graph_errmsg(g), "sqrt (node 2") && strstr(rc_graph_errmsg(g), "NaN"),
-              "%s", rc_graph_errmsg(g));
+    cr_assert(strstr(rc_graph_errmsg(g), "sqrt (node 2") && strstr(rc_graph_errmsg(g), "NaN"), "%s",
+              rc_graph_errmsg(g));
     rc_graph_reset(g);
     rc_graph_set_check_finite(g, false);
     y = rc_sqrt(rc_input(g, RC_SHAPE(1), (float[]){-1.0f}));
@@ -103,9 +103,12 @@ static void cube_bwd_wrong(const rc_tensor *in, int n, const void *a, const rc_t
     for (int64_t i = 0; i < out->n; i++) // should be 3x^2
         gin[0].data[i] += 2 * in[0].data[i] * in[0].data[i] * gout->data[i];
 }
-static const rc_op_def cube_wrong = {
-    .name = "cube_wrong", .n_in = 1, .shape = same, .forward = cube_fwd, .backward = cube_bwd_wrong,
-    .test = {.n_in = 1, .shape = {{1, {5}}}, .lo = 0.5f, .hi = 2}};
+static const rc_op_def cube_wrong = {.name = "cube_wrong",
+                                     .n_in = 1,
+                                     .shape = same,
+                                     .forward = cube_fwd,
+                                     .backward = cube_bwd_wrong,
+                                     .test = {.n_in = 1, .shape = {{1, {5}}}, .lo = 0.5f, .hi = 2}};
 
 Test(errors, gradcheck_catches_a_wrong_derivative) {
     rc_gradcheck_report rep;

@@ -36,7 +36,8 @@ static rc_params *sample_store(void) {
 }
 
 static bool same_values(const rc_params *a, const rc_params *b, const char *name) {
-    rc_tensor x = rc_param_value(rc_params_find(a, name)), y = rc_param_value(rc_params_find(b, name));
+    rc_tensor x = rc_param_value(rc_params_find(a, name)),
+              y = rc_param_value(rc_params_find(b, name));
     return x.n == y.n && memcmp(x.data, y.data, (size_t)x.n * sizeof(float)) == 0;
 }
 
@@ -243,8 +244,8 @@ static void train_step(trainer *t) {
     }
     rc_graph_reset(t->g);
     rc_params_zero_grad(t->ps);
-    rc_var pred = rc_linear(rc_input(t->g, RC_SHAPE(8, 3), x), rc_use(t->g, t->w),
-                            rc_use(t->g, t->b));
+    rc_var pred =
+        rc_linear(rc_input(t->g, RC_SHAPE(8, 3), x), rc_use(t->g, t->w), rc_use(t->g, t->b));
     rc_var loss = rc_mean_all(rc_square(rc_sub(pred, rc_input(t->g, RC_SHAPE(8, 1), y))));
     cr_assert_eq(rc_backward(loss), RC_OK, "%s", rc_graph_errmsg(t->g));
     rc_clip_grad_norm(t->ps, 1.0, 2);
@@ -270,25 +271,27 @@ static void check_resume(rc_optim_kind kind, rc_sched_kind sk) {
     trainer_new(&second, kind, sk);
     rc_rng_seed(&second.rng, 12345); // overwritten by the checkpoint
     rc_checkpoint_extra x2 = {second.opt, second.sched, &second.rng, NULL};
-    cr_assert_eq(rc_checkpoint_load(path, second.ps, &x2, true, NULL, err, sizeof err), RC_OK,
-                 "%s", err);
+    cr_assert_eq(rc_checkpoint_load(path, second.ps, &x2, true, NULL, err, sizeof err), RC_OK, "%s",
+                 err);
     for (int i = 0; i < N / 2; i++)
         train_step(&second);
-    cr_assert_eq(memcmp(rc_param_value(full.w).data, rc_param_value(second.w).data,
-                        3 * sizeof(float)), 0, "w bit for bit (optimizer %d)", (int)kind);
-    cr_assert_eq(memcmp(rc_param_value(full.b).data, rc_param_value(second.b).data,
-                        sizeof(float)), 0, "b bit for bit");
+    cr_assert_eq(
+        memcmp(rc_param_value(full.w).data, rc_param_value(second.w).data, 3 * sizeof(float)), 0,
+        "w bit for bit (optimizer %d)", (int)kind);
+    cr_assert_eq(memcmp(rc_param_value(full.b).data, rc_param_value(second.b).data, sizeof(float)),
+                 0, "b bit for bit");
     cr_assert_eq(rc_optim_lr(full.opt), rc_optim_lr(second.opt));
     cr_assert_eq(rc_optim_step_count(second.opt, second.w), N);
     trainer_free(&second);
     // Without the optimizer state the continuation differs: the test can tell.
     trainer_new(&second, kind, sk);
     cr_assert_eq(rc_checkpoint_load(path, second.ps, &(rc_checkpoint_extra){.rng = &second.rng},
-                                    true, NULL, err, sizeof err), RC_OK, "%s", err);
+                                    true, NULL, err, sizeof err),
+                 RC_OK, "%s", err);
     for (int i = 0; i < N / 2; i++)
         train_step(&second);
-    cr_assert_neq(memcmp(rc_param_value(full.w).data, rc_param_value(second.w).data,
-                         3 * sizeof(float)), 0);
+    cr_assert_neq(
+        memcmp(rc_param_value(full.w).data, rc_param_value(second.w).data, 3 * sizeof(float)), 0);
     trainer_free(&second);
     trainer_free(&full);
 }
@@ -306,16 +309,13 @@ Test(checkpoint, extras_errors_are_named) {
     train_step(&t);
     cr_assert_eq(rc_checkpoint_save(path, t.ps, NULL, err, sizeof err), RC_OK);
     rc_checkpoint_extra x = {t.opt, NULL, NULL, NULL};
-    cr_assert_eq(rc_checkpoint_load(path, t.ps, &x, true, NULL, err, sizeof err),
-                 RC_ERR_NOTFOUND);
+    cr_assert_eq(rc_checkpoint_load(path, t.ps, &x, true, NULL, err, sizeof err), RC_ERR_NOTFOUND);
     cr_assert(strstr(err, "no recur.optim metadata"), "%s", err);
     x = (rc_checkpoint_extra){NULL, t.sched, NULL, NULL};
-    cr_assert_eq(rc_checkpoint_load(path, t.ps, &x, true, NULL, err, sizeof err),
-                 RC_ERR_NOTFOUND);
+    cr_assert_eq(rc_checkpoint_load(path, t.ps, &x, true, NULL, err, sizeof err), RC_ERR_NOTFOUND);
     cr_assert(strstr(err, "no recur.sched metadata"), "%s", err);
     x = (rc_checkpoint_extra){NULL, NULL, &t.rng, NULL};
-    cr_assert_eq(rc_checkpoint_load(path, t.ps, &x, true, NULL, err, sizeof err),
-                 RC_ERR_NOTFOUND);
+    cr_assert_eq(rc_checkpoint_load(path, t.ps, &x, true, NULL, err, sizeof err), RC_ERR_NOTFOUND);
     cr_assert(strstr(err, "no recur.rng metadata"), "%s", err);
     // Saved with Adam (no amsgrad slot in this file? it has one: trainer uses amsgrad).
     x = (rc_checkpoint_extra){t.opt, t.sched, &t.rng, NULL};
@@ -326,16 +326,17 @@ Test(checkpoint, extras_errors_are_named) {
     cr_assert(strstr(err, "optimizer state is for \"adam\", the optimizer is \"sgd\""), "%s", err);
     x = (rc_checkpoint_extra){NULL, u.sched, NULL, NULL};
     cr_assert_eq(rc_checkpoint_load(path, u.ps, &x, true, NULL, err, sizeof err), RC_ERR_FORMAT);
-    cr_assert(strstr(err, "schedule state is for \"step\", the schedule is \"exponential\""),
-              "%s", err);
+    cr_assert(strstr(err, "schedule state is for \"step\", the schedule is \"exponential\""), "%s",
+              err);
     x = (rc_checkpoint_extra){t.opt, NULL, NULL, NULL};
     cr_assert_eq(rc_checkpoint_load(path, u.ps, &x, true, NULL, err, sizeof err), RC_ERR_ARG);
     cr_assert(strstr(err, "another parameter store"), "%s", err);
     cr_assert_eq(rc_checkpoint_save(path, u.ps, &x, err, sizeof err), RC_ERR_ARG);
     cr_assert(strstr(err, "another parameter store"), "%s", err);
     const char *meta[] = {"recur.optim", "x", NULL};
-    cr_assert_eq(rc_checkpoint_save(path, u.ps, &(rc_checkpoint_extra){.meta = meta}, err,
-                                    sizeof err), RC_ERR_ARG);
+    cr_assert_eq(
+        rc_checkpoint_save(path, u.ps, &(rc_checkpoint_extra){.meta = meta}, err, sizeof err),
+        RC_ERR_ARG);
     cr_assert(strstr(err, "metadata key \"recur.optim\" is reserved"), "%s", err);
     trainer_free(&u);
     // A state tensor the optimizer needs but the file lacks: saved without amsgrad, loaded with.
@@ -343,8 +344,9 @@ Test(checkpoint, extras_errors_are_named) {
     rc_optim *plain;
     rc_optim_new(&plain, t.ps, &oo, NULL, 0);
     rc_optim_set_step_count(plain, t.w, 1);
-    cr_assert_eq(rc_checkpoint_save(path, t.ps, &(rc_checkpoint_extra){.optim = plain}, err,
-                                    sizeof err), RC_OK);
+    cr_assert_eq(
+        rc_checkpoint_save(path, t.ps, &(rc_checkpoint_extra){.optim = plain}, err, sizeof err),
+        RC_OK);
     x = (rc_checkpoint_extra){t.opt, NULL, NULL, NULL};
     cr_assert_eq(rc_checkpoint_load(path, t.ps, &x, true, NULL, err, sizeof err), RC_ERR_FORMAT);
     cr_assert(strstr(err, "optimizer state __optim__.max_exp_avg_sq.w is absent"), "%s", err);

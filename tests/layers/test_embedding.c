@@ -48,9 +48,10 @@ Test(embedding, names_init_and_padding_row) {
 Test(embedding, matches_torch_with_padding_and_max_norm) {
     char path[512];
     rc_safetensors *f;
-    cr_assert_eq(rc_safetensors_open(&f, fixture_path("layers/embedding.safetensors", path,
-                                                      sizeof path), err, sizeof err), RC_OK,
-                 "%s", err);
+    cr_assert_eq(
+        rc_safetensors_open(&f, fixture_path("layers/embedding.safetensors", path, sizeof path),
+                            err, sizeof err),
+        RC_OK, "%s", err);
     rc_embedding_layer e;
     rc_embedding_opts o = {.has_padding = true, .padding_idx = 1, .max_norm = 1.0f};
     cr_assert_eq(rc_embedding_layer_init(&e, ps, "emb", 6, 3, &o, &rng), RC_OK);

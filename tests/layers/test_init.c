@@ -30,12 +30,14 @@ Test(init, constant_uniform_normal) {
     double mean, std, mx;
     cr_assert_eq(rc_init_tensor(t, &(rc_init){.kind = RC_INIT_CONSTANT, .a = 0.25}, &r), RC_OK);
     cr_assert(buf[0] == 0.25f && buf[4095] == 0.25f);
-    cr_assert_eq(rc_init_tensor(t, &(rc_init){.kind = RC_INIT_UNIFORM, .a = -3, .b = 1}, &r), RC_OK);
+    cr_assert_eq(rc_init_tensor(t, &(rc_init){.kind = RC_INIT_UNIFORM, .a = -3, .b = 1}, &r),
+                 RC_OK);
     moments(buf, t.n, &mean, &std, &mx);
     cr_assert(fabs(mean + 1) < 0.06 && fabs(std - 4 / sqrt(12)) < 0.03, "%g %g", mean, std);
     for (int64_t i = 0; i < t.n; i++)
         cr_assert(buf[i] >= -3 && buf[i] < 1);
-    cr_assert_eq(rc_init_tensor(t, &(rc_init){.kind = RC_INIT_NORMAL, .a = 2, .b = 0.5}, &r), RC_OK);
+    cr_assert_eq(rc_init_tensor(t, &(rc_init){.kind = RC_INIT_NORMAL, .a = 2, .b = 0.5}, &r),
+                 RC_OK);
     moments(buf, t.n, &mean, &std, &mx);
     cr_assert(fabs(mean - 2) < 0.03 && fabs(std - 0.5) < 0.02, "%g %g", mean, std);
     cr_assert_eq(rc_init_tensor(t, &(rc_init){.kind = RC_INIT_ZEROS}, &r), RC_OK);
@@ -89,8 +91,8 @@ Test(init, xavier_and_kaiming_scales) {
     moments(buf, t.n, &mean, &std, &mx);
     c = sqrt(3.0) * sqrt(2.0) / 8;
     cr_assert(mx <= c && mx > 0.99 * c, "bound %g, max %g", c, mx);
-    rc_init kn = {.kind = RC_INIT_KAIMING_NORMAL, .mode = RC_FAN_OUT,
-                  .nonlinearity = RC_NONLINEARITY_TANH};
+    rc_init kn = {
+        .kind = RC_INIT_KAIMING_NORMAL, .mode = RC_FAN_OUT, .nonlinearity = RC_NONLINEARITY_TANH};
     cr_assert_eq(rc_init_tensor(t, &kn, &r), RC_OK);
     moments(buf, t.n, &mean, &std, &mx);
     cr_assert(fabs(std - (5.0 / 3) / sqrt(128.0)) < 0.006, "std %g", std);
@@ -117,15 +119,16 @@ static void check_orthogonal(int64_t rows, int64_t cols, double gain) {
     rc_rng_seed(&r, 77);
     again = r;
     rc_tensor t = view(RC_SHAPE(rows, cols));
-    cr_assert_eq(rc_init_tensor(t, &(rc_init){.kind = RC_INIT_ORTHOGONAL, .gain = gain}, &r), RC_OK);
+    cr_assert_eq(rc_init_tensor(t, &(rc_init){.kind = RC_INIT_ORTHOGONAL, .gain = gain}, &r),
+                 RC_OK);
     static double A[4096];
     for (int64_t i = 0; i < rows * cols; i++)
         A[i] = rc_rng_normal(&again);
     const bool tall = rows >= cols;
     const int64_t m = tall ? rows : cols, k = tall ? cols : rows;
     // Q(i,j) and A(i,j) in the tall orientation.
-#define Q(i, j) ((double)(tall ? buf[(i) * cols + (j)] : buf[(j) * cols + (i)]) / gain)
-#define AT(i, j) (tall ? A[(i) * cols + (j)] : A[(j) * cols + (i)])
+#define Q(i, j) ((double)(tall ? buf[(i)*cols + (j)] : buf[(j)*cols + (i)]) / gain)
+#define AT(i, j) (tall ? A[(i)*cols + (j)] : A[(j)*cols + (i)])
     for (int64_t a = 0; a < k; a++)
         for (int64_t b = 0; b < k; b++) {
             double s = 0, rab = 0;
@@ -133,14 +136,14 @@ static void check_orthogonal(int64_t rows, int64_t cols, double gain) {
                 s += Q(i, a) * Q(i, b);
                 rab += Q(i, a) * AT(i, b);
             }
-            cr_assert(fabs(s - (a == b)) < 1e-5, "[%lld,%lld] Q^TQ(%lld,%lld) = %g", (long long)rows,
-                      (long long)cols, (long long)a, (long long)b, s);
+            cr_assert(fabs(s - (a == b)) < 1e-5, "[%lld,%lld] Q^TQ(%lld,%lld) = %g",
+                      (long long)rows, (long long)cols, (long long)a, (long long)b, s);
             if (a > b)
                 cr_assert(fabs(rab) < 1e-4, "R(%lld,%lld) = %g below the diagonal", (long long)a,
                           (long long)b, rab);
             if (a == b)
-                cr_assert(rab > 0, "R(%lld,%lld) = %g must be positive", (long long)a,
-                          (long long)a, rab);
+                cr_assert(rab > 0, "R(%lld,%lld) = %g must be positive", (long long)a, (long long)a,
+                          rab);
         }
 #undef Q
 #undef AT
@@ -201,8 +204,9 @@ Test(init, param_and_errors) {
     cr_assert_eq(rc_init_param(b, &(rc_init){.kind = RC_INIT_RNN_DEFAULT}, &r), RC_ERR_ARG);
     cr_assert_eq(rc_init_param(b, &(rc_init){.kind = RC_INIT_CONSTANT, .a = NAN}, &r), RC_ERR_ARG);
     cr_assert_eq(rc_init_param(b, &(rc_init){.kind = (rc_init_kind)99}, &r), RC_ERR_ARG);
-    cr_assert_eq(rc_init_param(w, &(rc_init){.kind = RC_INIT_KAIMING_UNIFORM,
-                                             .mode = (rc_fan_mode)7}, &r), RC_ERR_ARG);
+    cr_assert_eq(
+        rc_init_param(w, &(rc_init){.kind = RC_INIT_KAIMING_UNIFORM, .mode = (rc_fan_mode)7}, &r),
+        RC_ERR_ARG);
     cr_assert_eq(rc_init_param(b, NULL, &r), RC_ERR_ARG);
     cr_assert_eq(rc_init_param(b, &(rc_init){.kind = RC_INIT_ZEROS}, NULL), RC_ERR_ARG);
     cr_assert_eq(rc_init_fans(RC_SHAPE(5), NULL, NULL), RC_ERR_SHAPE);

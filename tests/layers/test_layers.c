@@ -60,8 +60,7 @@ Test(layers, linear_forward_loops_batches_and_gradients) {
     float x[2 * 5 * 3];
     tu_fill_uniform(x, 30, -1, 1, 3);
     rc_var y = rc_linear_layer_forward(&l, g, rc_input(g, RC_SHAPE(2, 5, 3), x));
-    cr_assert(rc_ok(y) && rc_shape_eq(rc_shape_of(y), RC_SHAPE(2, 5, 4)), "%s",
-              rc_graph_errmsg(g));
+    cr_assert(rc_ok(y) && rc_shape_eq(rc_shape_of(y), RC_SHAPE(2, 5, 4)), "%s", rc_graph_errmsg(g));
     const float *W = rc_param_value(l.weight).data, *b = rc_param_value(l.bias).data;
     float want[40];
     for (int r = 0; r < 10; r++)

@@ -467,7 +467,8 @@ static rc_status elman_init(rc_cell *cell, const void *opts, rc_params *store, r
                                 err_len);
     return st;
 }
-static const rc_cell_type elman_type = {.name = "elman", .params_size = sizeof(elman_params), .init = elman_init};
+static const rc_cell_type elman_type = {
+    .name = "elman", .params_size = sizeof(elman_params), .init = elman_init};
 
 static void gradcheck_regularized(const rc_cell_type *type, const void *opts) {
     enum { T = 3, B = 3, I = 3 };

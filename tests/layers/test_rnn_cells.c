@@ -123,7 +123,8 @@ static rc_status toy_init(rc_cell *cell, const void *opts, rc_params *store, rc_
                                    err, err_len);
 }
 
-static const rc_cell_type toy_type = {.name = "toy", .params_size = sizeof(toy_params), .init = toy_init};
+static const rc_cell_type toy_type = {
+    .name = "toy", .params_size = sizeof(toy_params), .init = toy_init};
 
 Test(cells, user_cell_without_projection_stacks_and_gradchecks) {
     const int64_t H = 3;
@@ -209,7 +210,8 @@ static rc_status lazy_init(rc_cell *cell, const void *opts, rc_params *store, rc
 
 Test(rnn_errors, cell_types_that_break_the_contract) {
     char err[256];
-    const rc_cell_type greedy = {.name = "greedy", .params_size = 0, .init = greedy_init}, lazy = {.name = "lazy", .params_size = 0, .init = lazy_init};
+    const rc_cell_type greedy = {.name = "greedy", .params_size = 0, .init = greedy_init},
+                       lazy = {.name = "lazy", .params_size = 0, .init = lazy_init};
     cr_assert_eq(new_cell(&greedy, NULL, 1, err), RC_ERR_ARG);
     ASSERT_MSG(err, "greedy: w16_x would be weight 17; a cell has at most 16");
     cr_assert_eq(new_cell(&lazy, NULL, 1, err), RC_ERR_ARG);

@@ -52,8 +52,10 @@ static rc_status composed_gru_init(rc_cell *cell, const void *opts, rc_params *p
     return st;
 }
 
-static const rc_cell_type composed_lstm = {.name = "lstm", .params_size = sizeof(rc_lstm_params), .init = composed_lstm_init};
-static const rc_cell_type composed_gru = {.name = "gru", .params_size = sizeof(rc_gru_params), .init = composed_gru_init};
+static const rc_cell_type composed_lstm = {
+    .name = "lstm", .params_size = sizeof(rc_lstm_params), .init = composed_lstm_init};
+static const rc_cell_type composed_gru = {
+    .name = "gru", .params_size = sizeof(rc_gru_params), .init = composed_gru_init};
 
 typedef struct side {
     rc_params *ps;
@@ -71,8 +73,8 @@ static void run_side(side *s, const rc_cell_type *type, const void *opts) {
     cr_assert_eq(rc_graph_new(&s->g), RC_OK);
     rc_rng rng;
     rc_rng_seed(&rng, 21);
-    rc_rnn_config cfg = {.cell = type, .cell_opts = opts, .dim_in = I, .num_layers = 2,
-                         .bidirectional = true};
+    rc_rnn_config cfg = {
+        .cell = type, .cell_opts = opts, .dim_in = I, .num_layers = 2, .bidirectional = true};
     char err[256];
     cr_assert_eq(rc_rnn_new(&s->rnn, &cfg, s->ps, "", &rng, err, sizeof err), RC_OK, "%s", err);
     const rc_cell *c0 = s->rnn->cells[0];

@@ -212,19 +212,23 @@ Test(safetensors, every_header_problem_is_named) {
     expect_format_error("{\"t\":{\"dtype\":\"F32\",\"shape\":[1.5],\"data_offsets\":[0,4]}}", 4,
                         "shape[0] is not a non-negative integer");
     expect_format_error("{\"t\":{\"dtype\":\"F32\",\"shape\":[1,1,1,1,1,1,1,1,1],"
-                        "\"data_offsets\":[0,4]}}", 4, "9 dimensions");
+                        "\"data_offsets\":[0,4]}}",
+                        4, "9 dimensions");
     expect_format_error("{\"t\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296],"
-                        "\"data_offsets\":[0,4]}}", 4, "overflows");
+                        "\"data_offsets\":[0,4]}}",
+                        4, "overflows");
     expect_format_error("{\"t\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0]}}", 4,
                         "data_offsets must be");
     expect_format_error("{\"t\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,0]}}", 4,
                         "end before begin");
     expect_format_error("{\"t\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4,
                         "4 bytes in data_offsets, but 2 elements of F32 take 8");
-    snprintf(h, sizeof h, "{%s,\"u\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}", T);
+    snprintf(h, sizeof h, "{%s,\"u\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}",
+             T);
     expect_format_error(h, 12, "a hole in the data");
-    snprintf(h, sizeof h, "{\"t\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-                          "\"u\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}");
+    snprintf(h, sizeof h,
+             "{\"t\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+             "\"u\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}");
     expect_format_error(h, 8, "overlaps another tensor");
     snprintf(h, sizeof h, "{%s}", T);
     expect_format_error(h, 8, "the tensors cover 4 bytes of data but the file holds 8");
@@ -285,8 +289,8 @@ Test(safetensors, truncated_and_flipped_files_fail_cleanly) {
             err[0] = 0;
             rc_status st = rc_safetensors_open(&f, path, err, sizeof err);
             if (st != RC_OK) {
-                cr_assert(st == RC_ERR_FORMAT && err[0], "byte %zu ^ %#x: status %d", pos,
-                          masks[m], (int)st);
+                cr_assert(st == RC_ERR_FORMAT && err[0], "byte %zu ^ %#x: status %d", pos, masks[m],
+                          (int)st);
                 failed++;
                 continue;
             }
@@ -295,8 +299,8 @@ Test(safetensors, truncated_and_flipped_files_fail_cleanly) {
             for (int i = 0; i < rc_safetensors_count(f); i++) {
                 const rc_safetensors_info *t = rc_safetensors_at(f, i);
                 cr_assert(t->numel <= 64);
-                cr_assert_eq(rc_safetensors_read(f, t->name, buf, t->numel, err, sizeof err),
-                             RC_OK, "%s", err);
+                cr_assert_eq(rc_safetensors_read(f, t->name, buf, t->numel, err, sizeof err), RC_OK,
+                             "%s", err);
             }
             rc_safetensors_close(&f);
         }

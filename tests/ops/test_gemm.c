@@ -5,8 +5,10 @@
 
 static void check_gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float beta) {
     int64_t lda = ta ? M : K, ldb = tb ? K : N;
-    float *A = malloc(sizeof(float) * (size_t)(M * K)), *B = malloc(sizeof(float) * (size_t)(K * N));
-    float *C1 = malloc(sizeof(float) * (size_t)(M * N)), *C2 = malloc(sizeof(float) * (size_t)(M * N));
+    float *A = malloc(sizeof(float) * (size_t)(M * K)),
+          *B = malloc(sizeof(float) * (size_t)(K * N));
+    float *C1 = malloc(sizeof(float) * (size_t)(M * N)),
+          *C2 = malloc(sizeof(float) * (size_t)(M * N));
     tu_fill_uniform(A, M * K, -1, 1, 11);
     tu_fill_uniform(B, K * N, -1, 1, 12);
     tu_fill_uniform(C1, M * N, -1, 1, 13);
@@ -25,7 +27,8 @@ Test(gemm, dnnl_matches_reference) {
     const int64_t shapes[][3] = {{1, 1, 1}, {3, 5, 7}, {64, 48, 33}, {130, 257, 64}, {7, 300, 129}};
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
         for (int t = 0; t < 4; t++)
-            check_gemm(t & 1, t & 2, shapes[s][0], shapes[s][1], shapes[s][2], t == 3 ? 1.0f : 0.0f);
+            check_gemm(t & 1, t & 2, shapes[s][0], shapes[s][1], shapes[s][2],
+                       t == 3 ? 1.0f : 0.0f);
 }
 
 Test(gemm, dispatcher_matches_reference_with_accumulation) {

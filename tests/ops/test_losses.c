@@ -71,8 +71,8 @@ Test(losses, softmax_equals_exp_of_x_minus_logsumexp_keepdims_on_every_axis) {
     for (int axis = -3; axis < 3; axis++) {
         rc_var lse = rc_logsumexp(x, axis, true); // a kept axis of 1 broadcasts back over x
         rc_var want = rc_sub(x, lse);
-        tu_assert_close(rc_value(rc_log_softmax(x, axis)).data, rc_value(want).data, 24, RTOL,
-                        ATOL, "log_softmax");
+        tu_assert_close(rc_value(rc_log_softmax(x, axis)).data, rc_value(want).data, 24, RTOL, ATOL,
+                        "log_softmax");
         tu_assert_close(rc_value(rc_softmax(x, axis)).data, rc_value(rc_exp(want)).data, 24, RTOL,
                         ATOL, "softmax");
     }
@@ -145,9 +145,10 @@ Test(losses, cross_entropy_against_a_scalar_loop) {
         for (int c = 0; c < C; c++)
             s += exp((double)x[i * C + c]);
         for (int c = 0; c < C; c++)
-            want_g[i * C + c] = t[i] < 0 ? 0.0f
-                                         : (float)(w[i] * (exp((double)x[i * C + c]) / s -
-                                                           (c == t[i] ? 1.0 : 0.0)));
+            want_g[i * C + c] =
+                t[i] < 0
+                    ? 0.0f
+                    : (float)(w[i] * (exp((double)x[i * C + c]) / s - (c == t[i] ? 1.0 : 0.0)));
     }
     rc_graph_reset(g);
     vx = leaf(RC_SHAPE(N, C), x);
@@ -202,8 +203,8 @@ Test(losses, bce_with_logits_matches_torch_and_stays_finite) {
     rc_var none = rc_bce_with_logits(x, y, RC_REDUCE_NONE);
     cr_assert(rc_shape_eq(rc_shape_of(none), RC_SHAPE(2, 3)));
     tu_assert_close(rc_value(none).data, BCE_NONE, 6, RTOL, ATOL, "none");
-    tu_assert_close(rc_value(rc_bce_with_logits(x, y, RC_REDUCE_SUM)).data, BCE_SUM, 1, RTOL,
-                    ATOL, "sum");
+    tu_assert_close(rc_value(rc_bce_with_logits(x, y, RC_REDUCE_SUM)).data, BCE_SUM, 1, RTOL, ATOL,
+                    "sum");
     rc_var mean = rc_bce_with_logits(x, y, RC_REDUCE_MEAN);
     tu_assert_close(rc_value(mean).data, BCE_MEAN, 1, RTOL, ATOL, "mean");
     cr_assert_eq(rc_backward(mean), RC_OK);

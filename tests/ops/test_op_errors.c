@@ -155,8 +155,8 @@ Test(op_errors, index_select) {
 }
 
 Test(op_errors, where_and_masked_fill) {
-    expect(rc_where(rc_full(g, RC_SHAPE(2, 1), 1), x23(), rc_full(g, RC_SHAPE(4), 0)),
-           RC_ERR_SHAPE, "where (node 3): shapes [2,1], [2,3] and [4] are not broadcastable");
+    expect(rc_where(rc_full(g, RC_SHAPE(2, 1), 1), x23(), rc_full(g, RC_SHAPE(4), 0)), RC_ERR_SHAPE,
+           "where (node 3): shapes [2,1], [2,3] and [4] are not broadcastable");
     expect(rc_masked_fill(x23(), rc_full(g, RC_SHAPE(3, 3), 1), 0.0f), RC_ERR_SHAPE,
            "masked_fill (node 2): mask [3,3] does not broadcast to x [2,3]");
     expect(rc_masked_fill(rc_full(g, RC_SHAPE(3), 0), rc_full(g, RC_SHAPE(2, 3), 1), 0.0f),
@@ -208,8 +208,7 @@ Test(op_errors, dropout_p) {
     rc_var y = rc_dropout(x23(), 1.0f, &r, &mask);
     cr_assert_not(rc_ok(mask), "mask_out is poisoned too");
     expect(y, RC_ERR_RANGE, "dropout: p = 1 is outside [0, 1)");
-    expect(rc_dropout(x23(), -0.1f, &r, NULL), RC_ERR_RANGE,
-           "dropout: p = -0.1 is outside [0, 1)");
+    expect(rc_dropout(x23(), -0.1f, &r, NULL), RC_ERR_RANGE, "dropout: p = -0.1 is outside [0, 1)");
     expect(rc_dropout(x23(), NAN, &r, NULL), RC_ERR_RANGE, "dropout: p = nan is outside [0, 1)");
     expect(rc_dropout_mask(g, RC_SHAPE(2), 1.5f, &r), RC_ERR_RANGE,
            "dropout_mask: p = 1.5 is outside [0, 1)");
@@ -227,13 +226,20 @@ Test(op_errors, poisoned_inputs_pass_through_the_new_ops) {
     rc_rng r;
     rc_rng_seed(&r, 1);
     rc_var outs[] = {
-        rc_reshape(bad, RC_SHAPE(-1)),       rc_slice(bad, 0, 0, 1),
-        rc_concat(&bad, 1, 0),               rc_stack(&bad, 1, 0),
-        rc_embedding(bad, ids, RC_SHAPE(1)), rc_index_select(bad, 0, ids, 1),
-        rc_where(bad, bad, bad),             rc_masked_fill(bad, bad, 0),
-        rc_softmax(bad, 0),                  rc_cross_entropy(bad, ids, RC_REDUCE_MEAN, -100),
-        rc_bce_with_logits(bad, bad, 0),     rc_dropout(bad, 0.5f, &r, &mask),
-        parts[1],                            mask,
+        rc_reshape(bad, RC_SHAPE(-1)),
+        rc_slice(bad, 0, 0, 1),
+        rc_concat(&bad, 1, 0),
+        rc_stack(&bad, 1, 0),
+        rc_embedding(bad, ids, RC_SHAPE(1)),
+        rc_index_select(bad, 0, ids, 1),
+        rc_where(bad, bad, bad),
+        rc_masked_fill(bad, bad, 0),
+        rc_softmax(bad, 0),
+        rc_cross_entropy(bad, ids, RC_REDUCE_MEAN, -100),
+        rc_bce_with_logits(bad, bad, 0),
+        rc_dropout(bad, 0.5f, &r, &mask),
+        parts[1],
+        mask,
     };
     for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++)
         cr_assert_not(rc_ok(outs[i]), "output %zu", i);

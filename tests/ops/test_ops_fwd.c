@@ -150,8 +150,8 @@ Test(ops_fwd, whole_tensor_reductions_gradcheck) {
     float x[40];
     tu_fill_uniform(x, 40, -2, 2, 9);
     rc_var v = rc_requires_grad(rc_input(g, RC_SHAPE(5, 8), x));
-    rc_var loss = rc_add(rc_add(rc_sum_all(rc_square(v)), rc_mean_all(rc_exp(v))),
-                         rc_l2norm_all(v));
+    rc_var loss =
+        rc_add(rc_add(rc_sum_all(rc_square(v)), rc_mean_all(rc_exp(v))), rc_l2norm_all(v));
     rc_gradcheck_report rep;
     rc_gradcheck_opts o = rc_gradcheck_defaults();
     o.eps = 1e-3f;

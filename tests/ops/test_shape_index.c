@@ -78,9 +78,9 @@ Test(shape_index, slice_negative_axis_and_bounds) {
 }
 
 Test(shape_index, concat_along_each_axis) {
-    rc_var a = input_iota(RC_SHAPE(2, 3), 1.0f);         // 0..5
-    rc_var b = input_iota(RC_SHAPE(2, 1), -1.0f);        // 0, -1
-    rc_var c = input_iota(RC_SHAPE(2, 2), 10.0f);        // 0, 10, 20, 30
+    rc_var a = input_iota(RC_SHAPE(2, 3), 1.0f);  // 0..5
+    rc_var b = input_iota(RC_SHAPE(2, 1), -1.0f); // 0, -1
+    rc_var c = input_iota(RC_SHAPE(2, 2), 10.0f); // 0, 10, 20, 30
     rc_var xs[3] = {a, b, c};
     rc_var y = rc_concat(xs, 3, -1);
     assert_shape(y, RC_SHAPE(2, 6), "concat -1");

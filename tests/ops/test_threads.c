@@ -162,11 +162,19 @@ Test(threads, model_forward_and_backward_bit_identical) {
 // rc_gemm with 1 and 2 threads at shapes where oneDNN's own threading (before rc_gemm tiled C)
 // changed results: matrix-vector products and long K with a small M or N, every transpose form.
 Test(threads, gemm_bit_identical) {
-    const int64_t shapes[][3] = {{64, 1024, 2048},  {1, 64, 4096},    {64, 1, 4096},
-                                 {16, 200, 4096},   {200, 200, 1024}, {512, 512, 1024},
-                                 {4096, 200, 1024}, {1, 1, 8192},     {256, 1024, 1024},
+    const int64_t shapes[][3] = {{64, 1024, 2048},
+                                 {1, 64, 4096},
+                                 {64, 1, 4096},
+                                 {16, 200, 4096},
+                                 {200, 200, 1024},
+                                 {512, 512, 1024},
+                                 {4096, 200, 1024},
+                                 {1, 1, 8192},
+                                 {256, 1024, 1024},
                                  // an LSTM step at B = 32, H = 128: forward, dh, dW_hh
-                                 {32, 512, 128},    {32, 128, 512},   {512, 128, 32}};
+                                 {32, 512, 128},
+                                 {32, 128, 512},
+                                 {512, 128, 32}};
     int before = rc_get_num_threads();
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
         const int64_t M = shapes[s][0], N = shapes[s][1], K = shapes[s][2];

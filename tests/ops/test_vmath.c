@@ -66,13 +66,40 @@ static const fn_case fns[] = {
 // Every 2003rd bit pattern (2.1 million floats of both signs, all exponents), then the values
 // where the functions change regime.
 static float *sweep_inputs(int64_t *n) {
-    static const float extra[] = {0.0f,        -0.0f,        INFINITY,     -INFINITY,   NAN,
-                                  FLT_MAX,     -FLT_MAX,     FLT_MIN,      -FLT_MIN,    1e-45f,
-                                  -1e-45f,     88.72283f,    88.72284f,    88.7229f,    -87.33654f,
-                                  -103.9720f,  -103.9721f,   -104.0f,      150.0f,      -150.0f,
-                                  151.0f,      -151.0f,      20.0f,        -20.0f,      9.01f,
-                                  -9.01f,      0x1p-12f,     -0x1p-12f,    0x1.fffffep-13f,
-                                  0x1.000002p-12f, 0.5f,     -0.5f,        1.0f,        -1.0f};
+    static const float extra[] = {0.0f,
+                                  -0.0f,
+                                  INFINITY,
+                                  -INFINITY,
+                                  NAN,
+                                  FLT_MAX,
+                                  -FLT_MAX,
+                                  FLT_MIN,
+                                  -FLT_MIN,
+                                  1e-45f,
+                                  -1e-45f,
+                                  88.72283f,
+                                  88.72284f,
+                                  88.7229f,
+                                  -87.33654f,
+                                  -103.9720f,
+                                  -103.9721f,
+                                  -104.0f,
+                                  150.0f,
+                                  -150.0f,
+                                  151.0f,
+                                  -151.0f,
+                                  20.0f,
+                                  -20.0f,
+                                  9.01f,
+                                  -9.01f,
+                                  0x1p-12f,
+                                  -0x1p-12f,
+                                  0x1.fffffep-13f,
+                                  0x1.000002p-12f,
+                                  0.5f,
+                                  -0.5f,
+                                  1.0f,
+                                  -1.0f};
     const int64_t n_extra = (int64_t)(sizeof extra / sizeof extra[0]);
     const uint64_t stride = 2003;
     const int64_t n_sweep = (int64_t)(((uint64_t)1 << 32) / stride) + 1;

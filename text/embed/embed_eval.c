@@ -25,8 +25,7 @@ static bool excluded(int64_t i, const int64_t *ex, int64_t n) {
 }
 
 int64_t rc_wordvecs_nearest(const rc_wordvecs *wv, const float *q, int64_t k,
-                            const int64_t *exclude, int64_t n_exclude, int64_t *ids,
-                            float *sims) {
+                            const int64_t *exclude, int64_t n_exclude, int64_t *ids, float *sims) {
     if (!wv || !q || k <= 0)
         return 0;
     const int32_t D = rc_wordvecs_dim(wv);
@@ -361,9 +360,8 @@ static void analogy_totals(rc_analogy_result *res) {
     }
     const rc_analogy_section *t = &res->total;
     res->accuracy = t->answered ? (double)t->correct / (double)t->answered : 0.0;
-    res->coverage = t->answered + t->skipped
-                        ? (double)t->answered / (double)(t->answered + t->skipped)
-                        : 0.0;
+    res->coverage =
+        t->answered + t->skipped ? (double)t->answered / (double)(t->answered + t->skipped) : 0.0;
 }
 
 void rc_analogy_result_free(rc_analogy_result *r) {
@@ -450,8 +448,7 @@ static rc_status wordsim_line(eval_vocab *ev, const char *path, long long ln, co
     return RC_OK;
 }
 
-static bool push_pair(double **gold, double **model, int64_t *n, int64_t *cap, double g,
-                      double m) {
+static bool push_pair(double **gold, double **model, int64_t *n, int64_t *cap, double g, double m) {
     if (*n == *cap) {
         int64_t c = *cap ? *cap * 2 : 256;
         double *a = realloc(*gold, (size_t)c * sizeof *a);

@@ -50,8 +50,8 @@ static rc_status add_ngram_rows(const rc_ft *m, ft_ints *feats, const ft_ints *h
                                         m->o.bucket, NULL, 0);
     if (!reserve(feats, n))
         return RC_ERR_NOMEM;
-    rc_fasttext_word_ngrams((const uint32_t *)hashes->v, hashes->n, m->o.word_ngrams,
-                            m->o.bucket, feats->v + feats->n, n);
+    rc_fasttext_word_ngrams((const uint32_t *)hashes->v, hashes->n, m->o.word_ngrams, m->o.bucket,
+                            feats->v + feats->n, n);
     for (int64_t k = 0; k < n; k++)
         feats->v[feats->n + k] += m->V;
     feats->n += n;
@@ -59,8 +59,8 @@ static rc_status add_ngram_rows(const rc_ft *m, ft_ints *feats, const ft_ints *h
 }
 
 rc_status rc_ft_line(rc_ft *m, const char *line, size_t len, bool text_only, rc_tokens *t,
-                     ft_ints *feats, ft_ints *labels, ft_ints *hashes, int64_t *n_tokens,
-                     char *why, size_t why_len) {
+                     ft_ints *feats, ft_ints *labels, ft_ints *hashes, int64_t *n_tokens, char *why,
+                     size_t why_len) {
     rc_tok_opts to = rc_tok_defaults();
     to.punct = RC_PUNCT_KEEP; // whitespace-separated tokens, as fastText reads them
     rc_status st = rc_tokenize(&to, line, len, t, why, why_len);

@@ -31,7 +31,7 @@ bool rc_ft_push(ft_ints *a, int32_t x);
 // when m->words is finalized, else counts the words into m->words. *n_tokens: tokens read.
 // text_only: a text to classify, whose first token is a word even with first-token labels.
 rc_status rc_ft_line(rc_ft *m, const char *line, size_t len, bool text_only, rc_tokens *t,
-                     ft_ints *feats, ft_ints *labels, ft_ints *hashes, int64_t *n_tokens,
-                     char *why, size_t why_len);
+                     ft_ints *feats, ft_ints *labels, ft_ints *hashes, int64_t *n_tokens, char *why,
+                     size_t why_len);
 
 #endif

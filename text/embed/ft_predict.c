@@ -122,14 +122,13 @@ static bool predictor_init(const rc_ft *m, predictor *p, int32_t k) {
 }
 
 // Features and gold labels of one line, then its top k; returns the count, or -1 on error.
-static int32_t predict_line(const rc_ft *m, predictor *p, const char *s, size_t len,
-                            bool text_only, int32_t k, float threshold, char *why,
-                            size_t why_len) {
+static int32_t predict_line(const rc_ft *m, predictor *p, const char *s, size_t len, bool text_only,
+                            int32_t k, float threshold, char *why, size_t why_len) {
     p->feats.n = p->labels.n = 0;
     int64_t ntok;
     // rc_ft_line only reads the finalized vocabularies here.
-    if (rc_ft_line((rc_ft *)m, s, len, text_only, &p->t, &p->feats, &p->labels, &p->hashes, &ntok, why,
-                   why_len) != RC_OK)
+    if (rc_ft_line((rc_ft *)m, s, len, text_only, &p->t, &p->feats, &p->labels, &p->hashes, &ntok,
+                   why, why_len) != RC_OK)
         return -1;
     if (!hidden(m, &p->feats, p->h))
         return 0;

@@ -11,9 +11,18 @@
 #include "ft_impl.h"
 
 rc_ft_opts rc_ft_defaults(void) {
-    return (rc_ft_opts){.dim = 100, .lr = 0.1f, .epochs = 5, .word_ngrams = 1, .bucket = 2000000,
-                        .min_count = 1, .loss = RC_FT_SOFTMAX, .negative = 5, .threads = 1,
-                        .seed = 1, .batch = 1, .label_prefix = "__label__"};
+    return (rc_ft_opts){.dim = 100,
+                        .lr = 0.1f,
+                        .epochs = 5,
+                        .word_ngrams = 1,
+                        .bucket = 2000000,
+                        .min_count = 1,
+                        .loss = RC_FT_SOFTMAX,
+                        .negative = 5,
+                        .threads = 1,
+                        .seed = 1,
+                        .batch = 1,
+                        .label_prefix = "__label__"};
 }
 
 static rc_status check_opts(const rc_ft_opts *o, char *err, size_t len) {
@@ -107,8 +116,8 @@ static rc_status read_pass(rc_ft *m, const char *path, ft_set *set, rc_ft_stats 
     char why[160] = "";
     while ((st = rc_line_reader_next(r, &line, &len, err, err_len)) == RC_OK && line) {
         int64_t ntok, f0 = set ? set->feats.n : 0, l0 = set ? set->labels.n : 0;
-        st = rc_ft_line(m, line, len, false, &t, set ? &set->feats : NULL, set ? &set->labels : NULL,
-                        &hashes, &ntok, why, sizeof why);
+        st = rc_ft_line(m, line, len, false, &t, set ? &set->feats : NULL,
+                        set ? &set->labels : NULL, &hashes, &ntok, why, sizeof why);
         if (st != RC_OK) {
             rc_errf(err, err_len, st, "%s:%lld: %s", path, (long long)rc_line_reader_lineno(r),
                     why[0] ? why : rc_status_str(st));
@@ -203,8 +212,9 @@ typedef struct ft_worker {
 } ft_worker;
 
 static int32_t ft_out_len(const rc_ft *m) {
-    return m->o.loss == RC_FT_HS ? m->tree->max_len : m->o.loss == RC_FT_NS ? 1 + m->o.negative
-                                                                           : m->C;
+    return m->o.loss == RC_FT_HS   ? m->tree->max_len
+           : m->o.loss == RC_FT_NS ? 1 + m->o.negative
+                                   : m->C;
 }
 
 static void ftw_free(ft_worker *w) {
@@ -212,7 +222,8 @@ static void ftw_free(ft_worker *w) {
     rc_params_free(&w->ps);
     rc_rowset_free(&w->in);
     rc_rowset_free(&w->out);
-    free(w->ids), free(w->offsets), free(w->targets), free(w->out_ids), free(w->inv_n), free(w->sign);
+    free(w->ids), free(w->offsets), free(w->targets), free(w->out_ids), free(w->inv_n),
+        free(w->sign);
 }
 
 static rc_status ftw_init(ft_worker *w, ft_run *run, int index, rc_rng *master, int32_t max_r) {
@@ -389,8 +400,8 @@ static rc_status ft_run_workers(rc_ft *m, const ft_set *set, rc_ft_stats *stats,
     return st;
 }
 
-rc_status rc_ft_train_file(rc_ft **out, const char *path, const rc_ft_opts *o,
-                           rc_ft_stats *stats, char *err, size_t err_len) {
+rc_status rc_ft_train_file(rc_ft **out, const char *path, const rc_ft_opts *o, rc_ft_stats *stats,
+                           char *err, size_t err_len) {
     if (!out || !path)
         return rc_errf(err, err_len, RC_ERR_ARG, "rc_ft_train_file: NULL argument");
     *out = NULL;

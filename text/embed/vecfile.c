@@ -175,8 +175,7 @@ rc_status rc_wordvecs_load_vec(rc_wordvecs **out, const char *path, const rc_vec
     return RC_OK;
 }
 
-rc_status rc_wordvecs_save_vec(const rc_wordvecs *wv, const char *path, char *err,
-                               size_t err_len) {
+rc_status rc_wordvecs_save_vec(const rc_wordvecs *wv, const char *path, char *err, size_t err_len) {
     if (!wv || !path)
         return rc_errf(err, err_len, RC_ERR_ARG, "rc_wordvecs_save_vec: NULL argument");
     rc_afile af;

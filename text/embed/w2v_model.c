@@ -106,8 +106,8 @@ static void corpus_free(w2v_corpus *c) {
 }
 
 // Second pass over the file: the ids of the vocabulary words, cut into sentences.
-static rc_status read_ids(const rc_vocab *v, const char *path, int64_t max_sentence,
-                          w2v_corpus *c, char *err, size_t err_len) {
+static rc_status read_ids(const rc_vocab *v, const char *path, int64_t max_sentence, w2v_corpus *c,
+                          char *err, size_t err_len) {
     memset(c, 0, sizeof *c);
     const rc_tok_opts topts = whitespace_tokens();
     rc_line_reader *r;
@@ -316,8 +316,7 @@ rc_status rc_w2v_word_vector(const rc_w2v *m, const char *word, size_t len, floa
         return RC_ERR_ARG;
     int32_t id = rc_vocab_find(m->vocab, word, len);
     if (id >= 0) {
-        mean_rows(m, m->sub_rows + m->sub_start[id], m->sub_start[id + 1] - m->sub_start[id],
-                  out);
+        mean_rows(m, m->sub_rows + m->sub_start[id], m->sub_start[id + 1] - m->sub_start[id], out);
         return RC_OK;
     }
     if (m->o.maxn <= 0)

@@ -35,15 +35,15 @@ typedef struct worker {
     rc_rowset in, out; // "bag rows" and "output rows" (see rc_rowset)
     // The batch: W bags of up to R input rows; P examples of L output rows each.
     int32_t W, R, P, L, max_W, max_P, max_bag;
-    int32_t *bag_len; // [max_W] rows in each bag
-    int32_t *bag;     // [max_W * max_bag] working-set ids, bag-major
-    int32_t *pair_bag;  // [max_P] the bag of each example (skip-gram)
-    int32_t *out_ids;   // [max_P * Lmax] working-set ids
-    float *sign;        // [max_P * Lmax]: +1 positive, -1 negative, 0 padding
-    int32_t *ids_tmp;   // the bags' ids, one after the other
-    int64_t *offsets;   // [max_W + 1] where each bag starts in ids_tmp
-    float *inv_n;       // [max_W]
-    int32_t *sent;      // kept words of the current sentence
+    int32_t *bag_len;  // [max_W] rows in each bag
+    int32_t *bag;      // [max_W * max_bag] working-set ids, bag-major
+    int32_t *pair_bag; // [max_P] the bag of each example (skip-gram)
+    int32_t *out_ids;  // [max_P * Lmax] working-set ids
+    float *sign;       // [max_P * Lmax]: +1 positive, -1 negative, 0 padding
+    int32_t *ids_tmp;  // the bags' ids, one after the other
+    int64_t *offsets;  // [max_W + 1] where each bag starts in ids_tmp
+    float *inv_n;      // [max_W]
+    int32_t *sent;     // kept words of the current sentence
     int64_t kept, examples, pads;
     double loss, epoch_loss;
     int64_t epoch_examples;
@@ -196,9 +196,8 @@ static rc_status batch_backward(worker *w, double *loss) {
     // Scores against the output rows read straight from the working set (padding reads row 0,
     // which stays zero, and gets no gradient through its zero sign).
     rc_var score = rc_embedding_rowdot(rc_use(g, w->out.p), w->out_ids, w->P, w->L, h);
-    rc_var sign = w->run->m->o.loss == RC_W2V_NEG
-                      ? rc_input(g, RC_SHAPE(1, w->L), w->sign)
-                      : rc_input(g, RC_SHAPE(w->P, w->L), w->sign);
+    rc_var sign = w->run->m->o.loss == RC_W2V_NEG ? rc_input(g, RC_SHAPE(1, w->L), w->sign)
+                                                  : rc_input(g, RC_SHAPE(w->P, w->L), w->sign);
     rc_var l = rc_neg(rc_sum_all(rc_log_sigmoid(rc_mul(score, sign))));
     rc_status st = rc_backward(l);
     *loss = rc_item(l);

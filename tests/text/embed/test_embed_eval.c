@@ -36,8 +36,7 @@ Test(embed, vec_round_trip) {
     char err[256] = "";
     cr_assert_eq(rc_wordvecs_save_vec(wv, path, err, sizeof err), RC_OK, "%s", err);
     rc_wordvecs *back = NULL;
-    cr_assert_eq(rc_wordvecs_load_vec(&back, path, NULL, NULL, err, sizeof err), RC_OK, "%s",
-                 err);
+    cr_assert_eq(rc_wordvecs_load_vec(&back, path, NULL, NULL, err, sizeof err), RC_OK, "%s", err);
     cr_assert_eq(rc_wordvecs_count(back), 3);
     cr_assert_eq(rc_wordvecs_dim(back), 4);
     for (int i = 0; i < 3; i++) {

@@ -50,8 +50,8 @@ Test(text, fasttext_subwords_match_fasttext) {
     int minn, maxn, count, blocks = 0;
     unsigned bucket;
     while (fgets(line, sizeof line, f)) {
-        cr_assert_eq(sscanf(line, "%255[^\t]\t%d\t%d\t%u\t%d", word, &minn, &maxn, &bucket,
-                            &count), 5, "bad fixture line %s", line);
+        cr_assert_eq(sscanf(line, "%255[^\t]\t%d\t%d\t%u\t%d", word, &minn, &maxn, &bucket, &count),
+                     5, "bad fixture line %s", line);
         collected c = {0};
         int64_t n = rc_fasttext_ngrams(word, strlen(word), minn, maxn, collect, &c);
         int32_t ids[128];

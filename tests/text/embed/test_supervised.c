@@ -43,8 +43,9 @@ static char *toy_file(const char *name, int lines, uint64_t seed) {
         int t = (int)rc_rng_below(&r, 3);
         fprintf(f, "%s", labels[t]);
         for (int k = 0; k < 6; k++)
-            fprintf(f, " %s", rc_rng_below(&r, 2) ? words[t][rc_rng_below(&r, 4)]
-                                                  : filler[rc_rng_below(&r, 3)]);
+            fprintf(f, " %s",
+                    rc_rng_below(&r, 2) ? words[t][rc_rng_below(&r, 4)]
+                                        : filler[rc_rng_below(&r, 3)]);
         fputc('\n', f);
     }
     fclose(f);

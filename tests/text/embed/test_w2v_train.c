@@ -75,8 +75,7 @@ static double train_purity(const rc_w2v_opts *o) {
     char err[256] = "";
     rc_w2v *m = NULL;
     rc_w2v_stats s;
-    cr_assert_eq(rc_w2v_train_file(&m, planted_corpus(), o, &s, err, sizeof err), RC_OK, "%s",
-                 err);
+    cr_assert_eq(rc_w2v_train_file(&m, planted_corpus(), o, &s, err, sizeof err), RC_OK, "%s", err);
     cr_assert_eq(s.words, 1600 * 12);
     cr_assert_eq(s.words_seen, (int64_t)1600 * 12 * o->epochs);
     cr_assert(isfinite(s.loss) && s.loss > 0);
@@ -222,7 +221,6 @@ Test(w2v, bad_corpora_and_settings) {
     cr_assert(strstr(err, "the loss is not finite"), "%s", err);
     o = small_opts();
     rc_w2v *m = NULL;
-    cr_assert_eq(rc_w2v_train_file(&m, "/nonexistent/c.txt", &o, NULL, err, sizeof err),
-                 RC_ERR_IO);
+    cr_assert_eq(rc_w2v_train_file(&m, "/nonexistent/c.txt", &o, NULL, err, sizeof err), RC_ERR_IO);
     cr_assert(strstr(err, "/nonexistent/c.txt"), "%s", err);
 }

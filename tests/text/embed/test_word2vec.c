@@ -19,7 +19,8 @@ static void assert_path(const rc_huffman *h, int32_t w, const char *code, const 
 // second-smallest, branch 1); then inner 0 (3) ties with leaf "3": the inner node is taken first,
 // so inner 1 = {inner 0 (branch 0), leaf 3 (branch 1)} with count 6; then root inner 2 =
 // {leaf 4 (branch 0), inner 1 (branch 1)}. Paths from the root:
-//   count 4: [0] via [2];  count 3: [1 1] via [2 1];  count 2: [1 0 1], count 1: [1 0 0] via [2 1 0].
+//   count 4: [0] via [2];  count 3: [1 1] via [2 1];  count 2: [1 0 1], count 1: [1 0 0] via [2 1
+//   0].
 Test(text, huffman_hand_computed) {
     const int64_t counts[4] = {4, 3, 2, 1};
     rc_huffman *h = NULL;
