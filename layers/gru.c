@@ -23,12 +23,12 @@ static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *
     return next[0];
 }
 
-#define AT(field) offsetof(rc_gru_params, field)
+#define AT(field) RC_WEIGHT_AT(rc_gru_params, field)
 static const rc_weight_spec weights[] = {
-    {.role = "weight_ih", .dest = AT(weight_ih), .rows = {.h = 3}, .cols = {.i = 1}},
-    {.role = "weight_hh", .dest = AT(weight_hh), .rows = {.h = 3}, .cols = {.h = 1}},
-    {.role = "bias_ih", .dest = AT(bias_ih), .rows = {.h = 3}, .when = RC_WHEN_BIAS},
-    {.role = "bias_hh", .dest = AT(bias_hh), .rows = {.h = 3}, .when = RC_WHEN_BIAS},
+    {AT(weight_ih), .rows = {.h = 3}, .cols = {.i = 1}},
+    {AT(weight_hh), .rows = {.h = 3}, .cols = {.h = 1}},
+    {AT(bias_ih), .rows = {.h = 3}, .when = RC_WHEN_BIAS},
+    {AT(bias_hh), .rows = {.h = 3}, .when = RC_WHEN_BIAS},
 };
 
 static const rc_cell_layout layout = {RC_CELL_LAYOUT(1, step, project, weights),

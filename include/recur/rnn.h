@@ -76,6 +76,10 @@ typedef struct rc_weight_spec {
     unsigned when;
 } rc_weight_spec;
 
+// The designators of a row's role and destination, for a weight whose role is its field's name:
+// {RC_WEIGHT_AT(rc_gru_params, weight_ih), .rows = {.h = 3}, .cols = {.i = 1}}.
+#define RC_WEIGHT_AT(params_t, field) .role = #field, .dest = offsetof(params_t, field)
+
 // What the generic init needs besides the table: the states, the functions and the options'
 // no_bias. Write it as {RC_CELL_LAYOUT(n_state, step, project, table), more fields}.
 typedef struct rc_cell_layout {

@@ -23,24 +23,19 @@ static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *
     return next[0];
 }
 
-static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
-                      size_t err_len) {
-    rc_lstm_nfg_params *p = cell->params;
-    cell->step = step;
-    cell->project = project;
-    rc_status st = rc_peephole_init(cell, opts, ps, rng, 3, &p->weight_ih, &p->weight_hh, &p->bias,
-                                    err, err_len);
-    if (!st)
-        st = rc_peephole_add(cell, ps, rng, "weight_ci", &p->weight_ci, err, err_len);
-    if (!st)
-        st = rc_peephole_add(cell, ps, rng, "weight_co", &p->weight_co, err, err_len);
-    return st;
-}
+static const rc_weight_spec weights[] = {
+    RC_PEEPHOLE_CORE(rc_lstm_nfg_params, 3),
+    RC_PEEPHOLE_VEC(rc_lstm_nfg_params, weight_ci),
+    RC_PEEPHOLE_VEC(rc_lstm_nfg_params, weight_co),
+};
+
+static const rc_cell_layout layout = {RC_PEEPHOLE_LAYOUT(step, project, weights)};
 
 const rc_cell_type rc_lstm_nfg_cell_type = {
     .name = "lstm_nfg",
     .params_size = sizeof(rc_lstm_nfg_params),
-    .init = init,
+    .init = rc_cell_init_layout,
     .opts_size = sizeof(rc_peephole_lstm_opts),
     .summary = "Greff et al.: no forget gate",
+    .layout = &layout,
 };

@@ -28,21 +28,14 @@ static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *
     return next[0];
 }
 
-static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
-                      size_t err_len) {
-    rc_peephole_lstm_params *p = cell->params;
-    cell->step = step;
-    cell->project = project;
-    rc_status st = rc_peephole_init(cell, opts, ps, rng, 4, &p->weight_ih, &p->weight_hh, &p->bias,
-                                    err, err_len);
-    if (!st)
-        st = rc_peephole_add(cell, ps, rng, "weight_ci", &p->weight_ci, err, err_len);
-    if (!st)
-        st = rc_peephole_add(cell, ps, rng, "weight_cf", &p->weight_cf, err, err_len);
-    if (!st)
-        st = rc_peephole_add(cell, ps, rng, "weight_co", &p->weight_co, err, err_len);
-    return st;
-}
+static const rc_weight_spec weights[] = {
+    RC_PEEPHOLE_CORE(rc_peephole_lstm_params, 4),
+    RC_PEEPHOLE_VEC(rc_peephole_lstm_params, weight_ci),
+    RC_PEEPHOLE_VEC(rc_peephole_lstm_params, weight_cf),
+    RC_PEEPHOLE_VEC(rc_peephole_lstm_params, weight_co),
+};
+
+static const rc_cell_layout layout = {RC_PEEPHOLE_LAYOUT(step, project, weights)};
 
 static rc_status forget_bias(rc_cell *cell, float value, char *err, size_t err_len) {
     return rc_cell_fill_bias_block(cell, "bias", 1, value, err, err_len);
@@ -51,8 +44,9 @@ static rc_status forget_bias(rc_cell *cell, float value, char *err, size_t err_l
 const rc_cell_type rc_peephole_lstm_cell_type = {
     .name = "peephole_lstm",
     .params_size = sizeof(rc_peephole_lstm_params),
-    .init = init,
+    .init = rc_cell_init_layout,
     .opts_size = sizeof(rc_peephole_lstm_opts),
     .summary = "peephole LSTM, the vanilla LSTM of Greff et al. 2015",
+    .layout = &layout,
     .set_forget_bias = forget_bias,
 };
