@@ -223,17 +223,22 @@ rc_status rc_cell_check(const rc_cell *cell, bool ok, char *err, size_t err_len,
                    cell && cell->type ? cell->type->name : "cell", msg);
 }
 
+rc_status rc_cell_init_from(rc_cell *cell, const rc_cell_layout *layout, const void *opts,
+                            rc_params *ps, rc_rng *rng, char *err, size_t err_len) {
+    rc_status st = rc_cell_setup(cell, layout, opts, err, err_len);
+    if (st != RC_OK)
+        return st;
+    return rc_cell_add_weights(cell, ps, rng, layout->weights, layout->n_weights,
+                               rc_cell_when(cell, layout, opts), err, err_len);
+}
+
 rc_status rc_cell_init_layout(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng,
                               char *err, size_t err_len) {
     const rc_cell_layout *l = cell && cell->type ? cell->type->layout : NULL;
     if (!l)
         return rc_errf(err, err_len, RC_ERR_ARG, "%s: rc_cell_init_layout needs the type's layout",
                        cell && cell->type ? cell->type->name : "cell");
-    rc_status st = rc_cell_setup(cell, l, opts, err, err_len);
-    if (st != RC_OK)
-        return st;
-    return rc_cell_add_weights(cell, ps, rng, l->weights, l->n_weights, rc_cell_when(cell, l, opts),
-                               err, err_len);
+    return rc_cell_init_from(cell, l, opts, ps, rng, err, err_len);
 }
 
 void rc_cell_begin(rc_cell_ctx *c, rc_graph *g, const rc_cell *cell, int64_t batch,

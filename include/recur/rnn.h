@@ -177,9 +177,13 @@ RC_API unsigned rc_cell_when(const rc_cell *cell, const rc_cell_layout *layout, 
 // message in err.
 RC_API rc_status rc_cell_check(const rc_cell *cell, bool ok, char *err, size_t err_len,
                                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-// The whole init of a type with a layout and no option rules of its own: rc_cell_setup, then
-// rc_cell_add_weights of the layout's table under rc_cell_when. RC_ERR_ARG when the type has no
-// layout.
+// An init from a layout: rc_cell_setup, then rc_cell_add_weights of the layout's table under
+// rc_cell_when. The built-in types' inits are this with their own layout, so a type that wraps
+// a built-in's init (and has no layout of its own) keeps working.
+RC_API rc_status rc_cell_init_from(rc_cell *cell, const rc_cell_layout *layout, const void *opts,
+                                   rc_params *ps, rc_rng *rng, char *err, size_t err_len);
+// The whole init of a type whose rc_cell_type.layout is set: rc_cell_init_from that layout.
+// RC_ERR_ARG when the type has no layout.
 RC_API rc_status rc_cell_init_layout(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng,
                                      char *err, size_t err_len);
 

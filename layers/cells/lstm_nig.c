@@ -31,6 +31,11 @@ static const rc_weight_spec weights[] = {
 
 static const rc_cell_layout layout = {RC_PEEPHOLE_LAYOUT(step, project, weights)};
 
+static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
+                      size_t err_len) {
+    return rc_cell_init_from(cell, &layout, opts, ps, rng, err, err_len);
+}
+
 static rc_status forget_bias(rc_cell *cell, float value, char *err, size_t err_len) {
     return rc_cell_fill_bias_block(cell, "bias", 0, value, err, err_len);
 }
@@ -38,7 +43,7 @@ static rc_status forget_bias(rc_cell *cell, float value, char *err, size_t err_l
 const rc_cell_type rc_lstm_nig_cell_type = {
     .name = "lstm_nig",
     .params_size = sizeof(rc_lstm_nig_params),
-    .init = rc_cell_init_layout,
+    .init = init,
     .opts_size = sizeof(rc_peephole_lstm_opts),
     .summary = "Greff et al.: no input gate",
     .layout = &layout,
