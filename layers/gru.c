@@ -34,16 +34,5 @@ static const rc_weight_spec weights[] = {
 static const rc_cell_layout layout = {RC_CELL_LAYOUT(1, step, project, weights),
                                       .no_bias = offsetof(rc_gru_opts, no_bias)};
 
-static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
-                      size_t err_len) {
-    return rc_cell_init_from(cell, &layout, opts, ps, rng, err, err_len);
-}
-
-const rc_cell_type rc_gru_cell_type = {
-    .name = "gru",
-    .params_size = sizeof(rc_gru_params),
-    .init = init,
-    .opts_size = sizeof(rc_gru_opts),
-    .summary = "GRU, PyTorch nn.GRU layout [r|z|n]",
-    .layout = &layout,
-};
+RC_CELL_TYPE_FROM_LAYOUT(rc_gru_cell_type, "gru", "GRU, PyTorch nn.GRU layout [r|z|n]",
+                         rc_gru_params, rc_gru_opts, layout, NULL);

@@ -187,6 +187,22 @@ RC_API rc_status rc_cell_init_from(rc_cell *cell, const rc_cell_layout *layout, 
 RC_API rc_status rc_cell_init_layout(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng,
                                      char *err, size_t err_len);
 
+// Defines the cell type `var` from a layout the way the built-in types are: a static init that
+// passes the layout itself (so a type wrapping that init keeps working) and the rc_cell_type with
+// .layout set. forget_bias_: the type's set_forget_bias, or NULL.
+#define RC_CELL_TYPE_FROM_LAYOUT(var, name_, summary_, params_t, opts_t, layout_, forget_bias_)    \
+    static rc_status var##_init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng,       \
+                                char *err, size_t err_len) {                                       \
+        return rc_cell_init_from(cell, &(layout_), opts, ps, rng, err, err_len);                   \
+    }                                                                                              \
+    const rc_cell_type var = {.name = (name_),                                                     \
+                              .params_size = sizeof(params_t),                                     \
+                              .init = var##_init,                                                  \
+                              .opts_size = sizeof(opts_t),                                         \
+                              .summary = (summary_),                                               \
+                              .set_forget_bias = (forget_bias_),                                   \
+                              .layout = &(layout_)}
+
 // The weight of `role` ("weight_hh", "bias_ih", ...: its name without the cell's prefix and
 // suffix), or NULL when the cell has none.
 RC_API rc_param *rc_cell_weight(const rc_cell *cell, const char *role);

@@ -44,16 +44,6 @@ static const rc_cell_layout layout = {RC_CELL_LAYOUT(1, step, project, weights),
                                       .opts_name = "rc_gru_cho_opts",
                                       .no_bias = offsetof(rc_gru_cho_opts, no_bias)};
 
-static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
-                      size_t err_len) {
-    return rc_cell_init_from(cell, &layout, opts, ps, rng, err, err_len);
-}
-
-const rc_cell_type rc_gru_cho_cell_type = {
-    .name = "gru_cho",
-    .params_size = sizeof(rc_gru_cho_params),
-    .init = init,
-    .opts_size = sizeof(rc_gru_cho_opts),
-    .summary = "GRU of Cho et al. 2014 (reset before the recurrent product)",
-    .layout = &layout,
-};
+RC_CELL_TYPE_FROM_LAYOUT(rc_gru_cho_cell_type, "gru_cho",
+                         "GRU of Cho et al. 2014 (reset before the recurrent product)",
+                         rc_gru_cho_params, rc_gru_cho_opts, layout, NULL);

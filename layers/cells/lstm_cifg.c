@@ -24,6 +24,11 @@ static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *
     return next[0];
 }
 
+// f = 1 - i: a forget-gate bias b is an input-gate bias -b.
+static rc_status forget_bias(rc_cell *cell, float value, char *err, size_t err_len) {
+    return rc_cell_fill_bias_block(cell, "bias", 0, -value, err, err_len);
+}
+
 static const rc_weight_spec weights[] = {
     RC_PEEPHOLE_CORE(rc_lstm_cifg_params, 3),
     RC_PEEPHOLE_VEC(rc_lstm_cifg_params, weight_ci),
@@ -32,22 +37,6 @@ static const rc_weight_spec weights[] = {
 
 static const rc_cell_layout layout = {RC_PEEPHOLE_LAYOUT(step, project, weights)};
 
-static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
-                      size_t err_len) {
-    return rc_cell_init_from(cell, &layout, opts, ps, rng, err, err_len);
-}
-
-// f = 1 - i: a forget-gate bias b is an input-gate bias -b.
-static rc_status forget_bias(rc_cell *cell, float value, char *err, size_t err_len) {
-    return rc_cell_fill_bias_block(cell, "bias", 0, -value, err, err_len);
-}
-
-const rc_cell_type rc_lstm_cifg_cell_type = {
-    .name = "lstm_cifg",
-    .params_size = sizeof(rc_lstm_cifg_params),
-    .init = init,
-    .opts_size = sizeof(rc_peephole_lstm_opts),
-    .summary = "Greff et al.: coupled input and forget gate, f = 1 - i",
-    .layout = &layout,
-    .set_forget_bias = forget_bias,
-};
+RC_CELL_TYPE_FROM_LAYOUT(rc_lstm_cifg_cell_type, "lstm_cifg",
+                         "Greff et al.: coupled input and forget gate, f = 1 - i",
+                         rc_lstm_cifg_params, rc_peephole_lstm_opts, layout, forget_bias);

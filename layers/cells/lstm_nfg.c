@@ -31,16 +31,5 @@ static const rc_weight_spec weights[] = {
 
 static const rc_cell_layout layout = {RC_PEEPHOLE_LAYOUT(step, project, weights)};
 
-static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
-                      size_t err_len) {
-    return rc_cell_init_from(cell, &layout, opts, ps, rng, err, err_len);
-}
-
-const rc_cell_type rc_lstm_nfg_cell_type = {
-    .name = "lstm_nfg",
-    .params_size = sizeof(rc_lstm_nfg_params),
-    .init = init,
-    .opts_size = sizeof(rc_peephole_lstm_opts),
-    .summary = "Greff et al.: no forget gate",
-    .layout = &layout,
-};
+RC_CELL_TYPE_FROM_LAYOUT(rc_lstm_nfg_cell_type, "lstm_nfg", "Greff et al.: no forget gate",
+                         rc_lstm_nfg_params, rc_peephole_lstm_opts, layout, NULL);

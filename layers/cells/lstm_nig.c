@@ -23,6 +23,10 @@ static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *
     return next[0];
 }
 
+static rc_status forget_bias(rc_cell *cell, float value, char *err, size_t err_len) {
+    return rc_cell_fill_bias_block(cell, "bias", 0, value, err, err_len);
+}
+
 static const rc_weight_spec weights[] = {
     RC_PEEPHOLE_CORE(rc_lstm_nig_params, 3),
     RC_PEEPHOLE_VEC(rc_lstm_nig_params, weight_cf),
@@ -31,21 +35,5 @@ static const rc_weight_spec weights[] = {
 
 static const rc_cell_layout layout = {RC_PEEPHOLE_LAYOUT(step, project, weights)};
 
-static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
-                      size_t err_len) {
-    return rc_cell_init_from(cell, &layout, opts, ps, rng, err, err_len);
-}
-
-static rc_status forget_bias(rc_cell *cell, float value, char *err, size_t err_len) {
-    return rc_cell_fill_bias_block(cell, "bias", 0, value, err, err_len);
-}
-
-const rc_cell_type rc_lstm_nig_cell_type = {
-    .name = "lstm_nig",
-    .params_size = sizeof(rc_lstm_nig_params),
-    .init = init,
-    .opts_size = sizeof(rc_peephole_lstm_opts),
-    .summary = "Greff et al.: no input gate",
-    .layout = &layout,
-    .set_forget_bias = forget_bias,
-};
+RC_CELL_TYPE_FROM_LAYOUT(rc_lstm_nig_cell_type, "lstm_nig", "Greff et al.: no input gate",
+                         rc_lstm_nig_params, rc_peephole_lstm_opts, layout, forget_bias);

@@ -28,21 +28,5 @@ static const rc_weight_spec weights[] = {
 
 static const rc_cell_layout layout = {RC_PEEPHOLE_LAYOUT(step, project, weights)};
 
-static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
-                      size_t err_len) {
-    return rc_cell_init_from(cell, &layout, opts, ps, rng, err, err_len);
-}
-
-static rc_status forget_bias(rc_cell *cell, float value, char *err, size_t err_len) {
-    return rc_cell_fill_bias_block(cell, "bias", 1, value, err, err_len);
-}
-
-const rc_cell_type rc_lstm_np_cell_type = {
-    .name = "lstm_np",
-    .params_size = sizeof(rc_lstm_np_params),
-    .init = init,
-    .opts_size = sizeof(rc_peephole_lstm_opts),
-    .summary = "Greff et al.: no peepholes",
-    .layout = &layout,
-    .set_forget_bias = forget_bias,
-};
+RC_CELL_TYPE_FROM_LAYOUT(rc_lstm_np_cell_type, "lstm_np", "Greff et al.: no peepholes",
+                         rc_lstm_np_params, rc_peephole_lstm_opts, layout, rc_peephole_forget_bias);

@@ -41,16 +41,5 @@ static const rc_cell_layout layout = {RC_CELL_LAYOUT(1, step, project, weights),
                                       .opts_name = "rc_mgu_opts",
                                       .no_bias = offsetof(rc_mgu_opts, no_bias)};
 
-static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
-                      size_t err_len) {
-    return rc_cell_init_from(cell, &layout, opts, ps, rng, err, err_len);
-}
-
-const rc_cell_type rc_mgu_cell_type = {
-    .name = "mgu",
-    .params_size = sizeof(rc_mgu_params),
-    .init = init,
-    .opts_size = sizeof(rc_mgu_opts),
-    .summary = "minimal gated unit of Zhou et al. 2016",
-    .layout = &layout,
-};
+RC_CELL_TYPE_FROM_LAYOUT(rc_mgu_cell_type, "mgu", "minimal gated unit of Zhou et al. 2016",
+                         rc_mgu_params, rc_mgu_opts, layout, NULL);

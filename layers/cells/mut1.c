@@ -37,16 +37,5 @@ static const rc_weight_spec weights[] = {
 
 static const rc_cell_layout layout = {RC_MUT_LAYOUT(step, project, weights)};
 
-static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
-                      size_t err_len) {
-    return rc_cell_init_from(cell, &layout, opts, ps, rng, err, err_len);
-}
-
-const rc_cell_type rc_mut1_cell_type = {
-    .name = "mut1",
-    .params_size = sizeof(rc_mut1_params),
-    .init = init,
-    .opts_size = sizeof(rc_mut_opts),
-    .summary = "MUT1 of Jozefowicz et al. 2015",
-    .layout = &layout,
-};
+RC_CELL_TYPE_FROM_LAYOUT(rc_mut1_cell_type, "mut1", "MUT1 of Jozefowicz et al. 2015",
+                         rc_mut1_params, rc_mut_opts, layout, NULL);

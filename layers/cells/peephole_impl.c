@@ -1,6 +1,10 @@
 // Pieces shared by the peephole LSTM and Greff et al.'s variants (see peephole_impl.h).
 #include "peephole_impl.h"
 
+rc_status rc_peephole_forget_bias(rc_cell *cell, float value, char *err, size_t err_len) {
+    return rc_cell_fill_bias_block(cell, "bias", 1, value, err, err_len);
+}
+
 rc_var rc_peephole_project(const rc_cell_ctx *c, rc_var x, rc_param *weight_ih, rc_param *bias) {
     return rc_linear(x, rc_cell_use(c, weight_ih), rc_cell_use(c, bias));
 }

@@ -24,6 +24,8 @@
 #define RC_PEEPHOLE_LAYOUT(step, project, table)                                                   \
     RC_CELL_LAYOUT(2, step, project, table), .opts_name = "rc_peephole_lstm_opts"
 // clang-format on
+// set_forget_bias of the variants with a forget gate in block 1 of bias ([i|f|g|o], [i|f|g]).
+rc_status rc_peephole_forget_bias(rc_cell *cell, float value, char *err, size_t err_len);
 // W_ih x + b: the part of every gate that does not depend on the state.
 rc_var rc_peephole_project(const rc_cell_ctx *c, rc_var x, rc_param *weight_ih, rc_param *bias);
 // The n blocks of xp + h W_hh^T, the gates' pre-activations before the peepholes.
