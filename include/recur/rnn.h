@@ -101,8 +101,10 @@ typedef struct rc_cell_layout {
 
 // What a cell type provides to rc_cell_new: the size of its parameter struct and an init that
 // checks `opts` (the type's own options struct), sets n_state, dim_hidden, dim_out, state_dim,
-// step and project, and creates the parameters with rc_cell_add_weight. On entry, cell->dim_in,
-// prefix, suffix and params (params_size zeroed bytes) are set. Errors: a message into err.
+// step and project, and creates the parameters (rc_cell_add_weights from a table, or
+// rc_cell_add_weight one by one); rc_cell_init_layout is such an init for a type with a layout.
+// On entry, cell->dim_in, prefix, suffix and params (params_size zeroed bytes) are set. Errors: a
+// message into err.
 typedef struct rc_cell_type {
     const char *name; // "lstm", "gru", "mgu", ...
     size_t params_size;
