@@ -12,11 +12,6 @@
 // [B,3H], zeros before the first step); output h'.
 #include "peephole_impl.h"
 
-static rc_var project(const rc_cell_ctx *c, rc_var x) {
-    const rc_lstm_fgr_params *p = c->cell->params;
-    return rc_peephole_project(c, x, p->weight_ih, p->bias);
-}
-
 static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *next) {
     const rc_lstm_fgr_params *p = c->cell->params;
     rc_var a[4], e[3];
@@ -39,7 +34,7 @@ static const rc_weight_spec weights[] = {
     {RC_WEIGHT_AT(rc_lstm_fgr_params, weight_hh_gates), .rows = {.h = 3}, .cols = {.h = 3}},
 };
 
-static const rc_cell_layout layout = {RC_CELL_LAYOUT(3, step, project, weights),
+static const rc_cell_layout layout = {RC_CELL_LAYOUT(3, step, rc_peephole_project, weights),
                                       .state_h = {1, 1, 3}, .opts_name = "rc_peephole_lstm_opts"};
 
 RC_CELL_TYPE_FROM_LAYOUT(rc_lstm_fgr_cell_type, "lstm_fgr", "Greff et al.: full gate recurrence",

@@ -8,11 +8,6 @@
 // all from U(-1/sqrt(H), 1/sqrt(H)). State [h, c]; output h'.
 #include "peephole_impl.h"
 
-static rc_var project(const rc_cell_ctx *c, rc_var x) {
-    const rc_lstm_noaf_params *p = c->cell->params;
-    return rc_peephole_project(c, x, p->weight_ih, p->bias);
-}
-
 static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *next) {
     const rc_lstm_noaf_params *p = c->cell->params;
     rc_var a[4];
@@ -32,7 +27,7 @@ static const rc_weight_spec weights[] = {
     RC_PEEPHOLE_VEC(rc_lstm_noaf_params, weight_co),
 };
 
-static const rc_cell_layout layout = {RC_PEEPHOLE_LAYOUT(step, project, weights)};
+static const rc_cell_layout layout = {RC_PEEPHOLE_LAYOUT(step, rc_peephole_project, weights)};
 
 RC_CELL_TYPE_FROM_LAYOUT(rc_lstm_noaf_cell_type, "lstm_noaf",
                          "Greff et al.: no output activation function", rc_lstm_noaf_params,

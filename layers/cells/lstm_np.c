@@ -7,11 +7,6 @@
 // State [h, c]; output h'.
 #include "peephole_impl.h"
 
-static rc_var project(const rc_cell_ctx *c, rc_var x) {
-    const rc_lstm_np_params *p = c->cell->params;
-    return rc_peephole_project(c, x, p->weight_ih, p->bias);
-}
-
 static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *next) {
     const rc_lstm_np_params *p = c->cell->params;
     rc_var a[4];
@@ -26,7 +21,7 @@ static const rc_weight_spec weights[] = {
     RC_PEEPHOLE_CORE(rc_lstm_np_params, 4),
 };
 
-static const rc_cell_layout layout = {RC_PEEPHOLE_LAYOUT(step, project, weights)};
+static const rc_cell_layout layout = {RC_PEEPHOLE_LAYOUT(step, rc_peephole_project, weights)};
 
 RC_CELL_TYPE_FROM_LAYOUT(rc_lstm_np_cell_type, "lstm_np", "Greff et al.: no peepholes",
                          rc_lstm_np_params, rc_peephole_lstm_opts, layout, rc_peephole_forget_bias);

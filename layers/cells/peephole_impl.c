@@ -5,8 +5,8 @@ rc_status rc_peephole_forget_bias(rc_cell *cell, float value, char *err, size_t 
     return rc_cell_fill_bias_block(cell, "bias", 1, value, err, err_len);
 }
 
-rc_var rc_peephole_project(const rc_cell_ctx *c, rc_var x, rc_param *weight_ih, rc_param *bias) {
-    return rc_linear(x, rc_cell_use(c, weight_ih), rc_cell_use(c, bias));
+rc_var rc_peephole_project(const rc_cell_ctx *c, rc_var x) {
+    return rc_linear(x, c->weight[0], c->weight[2]);
 }
 
 void rc_peephole_preact(const rc_cell_ctx *c, rc_var xp, rc_var h, rc_param *weight_hh, int n,

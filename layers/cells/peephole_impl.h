@@ -26,8 +26,9 @@
 // clang-format on
 // set_forget_bias of the variants with a forget gate in block 1 of bias ([i|f|g|o], [i|f|g]).
 rc_status rc_peephole_forget_bias(rc_cell *cell, float value, char *err, size_t err_len);
-// W_ih x + b: the part of every gate that does not depend on the state.
-rc_var rc_peephole_project(const rc_cell_ctx *c, rc_var x, rc_param *weight_ih, rc_param *bias);
+// W_ih x + b, the project function of every variant: the part of every gate that does not
+// depend on the state. RC_PEEPHOLE_CORE makes weight_ih and bias the cell's weights 0 and 2.
+rc_var rc_peephole_project(const rc_cell_ctx *c, rc_var x);
 // The n blocks of xp + h W_hh^T, the gates' pre-activations before the peepholes.
 void rc_peephole_preact(const rc_cell_ctx *c, rc_var xp, rc_var h, rc_param *weight_hh, int n,
                         rc_var *blocks);
