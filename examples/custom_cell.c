@@ -2,7 +2,7 @@
 // van der Westhuizen & Lasenby (2018, "The unreasonable effectiveness of the forget gate"):
 //   s = W_f x + U_f h + b_f,  c~ = tanh(W_c x + U_c h + b_c),
 //   h' = σ(s) * h + (1 - σ(s - β)) * c~,   β = 1.
-// The cell is a step function of public ops and an init that names its parameters; recur's
+// The cell is a step function of public ops and a table of its parameters; recur's
 // runners give it stacking, both directions, variable lengths and hooks, and autograd gives it a
 // backward. This program trains it on the adding problem, gradient-checks it on a 2-layer
 // bidirectional batch of unequal lengths, and writes its unrolled graph as DOT.
@@ -38,27 +38,21 @@ static rc_var janet_step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc
     return next[0];
 }
 
-static rc_status janet_init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
-                            size_t err_len) {
-    const int64_t H = *(const int64_t *)opts, I = cell->dim_in;
-    janet_params *p = cell->params;
-    cell->n_state = 1;
-    cell->dim_hidden = cell->dim_out = cell->state_dim[0] = H;
-    cell->step = janet_step;
-    cell->project = janet_project;
-    const float k = 1.0f / sqrtf((float)H);
-    rc_status st = rc_cell_add_weight(cell, ps, "weight_ih", RC_SHAPE(2 * H, I), k, rng,
-                                      &p->weight_ih, err, err_len);
-    if (!st)
-        st = rc_cell_add_weight(cell, ps, "weight_hh", RC_SHAPE(2 * H, H), k, rng, &p->weight_hh,
-                                err, err_len);
-    if (!st)
-        st = rc_cell_add_weight(cell, ps, "bias", RC_SHAPE(2 * H), k, rng, &p->bias, err, err_len);
-    return st;
-}
+// The weights as a table: role (also the field's name), shape in multiples of H and I, and the
+// default start U(-1/sqrt(H), 1/sqrt(H)). rc_cell_init_layout checks the options (an int64_t H,
+// > 0), sets the sizes and adds these rows in order.
+static const rc_weight_spec janet_weights[] = {
+    {RC_WEIGHT_AT(janet_params, weight_ih), .rows = {.h = 2}, .cols = {.i = 1}},
+    {RC_WEIGHT_AT(janet_params, weight_hh), .rows = {.h = 2}, .cols = {.h = 1}},
+    {RC_WEIGHT_AT(janet_params, bias), .rows = {.h = 2}},
+};
+static const rc_cell_layout janet_layout = {
+    RC_CELL_LAYOUT(1, janet_step, janet_project, janet_weights)};
 
-static const rc_cell_type janet_cell = {
-    .name = "janet", .params_size = sizeof(janet_params), .init = janet_init};
+static const rc_cell_type janet_cell = {.name = "janet",
+                                        .params_size = sizeof(janet_params),
+                                        .init = rc_cell_init_layout,
+                                        .layout = &janet_layout};
 
 // ---- the adding problem -----------------------------------------------------------------------
 

@@ -1,5 +1,7 @@
-// The cell interface: creating a cell of any type, naming and initialising its parameters, and
-// binding its weights for one sequence (where weight hooks apply).
+// The cell interface: creating a cell of any type, naming and initialising its parameters (one by
+// one or from a type's table and layout), and binding its weights for one sequence (where weight
+// hooks apply).
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,6 +109,136 @@ rc_status rc_cell_add_weight(rc_cell *cell, rc_params *ps, const char *role, rc_
     if (out)
         *out = p;
     return RC_OK;
+}
+
+static int64_t dim_len(const rc_cell *cell, rc_weight_dim d) {
+    return d.h * cell->dim_hidden + d.i * cell->dim_in + d.out * cell->dim_out;
+}
+
+// The bound rc_cell_add_weight draws from: 0 for the starts that draw nothing.
+static float start_bound(const rc_cell *cell, const rc_weight_spec *w) {
+    if (w->start == RC_START_DEFAULT)
+        return 1.0f / sqrtf((float)cell->dim_hidden);
+    return w->start == RC_START_UNIFORM ? w->value : 0.0f;
+}
+
+static rc_status check_row(const rc_cell *cell, const rc_weight_spec *w, int k, char *err,
+                           size_t err_len) {
+    const char *tname = cell->type->name;
+    if (!w->role)
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: weight table row %d has no role", tname, k);
+    if (w->dest > cell->type->params_size || cell->type->params_size - w->dest < sizeof(rc_param *))
+        return rc_errf(err, err_len, RC_ERR_ARG,
+                       "%s: weight %s goes to byte %zu, outside the %zu-byte params struct", tname,
+                       w->role, w->dest, cell->type->params_size);
+    const int64_t rows = dim_len(cell, w->rows), cols = dim_len(cell, w->cols);
+    if (rows <= 0 || cols < 0)
+        return rc_errf(err, err_len, RC_ERR_ARG,
+                       "%s: weight %s would be %lld x %lld; rows must be > 0 and cols >= 0", tname,
+                       w->role, (long long)rows, (long long)cols);
+    if ((unsigned)w->start > RC_START_ONE || !(w->value >= 0) || isinf(w->value))
+        return rc_errf(err, err_len, RC_ERR_ARG,
+                       "%s: weight %s has start %d with value %g; want an rc_weight_start and a "
+                       "finite value >= 0",
+                       tname, w->role, (int)w->start, (double)w->value);
+    return RC_OK;
+}
+
+static rc_status add_row(rc_cell *cell, rc_params *ps, rc_rng *rng, const rc_weight_spec *w,
+                         char *err, size_t err_len) {
+    const int64_t rows = dim_len(cell, w->rows), cols = dim_len(cell, w->cols);
+    const rc_shape shape = cols ? RC_SHAPE(rows, cols) : RC_SHAPE(rows);
+    rc_param **slot = (rc_param **)((char *)cell->params + w->dest);
+    rc_status st =
+        rc_cell_add_weight(cell, ps, w->role, shape, start_bound(cell, w), rng, slot, err, err_len);
+    rc_tensor v = st || w->start != RC_START_ONE ? (rc_tensor){0} : rc_param_value(*slot);
+    for (int64_t i = 0; i < v.n; i++)
+        v.data[i] = 1.0f;
+    return st;
+}
+
+rc_status rc_cell_add_weights(rc_cell *cell, rc_params *ps, rc_rng *rng,
+                              const rc_weight_spec *specs, int n, unsigned when, char *err,
+                              size_t err_len) {
+    if (!cell || !cell->type || !cell->params || !ps || (n > 0 && !specs) || n < 0)
+        return rc_errf(err, err_len, RC_ERR_ARG,
+                       "rc_cell_add_weights: cell (with type and params), ps and specs[n >= 0] "
+                       "must be given, got n %d",
+                       n);
+    for (int k = 0; k < n; k++) {
+        if ((specs[k].when & when) != specs[k].when)
+            continue;
+        rc_status st = check_row(cell, &specs[k], k, err, err_len);
+        if (st == RC_OK)
+            st = add_row(cell, ps, rng, &specs[k], err, err_len);
+        if (st != RC_OK)
+            return st;
+    }
+    return RC_OK;
+}
+
+rc_status rc_cell_setup(rc_cell *cell, const rc_cell_layout *layout, const void *opts, char *err,
+                        size_t err_len) {
+    const char *tname = cell && cell->type ? cell->type->name : "cell";
+    if (!cell || !layout || !layout->step || layout->n_state < 1 ||
+        layout->n_state > RC_CELL_MAX_STATE)
+        return rc_errf(err, err_len, RC_ERR_ARG,
+                       "%s: rc_cell_setup needs a cell and a layout with a step and n_state in "
+                       "[1,%d]",
+                       tname, RC_CELL_MAX_STATE);
+    int64_t H = 0; // every options struct starts with int64_t dim_hidden
+    if (opts)
+        memcpy(&H, opts, sizeof H);
+    if (H <= 0)
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: needs %s with dim_hidden > 0, got %lld",
+                       tname, layout->opts_name ? layout->opts_name : "options", (long long)H);
+    cell->n_state = layout->n_state;
+    cell->dim_hidden = cell->dim_out = H;
+    for (int k = 0; k < layout->n_state; k++)
+        cell->state_dim[k] = (layout->state_h[k] ? layout->state_h[k] : 1) * H;
+    cell->step = layout->step;
+    cell->project = layout->project;
+    return RC_OK;
+}
+
+unsigned rc_cell_when(const rc_cell *cell, const rc_cell_layout *layout, const void *opts) {
+    bool no_bias = false;
+    if (layout && layout->no_bias && opts)
+        memcpy(&no_bias, (const char *)opts + layout->no_bias, sizeof no_bias);
+    const unsigned size =
+        cell && cell->dim_in == cell->dim_hidden ? RC_WHEN_I_IS_H : RC_WHEN_I_NOT_H;
+    return (no_bias ? 0u : (unsigned)RC_WHEN_BIAS) | size;
+}
+
+rc_status rc_cell_check(const rc_cell *cell, bool ok, char *err, size_t err_len, const char *fmt,
+                        ...) {
+    if (ok)
+        return RC_OK;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return rc_errf(err, err_len, RC_ERR_ARG, "%s: %s",
+                   cell && cell->type ? cell->type->name : "cell", msg);
+}
+
+rc_status rc_cell_init_from(rc_cell *cell, const rc_cell_layout *layout, const void *opts,
+                            rc_params *ps, rc_rng *rng, char *err, size_t err_len) {
+    rc_status st = rc_cell_setup(cell, layout, opts, err, err_len);
+    if (st != RC_OK)
+        return st;
+    return rc_cell_add_weights(cell, ps, rng, layout->weights, layout->n_weights,
+                               rc_cell_when(cell, layout, opts), err, err_len);
+}
+
+rc_status rc_cell_init_layout(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng,
+                              char *err, size_t err_len) {
+    const rc_cell_layout *l = cell && cell->type ? cell->type->layout : NULL;
+    if (!l)
+        return rc_errf(err, err_len, RC_ERR_ARG, "%s: rc_cell_init_layout needs the type's layout",
+                       cell && cell->type ? cell->type->name : "cell");
+    return rc_cell_init_from(cell, l, opts, ps, rng, err, err_len);
 }
 
 void rc_cell_begin(rc_cell_ctx *c, rc_graph *g, const rc_cell *cell, int64_t batch,

@@ -2,8 +2,7 @@
 //   r = σ(W_ir x + b_ir + W_hr h + b_hr),  z = σ(W_iz x + b_iz + W_hz h + b_hz)
 //   n = tanh(W_in x + b_in + r*(W_hn h + b_hn)),  h' = (1-z)*n + z*h
 // (Cho et al. put r before the product with W_hn; that variant is its own cell.)
-#include <math.h>
-#include <stdio.h>
+#include <stddef.h>
 
 #include <recur/autograd.h>
 #include <recur/cells.h>
@@ -24,40 +23,16 @@ static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *
     return next[0];
 }
 
-static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
-                      size_t err_len) {
-    const rc_gru_opts *o = opts;
-    if (!o || o->dim_hidden <= 0) {
-        if (err && err_len)
-            snprintf(err, err_len, "gru: needs options with dim_hidden > 0, got %lld",
-                     o ? (long long)o->dim_hidden : 0LL);
-        return RC_ERR_ARG;
-    }
-    const int64_t H = o->dim_hidden, I = cell->dim_in;
-    rc_gru_params *p = cell->params;
-    cell->n_state = 1;
-    cell->dim_hidden = cell->dim_out = cell->state_dim[0] = H;
-    cell->step = step;
-    cell->project = project;
-    const float k = 1.0f / sqrtf((float)H);
-    rc_status st = rc_cell_add_weight(cell, ps, "weight_ih", RC_SHAPE(3 * H, I), k, rng,
-                                      &p->weight_ih, err, err_len);
-    if (!st)
-        st = rc_cell_add_weight(cell, ps, "weight_hh", RC_SHAPE(3 * H, H), k, rng, &p->weight_hh,
-                                err, err_len);
-    if (!st && !o->no_bias)
-        st = rc_cell_add_weight(cell, ps, "bias_ih", RC_SHAPE(3 * H), k, rng, &p->bias_ih, err,
-                                err_len);
-    if (!st && !o->no_bias)
-        st = rc_cell_add_weight(cell, ps, "bias_hh", RC_SHAPE(3 * H), k, rng, &p->bias_hh, err,
-                                err_len);
-    return st;
-}
-
-const rc_cell_type rc_gru_cell_type = {
-    .name = "gru",
-    .params_size = sizeof(rc_gru_params),
-    .init = init,
-    .opts_size = sizeof(rc_gru_opts),
-    .summary = "GRU, PyTorch nn.GRU layout [r|z|n]",
+#define AT(field) RC_WEIGHT_AT(rc_gru_params, field)
+static const rc_weight_spec weights[] = {
+    {AT(weight_ih), .rows = {.h = 3}, .cols = {.i = 1}},
+    {AT(weight_hh), .rows = {.h = 3}, .cols = {.h = 1}},
+    {AT(bias_ih), .rows = {.h = 3}, .when = RC_WHEN_BIAS},
+    {AT(bias_hh), .rows = {.h = 3}, .when = RC_WHEN_BIAS},
 };
+
+static const rc_cell_layout layout = {RC_CELL_LAYOUT(1, step, project, weights),
+                                      .no_bias = offsetof(rc_gru_opts, no_bias)};
+
+RC_CELL_TYPE_FROM_LAYOUT(rc_gru_cell_type, "gru", "GRU, PyTorch nn.GRU layout [r|z|n]",
+                         rc_gru_params, rc_gru_opts, layout, NULL);

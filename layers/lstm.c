@@ -2,8 +2,7 @@
 // two bias vectors, optional projection of h (proj_size):
 //   [i f g o] = W_ih x + b_ih + W_hh h + b_hh,  i, f, o = σ(.), g = tanh(.)
 //   c' = f*c + i*g,  h' = o*tanh(c'),  h' = W_hr h' when proj_size > 0.
-#include <math.h>
-#include <stdio.h>
+#include <stddef.h>
 
 #include <recur/autograd.h>
 #include <recur/cells.h>
@@ -27,42 +26,34 @@ static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *
     return next[0];
 }
 
+// weight_hh reads h, dim_out wide (P with a projection, else H); weight_hr maps c's H to P.
+#define AT(field) RC_WEIGHT_AT(rc_lstm_params, field)
+static const rc_weight_spec weights[] = {
+    {AT(weight_ih), .rows = {.h = 4}, .cols = {.i = 1}},
+    {AT(weight_hh), .rows = {.h = 4}, .cols = {.out = 1}},
+    {AT(bias_ih), .rows = {.h = 4}, .when = RC_WHEN_BIAS},
+    {AT(bias_hh), .rows = {.h = 4}, .when = RC_WHEN_BIAS},
+    {AT(weight_hr), .rows = {.out = 1}, .cols = {.h = 1}, .when = RC_WHEN_PROJ},
+};
+
+static const rc_cell_layout layout = {RC_CELL_LAYOUT(2, step, project, weights),
+                                      .no_bias = offsetof(rc_lstm_opts, no_bias)};
+
 static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
                       size_t err_len) {
     const rc_lstm_opts *o = opts;
-    if (!o || o->dim_hidden <= 0 || o->proj_size < 0 || o->proj_size >= o->dim_hidden) {
-        if (err && err_len)
-            snprintf(err, err_len,
-                     "lstm: needs options with dim_hidden > 0 and proj_size in "
-                     "[0, dim_hidden), got dim_hidden %lld, proj_size %lld",
-                     o ? (long long)o->dim_hidden : 0LL, o ? (long long)o->proj_size : 0LL);
+    if (rc_cell_check(cell,
+                      o && o->dim_hidden > 0 && o->proj_size >= 0 && o->proj_size < o->dim_hidden,
+                      err, err_len,
+                      "needs options with dim_hidden > 0 and proj_size in [0, dim_hidden), got "
+                      "dim_hidden %lld, proj_size %lld",
+                      o ? (long long)o->dim_hidden : 0LL, o ? (long long)o->proj_size : 0LL) ||
+        rc_cell_setup(cell, &layout, opts, err, err_len))
         return RC_ERR_ARG;
-    }
-    const int64_t H = o->dim_hidden, I = cell->dim_in;
-    const int64_t R = o->proj_size ? o->proj_size : H; // width of h
-    rc_lstm_params *p = cell->params;
-    cell->n_state = 2;
-    cell->dim_hidden = H;
-    cell->dim_out = cell->state_dim[0] = R;
-    cell->state_dim[1] = H;
-    cell->step = step;
-    cell->project = project;
-    const float k = 1.0f / sqrtf((float)H);
-    rc_status st = rc_cell_add_weight(cell, ps, "weight_ih", RC_SHAPE(4 * H, I), k, rng,
-                                      &p->weight_ih, err, err_len);
-    if (!st)
-        st = rc_cell_add_weight(cell, ps, "weight_hh", RC_SHAPE(4 * H, R), k, rng, &p->weight_hh,
-                                err, err_len);
-    if (!st && !o->no_bias)
-        st = rc_cell_add_weight(cell, ps, "bias_ih", RC_SHAPE(4 * H), k, rng, &p->bias_ih, err,
-                                err_len);
-    if (!st && !o->no_bias)
-        st = rc_cell_add_weight(cell, ps, "bias_hh", RC_SHAPE(4 * H), k, rng, &p->bias_hh, err,
-                                err_len);
-    if (!st && o->proj_size)
-        st = rc_cell_add_weight(cell, ps, "weight_hr", RC_SHAPE(R, H), k, rng, &p->weight_hr, err,
-                                err_len);
-    return st;
+    if (o->proj_size)
+        cell->dim_out = cell->state_dim[0] = o->proj_size;
+    const unsigned when = rc_cell_when(cell, &layout, opts) | (o->proj_size ? RC_WHEN_PROJ : 0u);
+    return rc_cell_add_weights(cell, ps, rng, weights, layout.n_weights, when, err, err_len);
 }
 
 // The forget gate reads b_ih + b_hh: b_ih's block holds the value, b_hh's block 0.
@@ -78,4 +69,5 @@ const rc_cell_type rc_lstm_cell_type = {
     .opts_size = sizeof(rc_lstm_opts),
     .summary = "LSTM, PyTorch nn.LSTM layout [i|f|g|o]",
     .set_forget_bias = forget_bias,
+    .layout = &layout,
 };

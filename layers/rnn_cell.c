@@ -1,6 +1,5 @@
 // The Elman RNN cell in PyTorch's form: h' = act(W_ih x + b_ih + W_hh h + b_hh), act tanh or relu.
-#include <math.h>
-#include <stdio.h>
+#include <stddef.h>
 
 #include <recur/autograd.h>
 #include <recur/cells.h>
@@ -20,38 +19,32 @@ static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *
     return next[0];
 }
 
+#define AT(field) RC_WEIGHT_AT(rc_rnn_cell_params, field)
+static const rc_weight_spec weights[] = {
+    {AT(weight_ih), .rows = {.h = 1}, .cols = {.i = 1}},
+    {AT(weight_hh), .rows = {.h = 1}, .cols = {.h = 1}},
+    {AT(bias_ih), .rows = {.h = 1}, .when = RC_WHEN_BIAS},
+    {AT(bias_hh), .rows = {.h = 1}, .when = RC_WHEN_BIAS},
+};
+
+static const rc_cell_layout layout = {RC_CELL_LAYOUT(1, step, project, weights),
+                                      .no_bias = offsetof(rc_rnn_cell_opts, no_bias)};
+
 static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
                       size_t err_len) {
     const rc_rnn_cell_opts *o = opts;
-    if (!o || o->dim_hidden <= 0 ||
-        (o->nonlinearity != RC_RNN_TANH && o->nonlinearity != RC_RNN_RELU)) {
-        if (err && err_len)
-            snprintf(err, err_len,
-                     "rnn: needs options with dim_hidden > 0 (got %lld) and "
-                     "nonlinearity RC_RNN_TANH or RC_RNN_RELU",
-                     o ? (long long)o->dim_hidden : 0LL);
+    if (rc_cell_check(cell,
+                      o && o->dim_hidden > 0 &&
+                          (o->nonlinearity == RC_RNN_TANH || o->nonlinearity == RC_RNN_RELU),
+                      err, err_len,
+                      "needs options with dim_hidden > 0 (got %lld) and nonlinearity "
+                      "RC_RNN_TANH or RC_RNN_RELU",
+                      o ? (long long)o->dim_hidden : 0LL) ||
+        rc_cell_setup(cell, &layout, opts, err, err_len))
         return RC_ERR_ARG;
-    }
-    const int64_t H = o->dim_hidden, I = cell->dim_in;
-    rc_rnn_cell_params *p = cell->params;
-    p->nonlinearity = o->nonlinearity;
-    cell->n_state = 1;
-    cell->dim_hidden = cell->dim_out = cell->state_dim[0] = H;
-    cell->step = step;
-    cell->project = project;
-    const float k = 1.0f / sqrtf((float)H);
-    rc_status st = rc_cell_add_weight(cell, ps, "weight_ih", RC_SHAPE(H, I), k, rng, &p->weight_ih,
-                                      err, err_len);
-    if (!st)
-        st = rc_cell_add_weight(cell, ps, "weight_hh", RC_SHAPE(H, H), k, rng, &p->weight_hh, err,
-                                err_len);
-    if (!st && !o->no_bias)
-        st =
-            rc_cell_add_weight(cell, ps, "bias_ih", RC_SHAPE(H), k, rng, &p->bias_ih, err, err_len);
-    if (!st && !o->no_bias)
-        st =
-            rc_cell_add_weight(cell, ps, "bias_hh", RC_SHAPE(H), k, rng, &p->bias_hh, err, err_len);
-    return st;
+    ((rc_rnn_cell_params *)cell->params)->nonlinearity = o->nonlinearity;
+    return rc_cell_add_weights(cell, ps, rng, weights, layout.n_weights,
+                               rc_cell_when(cell, &layout, opts), err, err_len);
 }
 
 const rc_cell_type rc_rnn_cell_type = {
@@ -60,4 +53,5 @@ const rc_cell_type rc_rnn_cell_type = {
     .init = init,
     .opts_size = sizeof(rc_rnn_cell_opts),
     .summary = "Elman RNN, tanh (PyTorch nn.RNN layout)",
+    .layout = &layout,
 };

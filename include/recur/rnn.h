@@ -33,10 +33,78 @@ typedef rc_var (*rc_cell_step_fn)(const rc_cell_ctx *c, rc_var x, const rc_var *
 // [N,P]. Runners apply it to all T steps at once ([T*B,I], one GEMM) and hand each step its rows.
 typedef rc_var (*rc_cell_project_fn)(const rc_cell_ctx *c, rc_var x);
 
+// ---- a cell's weights as a table --------------------------------------------------------------
+// A cell type declares its weights as rows of rc_weight_spec, added in order by
+// rc_cell_add_weights, and its sizes and functions as an rc_cell_layout; rc_cell_init_layout is
+// then its whole init. docs/rnn.md "Writing a cell" walks through one.
+
+// A length in multiples of the cell's sizes: h*H + i*I + out*dim_out. {0} is no length (a row with
+// cols {0} is a vector [rows]).
+typedef struct rc_weight_dim {
+    int h, i, out;
+} rc_weight_dim;
+
+// How a weight starts. Every start but RC_START_DEFAULT and RC_START_UNIFORM draws nothing from
+// the rng, so rows with them do not move the draws of the rows after them.
+typedef enum rc_weight_start {
+    RC_START_DEFAULT = 0, // U(-1/sqrt(H), 1/sqrt(H)), PyTorch's default
+    RC_START_UNIFORM,     // U(-value, value)
+    RC_START_ZERO,        // zeros
+    RC_START_ONE,         // ones (layer-norm gains)
+} rc_weight_start;
+
+// The conditions a row may need (its `when`: every bit set there must hold; 0: always). The
+// caller of rc_cell_add_weights says which hold; rc_cell_when gives the ones read from the
+// options and sizes, and a type's own init adds RC_WHEN_PROJ or bits of its own.
+enum {
+    RC_WHEN_BIAS = 1u << 0,   // biases are on: the options' no_bias (rc_cell_layout.no_bias) unset
+    RC_WHEN_I_IS_H = 1u << 1, // dim_in == dim_hidden
+    RC_WHEN_I_NOT_H = 1u << 2,
+    RC_WHEN_PROJ = 1u << 3, // the cell projects its output (the LSTM's proj_size > 0)
+};
+// Bit k (0..7) of a type's own conditions (the layer-normalised LSTM's placements).
+#define RC_WHEN_OWN(k) (1u << (8 + (k)))
+
+// One weight: its role (the name between the cell's prefix and suffix), where its rc_param *
+// goes (offsetof into the type's params struct), its shape, how it starts, and when it exists.
+typedef struct rc_weight_spec {
+    const char *role; // "weight_ih"
+    size_t dest;      // offsetof(params struct, field of type rc_param *)
+    rc_weight_dim rows, cols;
+    rc_weight_start start;
+    float value; // the bound of RC_START_UNIFORM
+    unsigned when;
+} rc_weight_spec;
+
+// The designators of a row's role and destination, for a weight whose role is its field's name:
+// {RC_WEIGHT_AT(rc_gru_params, weight_ih), .rows = {.h = 3}, .cols = {.i = 1}}.
+#define RC_WEIGHT_AT(params_t, field) .role = #field, .dest = offsetof(params_t, field)
+
+// What the generic init needs besides the table: the states, the functions and the options'
+// no_bias. Write it as {RC_CELL_LAYOUT(n_state, step, project, table), more fields}.
+typedef struct rc_cell_layout {
+    int n_state;                    // 1 for [h], 2 for [h, c], ...
+    int state_h[RC_CELL_MAX_STATE]; // width of state k in multiples of H; 0 reads as 1
+    rc_cell_step_fn step;           // required
+    rc_cell_project_fn project;     // may be NULL
+    const rc_weight_spec *weights;  // for rc_cell_init_layout; may be NULL for an own init
+    int n_weights;
+    const char *opts_name; // the options struct, for messages; NULL: "options"
+    size_t no_bias;        // offsetof(opts, bool no_bias), or 0 for no such option
+} rc_cell_layout;
+// The designators of a layout's first fields, the table's length counted from its array.
+#define RC_CELL_LAYOUT(n_state_, step_, project_, table)                                           \
+    .n_state = (n_state_), .step = (step_), .project = (project_), RC_CELL_WEIGHTS(table)
+// The designators of a weight table and its length.
+#define RC_CELL_WEIGHTS(table)                                                                     \
+    .weights = (table), .n_weights = (int)(sizeof(table) / sizeof((table)[0]))
+
 // What a cell type provides to rc_cell_new: the size of its parameter struct and an init that
 // checks `opts` (the type's own options struct), sets n_state, dim_hidden, dim_out, state_dim,
-// step and project, and creates the parameters with rc_cell_add_weight. On entry, cell->dim_in,
-// prefix, suffix and params (params_size zeroed bytes) are set. Errors: a message into err.
+// step and project, and creates the parameters (rc_cell_add_weights from a table, or
+// rc_cell_add_weight one by one); rc_cell_init_layout is such an init for a type with a layout.
+// On entry, cell->dim_in, prefix, suffix and params (params_size zeroed bytes) are set. Errors: a
+// message into err.
 typedef struct rc_cell_type {
     const char *name; // "lstm", "gru", "mgu", ...
     size_t params_size;
@@ -50,6 +118,9 @@ typedef struct rc_cell_type {
     // Optional: sets the forget gate's bias to value after init (Jozefowicz et al. 2015's
     // forget-gate bias of 1); NULL for a type without a forget gate. See rc_cell_fill_bias_block.
     rc_status (*set_forget_bias)(rc_cell *cell, float value, char *err, size_t err_len);
+    // The type's states, functions and weight table, for rc_cell_init_layout and rc_cell_setup;
+    // NULL for a type whose init does everything itself.
+    const rc_cell_layout *layout;
 } rc_cell_type;
 
 struct rc_cell {
@@ -87,6 +158,52 @@ RC_API void rc_cell_free(rc_cell **cell);
 RC_API rc_status rc_cell_add_weight(rc_cell *cell, rc_params *ps, const char *role, rc_shape shape,
                                     float bound, rc_rng *rng, rc_param **out, char *err,
                                     size_t err_len);
+
+// Adds the rows of specs[n] whose `when` bits are all in `when`, in order, as rc_cell_add_weight
+// does (rows sized from cell->dim_hidden, dim_in, dim_out), storing each rc_param * at
+// cell->params + dest. Returns the first error, its message naming the type and the role:
+// RC_ERR_ARG for a row with no role, a dest outside the type's params_size, or a shape with a
+// length < 0 or rows 0, and what rc_cell_add_weight returns.
+RC_API rc_status rc_cell_add_weights(rc_cell *cell, rc_params *ps, rc_rng *rng,
+                                     const rc_weight_spec *specs, int n, unsigned when, char *err,
+                                     size_t err_len);
+// For an init: checks that opts is non-NULL with dim_hidden > 0 (RC_ERR_ARG "<type>: needs
+// <opts_name> with dim_hidden > 0, got ..."), then sets from layout n_state, dim_hidden, dim_out
+// (H), state_dim, step and project. RC_ERR_ARG when layout is NULL or has no step.
+RC_API rc_status rc_cell_setup(rc_cell *cell, const rc_cell_layout *layout, const void *opts,
+                               char *err, size_t err_len);
+// The conditions that hold for a cell set up from layout and opts: RC_WHEN_BIAS unless the
+// options' no_bias is set, and RC_WHEN_I_IS_H or RC_WHEN_I_NOT_H.
+RC_API unsigned rc_cell_when(const rc_cell *cell, const rc_cell_layout *layout, const void *opts);
+// For an init's own rules: RC_OK when ok; else RC_ERR_ARG with "<type>: " and the formatted
+// message in err.
+RC_API rc_status rc_cell_check(const rc_cell *cell, bool ok, char *err, size_t err_len,
+                               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+// An init from a layout: rc_cell_setup, then rc_cell_add_weights of the layout's table under
+// rc_cell_when. The built-in types' inits are this with their own layout, so a type that wraps
+// a built-in's init (and has no layout of its own) keeps working.
+RC_API rc_status rc_cell_init_from(rc_cell *cell, const rc_cell_layout *layout, const void *opts,
+                                   rc_params *ps, rc_rng *rng, char *err, size_t err_len);
+// The whole init of a type whose rc_cell_type.layout is set: rc_cell_init_from that layout.
+// RC_ERR_ARG when the type has no layout.
+RC_API rc_status rc_cell_init_layout(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng,
+                                     char *err, size_t err_len);
+
+// Defines the cell type `var` from a layout the way the built-in types are: a static init that
+// passes the layout itself (so a type wrapping that init keeps working) and the rc_cell_type with
+// .layout set. forget_bias_: the type's set_forget_bias, or NULL.
+#define RC_CELL_TYPE_FROM_LAYOUT(var, name_, summary_, params_t, opts_t, layout_, forget_bias_)    \
+    static rc_status var##_init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng,       \
+                                char *err, size_t err_len) {                                       \
+        return rc_cell_init_from(cell, &(layout_), opts, ps, rng, err, err_len);                   \
+    }                                                                                              \
+    const rc_cell_type var = {.name = (name_),                                                     \
+                              .params_size = sizeof(params_t),                                     \
+                              .init = var##_init,                                                  \
+                              .opts_size = sizeof(opts_t),                                         \
+                              .summary = (summary_),                                               \
+                              .set_forget_bias = (forget_bias_),                                   \
+                              .layout = &(layout_)}
 
 // The weight of `role` ("weight_hh", "bias_ih", ...: its name without the cell's prefix and
 // suffix), or NULL when the cell has none.

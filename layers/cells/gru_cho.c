@@ -7,8 +7,7 @@
 // Parameters: weight_ih [3H,I] blocks [r|z|n], weight_hh [2H,H] blocks [r|z], weight_hh_n [H,H],
 // bias [3H] blocks [r|z|n] (absent with no_bias); all from U(-1/sqrt(H), 1/sqrt(H)).
 // State [h]; output h'.
-#include <math.h>
-#include <stdio.h>
+#include <stddef.h>
 
 #include <recur/autograd.h>
 #include <recur/cells.h>
@@ -33,39 +32,18 @@ static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *
     return next[0];
 }
 
-static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
-                      size_t err_len) {
-    const rc_gru_cho_opts *o = opts;
-    if (!o || o->dim_hidden <= 0) {
-        if (err && err_len)
-            snprintf(err, err_len, "gru_cho: needs rc_gru_cho_opts with dim_hidden > 0, got %lld",
-                     o ? (long long)o->dim_hidden : 0LL);
-        return RC_ERR_ARG;
-    }
-    const int64_t H = o->dim_hidden, I = cell->dim_in;
-    rc_gru_cho_params *p = cell->params;
-    cell->n_state = 1;
-    cell->dim_hidden = cell->dim_out = cell->state_dim[0] = H;
-    cell->step = step;
-    cell->project = project;
-    const float k = 1.0f / sqrtf((float)H);
-    rc_status st = rc_cell_add_weight(cell, ps, "weight_ih", RC_SHAPE(3 * H, I), k, rng,
-                                      &p->weight_ih, err, err_len);
-    if (!st)
-        st = rc_cell_add_weight(cell, ps, "weight_hh", RC_SHAPE(2 * H, H), k, rng, &p->weight_hh,
-                                err, err_len);
-    if (!st)
-        st = rc_cell_add_weight(cell, ps, "weight_hh_n", RC_SHAPE(H, H), k, rng, &p->weight_hh_n,
-                                err, err_len);
-    if (!st && !o->no_bias)
-        st = rc_cell_add_weight(cell, ps, "bias", RC_SHAPE(3 * H), k, rng, &p->bias, err, err_len);
-    return st;
-}
-
-const rc_cell_type rc_gru_cho_cell_type = {
-    .name = "gru_cho",
-    .params_size = sizeof(rc_gru_cho_params),
-    .init = init,
-    .opts_size = sizeof(rc_gru_cho_opts),
-    .summary = "GRU of Cho et al. 2014 (reset before the recurrent product)",
+#define AT(field) RC_WEIGHT_AT(rc_gru_cho_params, field)
+static const rc_weight_spec weights[] = {
+    {AT(weight_ih), .rows = {.h = 3}, .cols = {.i = 1}},
+    {AT(weight_hh), .rows = {.h = 2}, .cols = {.h = 1}},
+    {AT(weight_hh_n), .rows = {.h = 1}, .cols = {.h = 1}},
+    {AT(bias), .rows = {.h = 3}, .when = RC_WHEN_BIAS},
 };
+
+static const rc_cell_layout layout = {RC_CELL_LAYOUT(1, step, project, weights),
+                                      .opts_name = "rc_gru_cho_opts",
+                                      .no_bias = offsetof(rc_gru_cho_opts, no_bias)};
+
+RC_CELL_TYPE_FROM_LAYOUT(rc_gru_cho_cell_type, "gru_cho",
+                         "GRU of Cho et al. 2014 (reset before the recurrent product)",
+                         rc_gru_cho_params, rc_gru_cho_opts, layout, NULL);

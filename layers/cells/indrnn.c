@@ -8,7 +8,7 @@
 // below 1.
 // State [h]; output h'.
 #include <math.h>
-#include <stdio.h>
+#include <stddef.h>
 
 #include <recur/autograd.h>
 #include <recur/cells.h>
@@ -32,40 +32,40 @@ static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *
     return next[0];
 }
 
+#define AT(field) RC_WEIGHT_AT(rc_indrnn_params, field)
+static const rc_cell_layout layout = {.n_state = 1,
+                                      .step = step,
+                                      .project = project,
+                                      .opts_name = "rc_indrnn_opts",
+                                      .no_bias = offsetof(rc_indrnn_opts, no_bias)};
+
 static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
                       size_t err_len) {
     const rc_indrnn_opts *o = opts;
-    if (!o || o->dim_hidden <= 0 || !(o->recurrent_max >= 0) || isinf(o->recurrent_max)) {
-        if (err && err_len)
-            snprintf(err, err_len,
-                     "indrnn: needs rc_indrnn_opts with dim_hidden > 0 and a finite "
-                     "recurrent_max >= 0, got dim_hidden %lld, recurrent_max %g",
-                     o ? (long long)o->dim_hidden : 0LL, o ? (double)o->recurrent_max : 0.0);
+    if (rc_cell_check(cell,
+                      o && o->dim_hidden > 0 && o->recurrent_max >= 0 && !isinf(o->recurrent_max),
+                      err, err_len,
+                      "needs rc_indrnn_opts with dim_hidden > 0 and a finite recurrent_max >= 0, "
+                      "got dim_hidden %lld, recurrent_max %g",
+                      o ? (long long)o->dim_hidden : 0LL, o ? (double)o->recurrent_max : 0.0) ||
+        rc_cell_setup(cell, &layout, opts, err, err_len))
         return RC_ERR_ARG;
-    }
-    const int64_t H = o->dim_hidden, I = cell->dim_in;
     rc_indrnn_params *p = cell->params;
     p->use_tanh = o->use_tanh;
     p->recurrent_max = o->recurrent_max;
-    cell->n_state = 1;
-    cell->dim_hidden = cell->dim_out = cell->state_dim[0] = H;
-    cell->step = step;
-    cell->project = project;
-    const float k = 1.0f / sqrtf((float)H);
+    // u is drawn from U(-umax, umax), then folded onto U(0, umax).
     const float umax = o->recurrent_max > 0 && o->recurrent_max < 1 ? o->recurrent_max : 1.0f;
-    rc_status st = rc_cell_add_weight(cell, ps, "weight_ih", RC_SHAPE(H, I), k, rng, &p->weight_ih,
-                                      err, err_len);
-    if (!st)
-        st = rc_cell_add_weight(cell, ps, "weight_hh", RC_SHAPE(H), umax, rng, &p->weight_hh, err,
-                                err_len);
-    if (!st && !o->no_bias)
-        st = rc_cell_add_weight(cell, ps, "bias", RC_SHAPE(H), k, rng, &p->bias, err, err_len);
-    if (st)
-        return st;
-    rc_tensor u = rc_param_value(p->weight_hh); // U(-umax, umax) folded onto U(0, umax)
+    const rc_weight_spec weights[] = {
+        {AT(weight_ih), .rows = {.h = 1}, .cols = {.i = 1}},
+        {AT(weight_hh), .rows = {.h = 1}, .start = RC_START_UNIFORM, .value = umax},
+        {AT(bias), .rows = {.h = 1}, .when = RC_WHEN_BIAS},
+    };
+    rc_status st = rc_cell_add_weights(cell, ps, rng, weights, 3, rc_cell_when(cell, &layout, opts),
+                                       err, err_len);
+    rc_tensor u = st ? (rc_tensor){0} : rc_param_value(p->weight_hh);
     for (int64_t i = 0; i < u.n; i++)
         u.data[i] = fabsf(u.data[i]);
-    return RC_OK;
+    return st;
 }
 
 const rc_cell_type rc_indrnn_cell_type = {
@@ -74,6 +74,7 @@ const rc_cell_type rc_indrnn_cell_type = {
     .init = init,
     .opts_size = sizeof(rc_indrnn_opts),
     .summary = "IndRNN of Li et al. 2018 (elementwise recurrence)",
+    .layout = &layout,
 };
 
 rc_status rc_indrnn_clip(const rc_cell *cell) {

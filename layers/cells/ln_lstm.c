@@ -14,7 +14,7 @@
 // bias [4H] = 0; ln_ih_gain, ln_hh_gain [4H] (SEPARATE) or ln_gain [4H] (JOINT) = 1;
 // ln_c_gain [H] = 1 and ln_c_bias [H] = 0 unless no_cell_norm. State [h, c]; output h'.
 #include <math.h>
-#include <stdio.h>
+#include <stddef.h>
 
 #include <recur/autograd.h>
 #include <recur/cells.h>
@@ -66,63 +66,45 @@ static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *
     return next[0];
 }
 
-static rc_status add(rc_cell *cell, rc_params *ps, const char *role, rc_shape shape, float value,
-                     rc_param **out, char *err, size_t err_len) {
-    rc_status st = rc_cell_add_weight(cell, ps, role, shape, 0, NULL, out, err, err_len);
-    rc_tensor v = st ? (rc_tensor){0} : rc_param_value(*out);
-    for (int64_t i = 0; i < v.n; i++)
-        v.data[i] = value;
-    return st;
-}
+// Which normalisations are on, as conditions of the weight table.
+enum { SEPARATE = RC_WHEN_OWN(0), JOINT = RC_WHEN_OWN(1), CELL_NORM = RC_WHEN_OWN(2) };
 
-static rc_status add_params(rc_cell *cell, const rc_ln_lstm_opts *o, rc_params *ps, rc_rng *rng,
-                            char *err, size_t err_len) {
-    const int64_t H = o->dim_hidden, I = cell->dim_in;
-    rc_ln_lstm_params *p = cell->params;
-    const float k = 1.0f / sqrtf((float)H);
-    rc_status st = rc_cell_add_weight(cell, ps, "weight_ih", RC_SHAPE(4 * H, I), k, rng,
-                                      &p->weight_ih, err, err_len);
-    if (!st)
-        st = rc_cell_add_weight(cell, ps, "weight_hh", RC_SHAPE(4 * H, H), k, rng, &p->weight_hh,
-                                err, err_len);
-    if (!st)
-        st = add(cell, ps, "bias", RC_SHAPE(4 * H), 0.0f, &p->bias, err, err_len);
-    if (!st && o->gates == RC_LN_LSTM_SEPARATE)
-        st = add(cell, ps, "ln_ih_gain", RC_SHAPE(4 * H), 1.0f, &p->ln_ih_gain, err, err_len);
-    if (!st && o->gates == RC_LN_LSTM_SEPARATE)
-        st = add(cell, ps, "ln_hh_gain", RC_SHAPE(4 * H), 1.0f, &p->ln_hh_gain, err, err_len);
-    if (!st && o->gates == RC_LN_LSTM_JOINT)
-        st = add(cell, ps, "ln_gain", RC_SHAPE(4 * H), 1.0f, &p->ln_gain, err, err_len);
-    if (!st && !o->no_cell_norm)
-        st = add(cell, ps, "ln_c_gain", RC_SHAPE(H), 1.0f, &p->ln_c_gain, err, err_len);
-    if (!st && !o->no_cell_norm)
-        st = add(cell, ps, "ln_c_bias", RC_SHAPE(H), 0.0f, &p->ln_c_bias, err, err_len);
-    return st;
-}
+#define AT(field) RC_WEIGHT_AT(rc_ln_lstm_params, field)
+static const rc_weight_spec weights[] = {
+    {AT(weight_ih), .rows = {.h = 4}, .cols = {.i = 1}},
+    {AT(weight_hh), .rows = {.h = 4}, .cols = {.h = 1}},
+    {AT(bias), .rows = {.h = 4}, .start = RC_START_ZERO},
+    {AT(ln_ih_gain), .rows = {.h = 4}, .start = RC_START_ONE, .when = SEPARATE},
+    {AT(ln_hh_gain), .rows = {.h = 4}, .start = RC_START_ONE, .when = SEPARATE},
+    {AT(ln_gain), .rows = {.h = 4}, .start = RC_START_ONE, .when = JOINT},
+    {AT(ln_c_gain), .rows = {.h = 1}, .start = RC_START_ONE, .when = CELL_NORM},
+    {AT(ln_c_bias), .rows = {.h = 1}, .start = RC_START_ZERO, .when = CELL_NORM},
+};
+
+static const rc_cell_layout layout = {RC_CELL_LAYOUT(2, step, project, weights),
+                                      .opts_name = "rc_ln_lstm_opts"};
 
 static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
                       size_t err_len) {
     const rc_ln_lstm_opts *o = opts;
-    if (!o || o->dim_hidden <= 0 || (int)o->gates < (int)RC_LN_LSTM_SEPARATE ||
-        (int)o->gates > (int)RC_LN_LSTM_NONE || !(o->eps >= 0) || isinf(o->eps)) {
-        if (err && err_len)
-            snprintf(err, err_len,
-                     "ln_lstm: needs rc_ln_lstm_opts with dim_hidden > 0, gates "
-                     "SEPARATE, JOINT or NONE and a finite eps >= 0, got dim_hidden %lld, gates "
-                     "%d, eps %g",
-                     o ? (long long)o->dim_hidden : 0LL, o ? (int)o->gates : 0,
-                     o ? (double)o->eps : 0.0);
+    if (rc_cell_check(cell,
+                      o && o->dim_hidden > 0 && (int)o->gates >= (int)RC_LN_LSTM_SEPARATE &&
+                          (int)o->gates <= (int)RC_LN_LSTM_NONE && o->eps >= 0 && !isinf(o->eps),
+                      err, err_len,
+                      "needs rc_ln_lstm_opts with dim_hidden > 0, gates SEPARATE, JOINT or NONE "
+                      "and a finite eps >= 0, got dim_hidden %lld, gates %d, eps %g",
+                      o ? (long long)o->dim_hidden : 0LL, o ? (int)o->gates : 0,
+                      o ? (double)o->eps : 0.0) ||
+        rc_cell_setup(cell, &layout, opts, err, err_len))
         return RC_ERR_ARG;
-    }
     rc_ln_lstm_params *p = cell->params;
     p->gates = o->gates;
     p->per_gate = o->per_gate;
     p->eps = o->eps > 0 ? o->eps : 1e-5f;
-    cell->n_state = 2;
-    cell->dim_hidden = cell->dim_out = cell->state_dim[0] = cell->state_dim[1] = o->dim_hidden;
-    cell->step = step;
-    cell->project = project;
-    return add_params(cell, o, ps, rng, err, err_len);
+    const unsigned when = (o->gates == RC_LN_LSTM_SEPARATE ? SEPARATE : 0u) |
+                          (o->gates == RC_LN_LSTM_JOINT ? JOINT : 0u) |
+                          (o->no_cell_norm ? 0u : CELL_NORM);
+    return rc_cell_add_weights(cell, ps, rng, weights, layout.n_weights, when, err, err_len);
 }
 
 static rc_status forget_bias(rc_cell *cell, float value, char *err, size_t err_len) {
@@ -135,5 +117,6 @@ const rc_cell_type rc_ln_lstm_cell_type = {
     .init = init,
     .opts_size = sizeof(rc_ln_lstm_opts),
     .summary = "layer-normalised LSTM of Ba et al. 2016",
+    .layout = &layout,
     .set_forget_bias = forget_bias,
 };

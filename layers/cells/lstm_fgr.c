@@ -12,13 +12,6 @@
 // [B,3H], zeros before the first step); output h'.
 #include "peephole_impl.h"
 
-#include <math.h>
-
-static rc_var project(const rc_cell_ctx *c, rc_var x) {
-    const rc_lstm_fgr_params *p = c->cell->params;
-    return rc_peephole_project(c, x, p->weight_ih, p->bias);
-}
-
 static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *next) {
     const rc_lstm_fgr_params *p = c->cell->params;
     rc_var a[4], e[3];
@@ -33,37 +26,17 @@ static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *
     return next[0];
 }
 
-static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
-                      size_t err_len) {
-    rc_lstm_fgr_params *p = cell->params;
-    cell->step = step;
-    cell->project = project;
-    rc_status st = rc_peephole_init(cell, opts, ps, rng, 4, &p->weight_ih, &p->weight_hh, &p->bias,
-                                    err, err_len);
-    if (!st)
-        st = rc_peephole_add(cell, ps, rng, "weight_ci", &p->weight_ci, err, err_len);
-    if (!st)
-        st = rc_peephole_add(cell, ps, rng, "weight_cf", &p->weight_cf, err, err_len);
-    if (!st)
-        st = rc_peephole_add(cell, ps, rng, "weight_co", &p->weight_co, err, err_len);
-    if (st)
-        return st;
-    const int64_t H = cell->dim_hidden;
-    cell->n_state = 3;
-    cell->state_dim[2] = 3 * H;
-    return rc_cell_add_weight(cell, ps, "weight_hh_gates", RC_SHAPE(3 * H, 3 * H),
-                              1.0f / sqrtf((float)H), rng, &p->weight_hh_gates, err, err_len);
-}
-
-static rc_status forget_bias(rc_cell *cell, float value, char *err, size_t err_len) {
-    return rc_cell_fill_bias_block(cell, "bias", 1, value, err, err_len);
-}
-
-const rc_cell_type rc_lstm_fgr_cell_type = {
-    .name = "lstm_fgr",
-    .params_size = sizeof(rc_lstm_fgr_params),
-    .init = init,
-    .opts_size = sizeof(rc_peephole_lstm_opts),
-    .summary = "Greff et al.: full gate recurrence",
-    .set_forget_bias = forget_bias,
+static const rc_weight_spec weights[] = {
+    RC_PEEPHOLE_CORE(rc_lstm_fgr_params, 4),
+    RC_PEEPHOLE_VEC(rc_lstm_fgr_params, weight_ci),
+    RC_PEEPHOLE_VEC(rc_lstm_fgr_params, weight_cf),
+    RC_PEEPHOLE_VEC(rc_lstm_fgr_params, weight_co),
+    {RC_WEIGHT_AT(rc_lstm_fgr_params, weight_hh_gates), .rows = {.h = 3}, .cols = {.h = 3}},
 };
+
+static const rc_cell_layout layout = {RC_CELL_LAYOUT(3, step, rc_peephole_project, weights),
+                                      .state_h = {1, 1, 3}, .opts_name = "rc_peephole_lstm_opts"};
+
+RC_CELL_TYPE_FROM_LAYOUT(rc_lstm_fgr_cell_type, "lstm_fgr", "Greff et al.: full gate recurrence",
+                         rc_lstm_fgr_params, rc_peephole_lstm_opts, layout,
+                         rc_peephole_forget_bias);

@@ -7,11 +7,6 @@
 // State [h, c]; output h'.
 #include "peephole_impl.h"
 
-static rc_var project(const rc_cell_ctx *c, rc_var x) {
-    const rc_lstm_np_params *p = c->cell->params;
-    return rc_peephole_project(c, x, p->weight_ih, p->bias);
-}
-
 static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *next) {
     const rc_lstm_np_params *p = c->cell->params;
     rc_var a[4];
@@ -22,24 +17,11 @@ static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *
     return next[0];
 }
 
-static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
-                      size_t err_len) {
-    rc_lstm_np_params *p = cell->params;
-    cell->step = step;
-    cell->project = project;
-    return rc_peephole_init(cell, opts, ps, rng, 4, &p->weight_ih, &p->weight_hh, &p->bias, err,
-                            err_len);
-}
-
-static rc_status forget_bias(rc_cell *cell, float value, char *err, size_t err_len) {
-    return rc_cell_fill_bias_block(cell, "bias", 1, value, err, err_len);
-}
-
-const rc_cell_type rc_lstm_np_cell_type = {
-    .name = "lstm_np",
-    .params_size = sizeof(rc_lstm_np_params),
-    .init = init,
-    .opts_size = sizeof(rc_peephole_lstm_opts),
-    .summary = "Greff et al.: no peepholes",
-    .set_forget_bias = forget_bias,
+static const rc_weight_spec weights[] = {
+    RC_PEEPHOLE_CORE(rc_lstm_np_params, 4),
 };
+
+static const rc_cell_layout layout = {RC_PEEPHOLE_LAYOUT(step, rc_peephole_project, weights)};
+
+RC_CELL_TYPE_FROM_LAYOUT(rc_lstm_np_cell_type, "lstm_np", "Greff et al.: no peepholes",
+                         rc_lstm_np_params, rc_peephole_lstm_opts, layout, rc_peephole_forget_bias);

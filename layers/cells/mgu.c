@@ -6,8 +6,7 @@
 //   h' = (1-f)*h + f*n
 // Parameters: weight_ih [2H,I] blocks [f|n], weight_hh [H,H], weight_hh_n [H,H], bias [2H]
 // blocks [f|n] (absent with no_bias); all from U(-1/sqrt(H), 1/sqrt(H)). State [h]; output h'.
-#include <math.h>
-#include <stdio.h>
+#include <stddef.h>
 
 #include <recur/autograd.h>
 #include <recur/cells.h>
@@ -30,39 +29,17 @@ static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *
     return next[0];
 }
 
-static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
-                      size_t err_len) {
-    const rc_mgu_opts *o = opts;
-    if (!o || o->dim_hidden <= 0) {
-        if (err && err_len)
-            snprintf(err, err_len, "mgu: needs rc_mgu_opts with dim_hidden > 0, got %lld",
-                     o ? (long long)o->dim_hidden : 0LL);
-        return RC_ERR_ARG;
-    }
-    const int64_t H = o->dim_hidden, I = cell->dim_in;
-    rc_mgu_params *p = cell->params;
-    cell->n_state = 1;
-    cell->dim_hidden = cell->dim_out = cell->state_dim[0] = H;
-    cell->step = step;
-    cell->project = project;
-    const float k = 1.0f / sqrtf((float)H);
-    rc_status st = rc_cell_add_weight(cell, ps, "weight_ih", RC_SHAPE(2 * H, I), k, rng,
-                                      &p->weight_ih, err, err_len);
-    if (!st)
-        st = rc_cell_add_weight(cell, ps, "weight_hh", RC_SHAPE(H, H), k, rng, &p->weight_hh, err,
-                                err_len);
-    if (!st)
-        st = rc_cell_add_weight(cell, ps, "weight_hh_n", RC_SHAPE(H, H), k, rng, &p->weight_hh_n,
-                                err, err_len);
-    if (!st && !o->no_bias)
-        st = rc_cell_add_weight(cell, ps, "bias", RC_SHAPE(2 * H), k, rng, &p->bias, err, err_len);
-    return st;
-}
-
-const rc_cell_type rc_mgu_cell_type = {
-    .name = "mgu",
-    .params_size = sizeof(rc_mgu_params),
-    .init = init,
-    .opts_size = sizeof(rc_mgu_opts),
-    .summary = "minimal gated unit of Zhou et al. 2016",
+#define AT(field) RC_WEIGHT_AT(rc_mgu_params, field)
+static const rc_weight_spec weights[] = {
+    {AT(weight_ih), .rows = {.h = 2}, .cols = {.i = 1}},
+    {AT(weight_hh), .rows = {.h = 1}, .cols = {.h = 1}},
+    {AT(weight_hh_n), .rows = {.h = 1}, .cols = {.h = 1}},
+    {AT(bias), .rows = {.h = 2}, .when = RC_WHEN_BIAS},
 };
+
+static const rc_cell_layout layout = {RC_CELL_LAYOUT(1, step, project, weights),
+                                      .opts_name = "rc_mgu_opts",
+                                      .no_bias = offsetof(rc_mgu_opts, no_bias)};
+
+RC_CELL_TYPE_FROM_LAYOUT(rc_mgu_cell_type, "mgu", "minimal gated unit of Zhou et al. 2016",
+                         rc_mgu_params, rc_mgu_opts, layout, NULL);

@@ -26,34 +26,16 @@ static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *
     return next[0];
 }
 
-static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
-                      size_t err_len) {
-    const int64_t H = rc_mut_setup(cell, opts, err, err_len), I = cell->dim_in;
-    if (!H)
-        return RC_ERR_ARG;
-    rc_mut3_params *p = cell->params;
-    cell->step = step;
-    cell->project = project;
-    rc_status st =
-        rc_mut_add(cell, ps, rng, "weight_ih", RC_SHAPE(3 * H, I), &p->weight_ih, err, err_len);
-    if (!st)
-        st =
-            rc_mut_add(cell, ps, rng, "weight_hh_z", RC_SHAPE(H, H), &p->weight_hh_z, err, err_len);
-    if (!st)
-        st =
-            rc_mut_add(cell, ps, rng, "weight_hh_r", RC_SHAPE(H, H), &p->weight_hh_r, err, err_len);
-    if (!st)
-        st =
-            rc_mut_add(cell, ps, rng, "weight_hh_n", RC_SHAPE(H, H), &p->weight_hh_n, err, err_len);
-    if (!st)
-        st = rc_mut_add(cell, ps, rng, "bias", RC_SHAPE(3 * H), &p->bias, err, err_len);
-    return st;
-}
-
-const rc_cell_type rc_mut3_cell_type = {
-    .name = "mut3",
-    .params_size = sizeof(rc_mut3_params),
-    .init = init,
-    .opts_size = sizeof(rc_mut_opts),
-    .summary = "MUT3 of Jozefowicz et al. 2015",
+#define AT(field) RC_WEIGHT_AT(rc_mut3_params, field)
+static const rc_weight_spec weights[] = {
+    {AT(weight_ih), .rows = {.h = 3}, .cols = {.i = 1}},
+    {AT(weight_hh_z), .rows = {.h = 1}, .cols = {.h = 1}},
+    {AT(weight_hh_r), .rows = {.h = 1}, .cols = {.h = 1}},
+    {AT(weight_hh_n), .rows = {.h = 1}, .cols = {.h = 1}},
+    {AT(bias), .rows = {.h = 3}},
 };
+
+static const rc_cell_layout layout = {RC_MUT_LAYOUT(step, project, weights)};
+
+RC_CELL_TYPE_FROM_LAYOUT(rc_mut3_cell_type, "mut3", "MUT3 of Jozefowicz et al. 2015",
+                         rc_mut3_params, rc_mut_opts, layout, NULL);

@@ -18,8 +18,7 @@
 // U(-sqrt(3/2), sqrt(3/2)); b_f = 0, b_r = highway_bias.
 // State [h, c]: the step reads only c; h is carried so that runners report h_n. Output h'.
 #include <math.h>
-#include <stdio.h>
-#include <string.h>
+#include <stddef.h>
 
 #include <recur/autograd.h>
 #include <recur/cells.h>
@@ -56,27 +55,32 @@ static void scale_rows(rc_param *w, int64_t from, int64_t to, float by) {
         v.data[i] *= by;
 }
 
+#define AT(field) RC_WEIGHT_AT(rc_sru_params, field)
+static const rc_cell_layout layout = {
+    .n_state = 2, .step = step, .project = project, .opts_name = "rc_sru_opts"};
+
+// Draws in the authors' order, then scales W's f and r blocks (and hw) and sets b_r.
 static rc_status add_params(rc_cell *cell, const rc_sru_opts *o, rc_params *ps, rc_rng *rng,
                             char *err, size_t err_len) {
-    const int64_t H = o->dim_hidden, I = cell->dim_in, k = I == H ? 3 : 4;
-    rc_sru_params *p = cell->params;
-    rc_status st = rc_cell_add_weight(cell, ps, "weight_ih", RC_SHAPE(k * H, I),
-                                      sqrtf(3.0f / (float)I), rng, &p->weight_ih, err, err_len);
-    const float vb = sqrtf(1.5f);
-    if (!st)
-        st = rc_cell_add_weight(cell, ps, "weight_cf", RC_SHAPE(H), vb, rng, &p->weight_cf, err,
-                                err_len);
-    if (!st)
-        st = rc_cell_add_weight(cell, ps, "weight_cr", RC_SHAPE(H), vb, rng, &p->weight_cr, err,
-                                err_len);
-    if (!st)
-        st = rc_cell_add_weight(cell, ps, "bias_f", RC_SHAPE(H), 0, rng, &p->bias_f, err, err_len);
-    if (!st)
-        st = rc_cell_add_weight(cell, ps, "bias_r", RC_SHAPE(H), 0, rng, &p->bias_r, err, err_len);
+    const int64_t H = o->dim_hidden;
+    const float wb = sqrtf(3.0f / (float)cell->dim_in), vb = sqrtf(1.5f);
+    const rc_weight_spec weights[] = {
+        {AT(weight_ih), .rows = {.h = 3}, .cols = {.i = 1}, .start = RC_START_UNIFORM, .value = wb,
+         .when = RC_WHEN_I_IS_H},
+        {AT(weight_ih), .rows = {.h = 4}, .cols = {.i = 1}, .start = RC_START_UNIFORM, .value = wb,
+         .when = RC_WHEN_I_NOT_H},
+        {AT(weight_cf), .rows = {.h = 1}, .start = RC_START_UNIFORM, .value = vb},
+        {AT(weight_cr), .rows = {.h = 1}, .start = RC_START_UNIFORM, .value = vb},
+        {AT(bias_f), .rows = {.h = 1}, .start = RC_START_ZERO},
+        {AT(bias_r), .rows = {.h = 1}, .start = RC_START_ZERO},
+    };
+    rc_status st = rc_cell_add_weights(cell, ps, rng, weights, 6, rc_cell_when(cell, &layout, o),
+                                       err, err_len);
     if (st)
         return st;
+    rc_sru_params *p = cell->params;
     scale_rows(p->weight_ih, H, 3 * H, sqrtf(0.5f));
-    if (k == 4)
+    if (cell->dim_in != H)
         scale_rows(p->weight_ih, 3 * H, 4 * H, p->alpha);
     rc_tensor br = rc_param_value(p->bias_r);
     for (int64_t i = 0; i < br.n; i++)
@@ -87,21 +91,15 @@ static rc_status add_params(rc_cell *cell, const rc_sru_opts *o, rc_params *ps, 
 static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng, char *err,
                       size_t err_len) {
     const rc_sru_opts *o = opts;
-    if (!o || o->dim_hidden <= 0 || !isfinite(o->highway_bias)) {
-        if (err && err_len)
-            snprintf(err, err_len,
-                     "sru: needs rc_sru_opts with dim_hidden > 0 and a finite "
-                     "highway_bias, got dim_hidden %lld, highway_bias %g",
-                     o ? (long long)o->dim_hidden : 0LL, o ? (double)o->highway_bias : 0.0);
+    if (rc_cell_check(cell, o && o->dim_hidden > 0 && isfinite(o->highway_bias), err, err_len,
+                      "needs rc_sru_opts with dim_hidden > 0 and a finite highway_bias, got "
+                      "dim_hidden %lld, highway_bias %g",
+                      o ? (long long)o->dim_hidden : 0LL, o ? (double)o->highway_bias : 0.0) ||
+        rc_cell_setup(cell, &layout, opts, err, err_len))
         return RC_ERR_ARG;
-    }
     rc_sru_params *p = cell->params;
     p->use_tanh = o->use_tanh;
     p->alpha = o->no_rescale ? 1.0f : (float)sqrt(1.0 + 2.0 * exp((double)o->highway_bias));
-    cell->n_state = 2;
-    cell->dim_hidden = cell->dim_out = cell->state_dim[0] = cell->state_dim[1] = o->dim_hidden;
-    cell->step = step;
-    cell->project = project;
     return add_params(cell, o, ps, rng, err, err_len);
 }
 
@@ -115,5 +113,6 @@ const rc_cell_type rc_sru_cell_type = {
     .init = init,
     .opts_size = sizeof(rc_sru_opts),
     .summary = "SRU of Lei et al. 2018",
+    .layout = &layout,
     .set_forget_bias = forget_bias,
 };
