@@ -69,6 +69,13 @@ static rc_var apply_checked(rc_graph *g, const rc_op_def *op, const rc_var *in, 
         rc_graph_fail(g, st, op->name, g->n_nodes, "%s", why);
         return rc_graph_poison(g);
     }
+    if (!rc_shape_size_ok(shape)) { // e.g. an outer product of two 2^31 vectors
+        char sb[96];
+        rc_graph_fail(g, RC_ERR_SHAPE, op->name, g->n_nodes,
+                      "output shape %s has more than 2^40 entries",
+                      rc_shape_str(shape, sb, sizeof sb));
+        return rc_graph_poison(g);
+    }
     // One arena piece per node: the output (64-byte aligned), then the input indices and the
     // attributes, each aligned for any type. Three separate pieces would each round up to 64 bytes.
     const int64_t numel = rc_shape_numel(shape);

@@ -61,6 +61,7 @@ RC_API rc_shape rc_shape_make(int ndim, const int64_t *dims);
                   (int64_t[]){__VA_ARGS__})
 #define RC_SCALAR_SHAPE ((rc_shape){0, {0}})
 #endif
+// The number of entries (1 for a scalar); -1 when the product of the dims overflows int64.
 RC_API int64_t rc_shape_numel(rc_shape s);
 RC_API bool rc_shape_eq(rc_shape a, rc_shape b);
 // Writes "[32,128]" into buf (always NUL-terminated); returns buf.
