@@ -210,6 +210,11 @@ rc_var rc_graph_poison(rc_graph *g) {
 }
 
 bool rc_graph_check_var(rc_graph *g, rc_var v, const char *who, int slot) {
+    if (!v.g) {
+        rc_graph_fail(g, RC_ERR_ARG, who, -1, "input %d is RC_NONE or an uninitialised handle",
+                      slot);
+        return false;
+    }
     if (v.g != g) {
         rc_graph_fail(g, RC_ERR_FOREIGN, who, -1, "input %d is a handle from another graph", slot);
         return false;

@@ -77,3 +77,50 @@ Test(faults, linear_init_rejects_byte_size_overflow) {
     cr_assert_eq(rc_params_count(ps), 0);
     rc_params_free(&ps);
 }
+
+// ---- user mistakes set the sticky error or return an error instead of aborting ----------------
+
+Test(faults, none_as_first_input_poisons_without_abort) {
+    rc_var y = rc_tanh(RC_NONE);
+    cr_assert_not(rc_ok(y));
+    rc_var zeroed = {0};
+    cr_assert_not(rc_ok(rc_exp(zeroed)));
+    cr_assert_eq(rc_backward(rc_tanh(y)), RC_ERR_ARG);
+}
+
+Test(faults, none_as_first_input_reports_to_the_other_inputs_graph) {
+    rc_var b = rc_full(g, RC_SHAPE(2), 1.0f);
+    cr_assert_not(rc_ok(rc_add(RC_NONE, b)));
+    cr_assert_eq(rc_graph_status(g), RC_ERR_ARG);
+    cr_assert(strstr(rc_graph_errmsg(g), "add") && strstr(rc_graph_errmsg(g), "input 0 is RC_NONE"),
+              "%s", rc_graph_errmsg(g));
+}
+
+Test(faults, none_as_second_input_is_not_called_foreign) {
+    rc_var a = rc_full(g, RC_SHAPE(2), 1.0f);
+    cr_assert_not(rc_ok(rc_mul(a, RC_NONE)));
+    cr_assert_eq(rc_graph_status(g), RC_ERR_ARG);
+    cr_assert(strstr(rc_graph_errmsg(g), "input 1 is RC_NONE"), "%s", rc_graph_errmsg(g));
+}
+
+Test(faults, concat_of_nothing_is_none) {
+    cr_assert_not(rc_ok(rc_concat(NULL, 2, 0)));
+    rc_var xs[1] = {RC_NONE};
+    cr_assert_not(rc_ok(rc_concat(xs, 0, 0)));
+    cr_assert_not(rc_ok(rc_stack(NULL, 0, 0)));
+}
+
+Test(faults, sparse_matmul_null_matrix_is_an_error) {
+    rc_var b = rc_full(g, RC_SHAPE(3, 2), 1.0f);
+    cr_assert_not(rc_ok(rc_sparse_matmul(NULL, b)));
+    cr_assert_eq(rc_graph_status(g), RC_ERR_ARG);
+    cr_assert(strstr(rc_graph_errmsg(g), "sparse_matmul"), "%s", rc_graph_errmsg(g));
+}
+
+Test(faults, backward_of_none_or_null_seed_is_an_error) {
+    cr_assert_eq(rc_backward(RC_NONE), RC_ERR_ARG);
+    cr_assert_eq(rc_backward_seeded(RC_NONE, NULL), RC_ERR_ARG);
+    rc_var x = rc_full(g, RC_SHAPE(2), 1.0f);
+    cr_assert_eq(rc_backward_seeded(x, NULL), RC_ERR_ARG);
+    cr_assert(strstr(rc_graph_errmsg(g), "seed is NULL"), "%s", rc_graph_errmsg(g));
+}
