@@ -1,5 +1,15 @@
 // recur: status codes, shapes, tensors, the random number generator and the thread setting.
 // Every other public header builds on this one. Only C standard headers are included.
+//
+// NULL policy (every public function):
+// - A NULL where a pointer is required: the function returns RC_ERR_ARG and, where it takes
+//   `char *err`, writes a message naming the function and the argument. A graph function given
+//   a NULL where it needs a pointer sets the graph's sticky error instead.
+// - Every `_free` function accepts NULL (and a pointer to NULL).
+// - Ops given RC_NONE, a zeroed, stale, foreign or poisoned handle return a poisoned handle and
+//   never crash; the error is recorded in the graph of another input. With no graph at all (every
+//   input RC_NONE) the result is RC_NONE, and rc_backward of it returns RC_ERR_ARG.
+// Parts of text/ and layers/ still crash on some NULL arguments (issue 11, fault 3).
 #ifndef RECUR_BASE_H
 #define RECUR_BASE_H
 
