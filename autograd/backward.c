@@ -69,8 +69,14 @@ static rc_status sweep(rc_graph *g, uint32_t from) {
 }
 
 rc_status rc_backward_seeded(rc_var v, const float *seed) {
-    RC_ASSERT(v.g && seed);
     rc_graph *g = v.g;
+    if (!g)
+        return RC_ERR_ARG; // RC_NONE or an uninitialised handle: no graph to record a message in
+    if (!seed) {
+        if (g->status == RC_OK)
+            rc_graph_fail(g, RC_ERR_ARG, "backward", -1, "seed is NULL");
+        return g->status;
+    }
     if (!rc_graph_check_var(g, v, "backward", 0) || g->status != RC_OK)
         return g->status ? g->status : RC_ERR_ARG;
     if (g->backward_done) {
@@ -94,8 +100,9 @@ rc_status rc_backward_seeded(rc_var v, const float *seed) {
 }
 
 rc_status rc_backward(rc_var loss) {
-    RC_ASSERT(loss.g);
     rc_graph *g = loss.g;
+    if (!g)
+        return RC_ERR_ARG; // RC_NONE or an uninitialised handle: no graph to record a message in
     if (!rc_graph_check_var(g, loss, "backward", 0) || g->status != RC_OK)
         return g->status ? g->status : RC_ERR_ARG;
     const rc_node *root = rc_node_at(g, loss.idx);

@@ -69,6 +69,13 @@ static rc_var apply_checked(rc_graph *g, const rc_op_def *op, const rc_var *in, 
         rc_graph_fail(g, st, op->name, g->n_nodes, "%s", why);
         return rc_graph_poison(g);
     }
+    if (!rc_shape_size_ok(shape)) { // e.g. an outer product of two 2^31 vectors
+        char sb[96];
+        rc_graph_fail(g, RC_ERR_SHAPE, op->name, g->n_nodes,
+                      "output shape %s has more than 2^40 entries",
+                      rc_shape_str(shape, sb, sizeof sb));
+        return rc_graph_poison(g);
+    }
     // One arena piece per node: the output (64-byte aligned), then the input indices and the
     // attributes, each aligned for any type. Three separate pieces would each round up to 64 bytes.
     const int64_t numel = rc_shape_numel(shape);
@@ -107,10 +114,20 @@ static rc_var apply_checked(rc_graph *g, const rc_op_def *op, const rc_var *in, 
 
 rc_var rc_apply(const rc_op_def *op, const rc_var *in, int n_in, const void *attr,
                 size_t attr_size) {
-    RC_ASSERT(op && in && n_in >= 1);
-    RC_ASSERT(op->n_in < 0 || op->n_in == n_in);
-    rc_graph *g = in[0].g;
-    RC_ASSERT(g); // an uninitialised handle or RC_NONE as first input: a bug in the caller
+    // No graph to report to (no inputs, or every input RC_NONE): the result is RC_NONE, which
+    // poisons what is built on it; rc_backward then returns RC_ERR_ARG.
+    rc_graph *g = NULL;
+    for (int i = 0; in && i < n_in && !g; i++)
+        g = in[i].g;
+    if (!op || !g)
+        return RC_NONE;
+    if (g->status != RC_OK)
+        return rc_graph_poison(g);
+    if (op->n_in >= 0 && op->n_in != n_in) {
+        rc_graph_fail(g, RC_ERR_ARG, op->name, g->n_nodes, "takes %d inputs, given %d", op->n_in,
+                      n_in);
+        return rc_graph_poison(g);
+    }
     if (n_in <= APPLY_STACK_INPUTS) {
         rc_tensor ins[APPLY_STACK_INPUTS];
         return apply_checked(g, op, in, n_in, attr, attr_size, ins);

@@ -1,5 +1,6 @@
 // Status names, shape helpers, the random number generator and the contract-violation abort.
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -39,10 +40,17 @@ rc_shape rc_shape_make(int ndim, const int64_t *dims) {
 }
 
 int64_t rc_shape_numel(rc_shape s) {
+    // Checked: [2^32,2^32] would overflow int64 (undefined behaviour); -1 says "does not fit".
     int64_t n = 1;
-    for (int i = 0; i < s.ndim; i++)
-        n *= s.dim[i];
+    for (int i = 0; i < s.ndim && i < RC_MAX_DIMS; i++)
+        if (__builtin_mul_overflow(n, s.dim[i], &n))
+            return -1;
     return n;
+}
+
+bool rc_shape_size_ok(rc_shape s) {
+    const int64_t n = rc_shape_numel(s);
+    return n >= 0 && n <= RC_MAX_NUMEL && (uint64_t)n <= SIZE_MAX / (2 * sizeof(float));
 }
 
 bool rc_shape_eq(rc_shape a, rc_shape b) {

@@ -210,6 +210,11 @@ rc_var rc_graph_poison(rc_graph *g) {
 }
 
 bool rc_graph_check_var(rc_graph *g, rc_var v, const char *who, int slot) {
+    if (!v.g) {
+        rc_graph_fail(g, RC_ERR_ARG, who, -1, "input %d is RC_NONE or an uninitialised handle",
+                      slot);
+        return false;
+    }
     if (v.g != g) {
         rc_graph_fail(g, RC_ERR_FOREIGN, who, -1, "input %d is a handle from another graph", slot);
         return false;
@@ -293,9 +298,9 @@ static bool shape_valid(rc_shape s) {
     if (s.ndim < 0 || s.ndim > RC_MAX_DIMS)
         return false;
     for (int i = 0; i < s.ndim; i++)
-        if (s.dim[i] <= 0 || s.dim[i] > ((int64_t)1 << 40))
+        if (s.dim[i] <= 0 || s.dim[i] > RC_MAX_NUMEL)
             return false;
-    return true;
+    return rc_shape_size_ok(s);
 }
 
 static rc_var leaf(rc_graph *g, rc_shape shape, const char *who) {
@@ -304,7 +309,8 @@ static rc_var leaf(rc_graph *g, rc_shape shape, const char *who) {
         return rc_graph_poison(g);
     if (!shape_valid(shape)) {
         char s[96];
-        rc_graph_fail(g, RC_ERR_SHAPE, who, -1, "shape %s has a dimension <= 0 or too many dims",
+        rc_graph_fail(g, RC_ERR_SHAPE, who, -1,
+                      "shape %s has a dimension <= 0, too many dims or more than 2^40 entries",
                       rc_shape_str(shape, s, sizeof s));
         return rc_graph_poison(g);
     }

@@ -70,6 +70,12 @@ rc_var rc_graph_poison(rc_graph *g);
 // Checks a handle against its graph; on failure sets the sticky error naming `who`.
 bool rc_graph_check_var(rc_graph *g, rc_var v, const char *who, int slot);
 // Sets the sticky error (the first one wins). `op` may be NULL; node < 0 means no node.
+// The most entries one tensor may hold (2^40 floats, 4 TiB): its byte size, and twice that for
+// a value and its gradient, then fit in size_t and int64 without overflow.
+#define RC_MAX_NUMEL ((int64_t)1 << 40)
+// True when the shape's entry count is known (no int64 overflow) and at most RC_MAX_NUMEL.
+bool rc_shape_size_ok(rc_shape s);
+
 void rc_graph_fail(rc_graph *g, rc_status st, const char *op, int64_t node, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 // Allocates a zeroed gradient buffer for node (or returns the parameter's gradient).

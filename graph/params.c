@@ -46,6 +46,8 @@ rc_status rc_params_add(rc_params *ps, const char *name, rc_shape shape, rc_para
     for (int i = 0; i < shape.ndim; i++)
         if (shape.dim[i] <= 0)
             return RC_ERR_SHAPE;
+    if (!rc_shape_size_ok(shape))
+        return RC_ERR_RANGE; // more than 2^40 entries: the byte size would overflow
     if (ps->n == ps->cap) {
         int cap = ps->cap ? ps->cap * 2 : 16;
         rc_param **items = realloc(ps->items, (size_t)cap * sizeof *items);

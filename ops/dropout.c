@@ -20,14 +20,16 @@ static bool dropout_args_ok(rc_graph *g, const char *who, float p, const rc_rng 
 static bool shape_ok(rc_graph *g, const char *who, rc_shape s) {
     bool ok = s.ndim >= 0 && s.ndim <= RC_MAX_DIMS;
     for (int i = 0; ok && i < s.ndim; i++)
-        ok = s.dim[i] > 0 && s.dim[i] <= ((int64_t)1 << 40);
-    if (!ok) {
-        char sb[96];
+        ok = s.dim[i] > 0 && s.dim[i] <= RC_MAX_NUMEL;
+    char sb[96];
+    if (!ok)
         rc_graph_fail(g, RC_ERR_SHAPE, who, -1,
                       "shape %s must have 0 to %d dimensions, each in [1, 2^40]",
                       rc_shape_str(s, sb, sizeof sb), RC_MAX_DIMS);
-    }
-    return ok;
+    else if (!rc_shape_size_ok(s)) // [2^31,2^31]: each dim fits, the byte size does not
+        rc_graph_fail(g, RC_ERR_SHAPE, who, -1, "shape %s has more than 2^40 entries",
+                      rc_shape_str(s, sb, sizeof sb));
+    return ok && rc_shape_size_ok(s);
 }
 
 // The mask without argument checks: all ones for p == 0 (and no draws).

@@ -143,8 +143,13 @@ const rc_op_def rc_op_sparse_matmul = {
 };
 
 rc_var rc_sparse_matmul(const rc_csr *a, rc_var b) {
-    RC_ASSERT(a && b.g);
     rc_graph *g = b.g;
+    if (!g)
+        return RC_NONE; // no graph to report to; poisons what is built on it
+    if (!a) {
+        rc_graph_fail(g, RC_ERR_ARG, "sparse_matmul", g->n_nodes, "the matrix a is NULL");
+        return rc_graph_poison(g);
+    }
     sp_attr at = {.rows = a->rows, .cols = a->cols};
     if (g->status == RC_OK && (a->rows < 1 || a->cols < 1 || !a->indptr)) {
         rc_graph_fail(g, RC_ERR_ARG, "sparse_matmul", g->n_nodes,

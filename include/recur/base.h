@@ -1,5 +1,15 @@
 // recur: status codes, shapes, tensors, the random number generator and the thread setting.
 // Every other public header builds on this one. Only C standard headers are included.
+//
+// NULL policy (every public function):
+// - A NULL where a pointer is required: the function returns RC_ERR_ARG and, where it takes
+//   `char *err`, writes a message naming the function and the argument. A graph function given
+//   a NULL where it needs a pointer sets the graph's sticky error instead.
+// - Every `_free` function accepts NULL (and a pointer to NULL).
+// - Ops given RC_NONE, a zeroed, stale, foreign or poisoned handle return a poisoned handle and
+//   never crash; the error is recorded in the graph of another input. With no graph at all (every
+//   input RC_NONE) the result is RC_NONE, and rc_backward of it returns RC_ERR_ARG.
+// Parts of text/ and layers/ still crash on some NULL arguments (issue 11, fault 3).
 #ifndef RECUR_BASE_H
 #define RECUR_BASE_H
 
@@ -61,6 +71,7 @@ RC_API rc_shape rc_shape_make(int ndim, const int64_t *dims);
                   (int64_t[]){__VA_ARGS__})
 #define RC_SCALAR_SHAPE ((rc_shape){0, {0}})
 #endif
+// The number of entries (1 for a scalar); -1 when the product of the dims overflows int64.
 RC_API int64_t rc_shape_numel(rc_shape s);
 RC_API bool rc_shape_eq(rc_shape a, rc_shape b);
 // Writes "[32,128]" into buf (always NUL-terminated); returns buf.
