@@ -95,6 +95,13 @@ static void heat_color(const dot_style *st, double norm, char out[8]) {
     snprintf(out, 8, "#%02x%02x%02x", rgb[0] & 255, rgb[1] & 255, rgb[2] & 255);
 }
 
+// White text on the dark end of the heat scale, where black would not read.
+static const char *font_for(const char fill[8]) {
+    unsigned r = 255, g = 255, b = 255;
+    sscanf(fill, "#%02x%02x%02x", &r, &g, &b);
+    return 0.299 * r + 0.587 * g + 0.114 * b < 110 ? ", fontcolor=\"#ffffff\"" : "";
+}
+
 static void fill_color(const dot_style *st, const rc_node *n, char out[8]) {
     if (!(st->flags & RC_DOT_GRAD_HEAT)) {
         snprintf(out, 8, "%s", node_color(n));
@@ -164,7 +171,7 @@ static void emit_node(sink *s, const rc_node *n, uint32_t idx, const dot_style *
     }
     char fill[8];
     fill_color(st, n, fill);
-    emit(s, "}\", fillcolor=\"%s\"];\n", fill);
+    emit(s, "}\", fillcolor=\"%s\"%s];\n", fill, font_for(fill));
 }
 
 // ---- scope tree ------------------------------------------------------------------------------
@@ -253,7 +260,7 @@ static void emit_box(sink *s, const dot_ctx *c, int scope, const char *label, co
         heat_color(&c->style, gmax, fill);
     else if (gmax >= 0)
         snprintf(fill, sizeof fill, "%s", COLOR_GRAD);
-    emit(s, "}\", fillcolor=\"%s\"];\n", fill);
+    emit(s, "}\", fillcolor=\"%s\"%s];\n", fill, font_for(fill));
 }
 
 static void emit_cluster(sink *s, const dot_ctx *c, int scope, int depth) {

@@ -85,7 +85,8 @@ Test(dot, heat_scale_runs_from_the_smallest_to_the_largest_gradient_norm) {
     // Gradient norms: loss 1 (the smallest: palest), x 10 (the largest: darkest), square's
     // output sqrt(2) in between; a node without a gradient stays white.
     cr_assert(strstr(s, "{loss|Σ|[]|‖v‖=25\\ ‖g‖=1}\", fillcolor=\"#fff5eb\""), "%s", s);
-    cr_assert(strstr(s, "‖g‖=10}\", fillcolor=\"#7f2704\""), "%s", s);
+    cr_assert(strstr(s, "‖g‖=10}\", fillcolor=\"#7f2704\", fontcolor=\"#ffffff\""),
+              "dark fill, white text: %s", s);
     cr_assert(strstr(s, "{no_grad|input|[]|‖v‖=2}\", fillcolor=\"#ffffff\""), "%s", s);
     const char *sq = strstr(s, "{n2|x²|");
     cr_assert(sq, "%s", s);
