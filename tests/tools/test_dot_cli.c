@@ -143,3 +143,23 @@ Test(cli_dot, help_of_dot_and_gradcheck_matches_recur_help) {
         cli_result_free(&a), cli_result_free(&b);
     }
 }
+
+// Without Graphviz a rendered output is refused before anything is written; DOT still works.
+Test(cli_dot, rendering_without_graphviz_is_a_clear_error_and_writes_nothing) {
+    char dir[256];
+    const char *svg = out_path(dir, sizeof dir, "cell.svg");
+    setenv("PATH", "/nonexistent", 1); // this test's own process (Criterion forks per test)
+    cli_result r = CLI_RUN("dot", "--out", svg);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    HAS(r.err, svg);
+    HAS(r.err, "needs Graphviz's 'dot' program");
+    cr_assert_eq(files_in(dir), 0, "something was written in %s", dir);
+    cli_result_free(&r);
+    char dot[600];
+    snprintf(dot, sizeof dot, "%s/cell.dot", dir);
+    r = CLI_RUN("dot", "--out", dot);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_eq(files_in(dir), 1);
+    remove(dot), remove(dir);
+    cli_result_free(&r);
+}
