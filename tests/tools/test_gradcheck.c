@@ -88,3 +88,18 @@ Test(cli_gradcheck, a_missing_plugin_exits_1) {
     HAS(r.err, "/nonexistent/janet.so");
     cli_result_free(&r);
 }
+
+// A plugin cell built on an op whose backward is wrong: every setting fails, exit 1, and the
+// table names the worst entry.
+Test(cli_gradcheck, a_wrong_gradient_fails_with_exit_1) {
+    char plugin[4096];
+    snprintf(plugin, sizeof plugin, "%s/plugin_wrong_grad.so", cli_test_plugins_dir());
+    cli_result r = CLI_RUN("gradcheck", "--plugin", plugin, "--ops", "tanh", "--cells",
+                           "tiny_wrong", "--quiet");
+    cr_assert_eq(r.status, 1, "stdout:\n%s\nstderr:\n%s", r.out, r.err);
+    HAS(r.out, "tanh");
+    HAS(r.out, "FAILED (wrong gradient): ");
+    HAS(r.out, "(5 checks, 4 failed)");
+    HAS(r.err, "4 of 5 checks failed");
+    cli_result_free(&r);
+}

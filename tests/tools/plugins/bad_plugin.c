@@ -4,6 +4,8 @@
 //   NO_ENTRY    the entry symbol is missing (the function has another name)
 //   INIT_FAILS  the cell's init always returns an error
 //   DUPLICATE   the cell is named "lstm", a built-in name
+//   WRONG_GRAD  the cell (named "tiny_wrong") uses an op whose backward is wrong, so that
+//               `recur gradcheck` must fail on it
 // and with none of them it is a good plugin with a cell named "tiny_ok".
 #include <stdio.h>
 
@@ -11,13 +13,49 @@
 #include <recur/recur.h>
 
 typedef struct tiny_params {
-    rc_param *weight_hh;
+    rc_param *weight_ih, *weight_hh;
 } tiny_params;
 
-// h' = tanh(U h + x): enough to be a working cell (the input size must equal H).
+#ifdef WRONG_GRAD
+// y = 2x whose backward passes the gradient through unscaled (it should double it).
+static rc_status same_shape(const rc_tensor *in, int n, const void *a, rc_shape *out, char *w,
+                            size_t l) {
+    (void)n, (void)a, (void)w, (void)l;
+    *out = in[0].shape;
+    return RC_OK;
+}
+static void twice_fwd(const rc_tensor *in, int n, const void *a, rc_tensor *out, rc_opctx *c) {
+    (void)n, (void)a, (void)c;
+    for (int64_t i = 0; i < out->n; i++)
+        out->data[i] = 2 * in[0].data[i];
+}
+static void twice_bwd_wrong(const rc_tensor *in, int n, const void *a, const rc_tensor *out,
+                            const rc_tensor *gout, rc_tensor *gin, const rc_opctx *c) {
+    (void)in, (void)n, (void)a, (void)c;
+    for (int64_t i = 0; i < out->n; i++)
+        gin[0].data[i] += gout->data[i];
+}
+static const rc_op_def twice_wrong = {.name = "twice_wrong",
+                                      .n_in = 1,
+                                      .shape = same_shape,
+                                      .forward = twice_fwd,
+                                      .backward = twice_bwd_wrong,
+                                      .test = {.n_in = 1, .shape = {{1, {4}}}, .lo = -1, .hi = 1}};
+static rc_var pre_activation(rc_var v) {
+    return rc_apply(&twice_wrong, &v, 1, NULL, 0);
+}
+#else
+static rc_var pre_activation(rc_var v) {
+    return v;
+}
+#endif
+
+// h' = tanh(W x + U h): enough to be a working cell.
 static rc_var tiny_step(const rc_cell_ctx *c, rc_var x, const rc_var *prev, rc_var *next) {
     const tiny_params *p = c->cell->params;
-    next[0] = rc_tanh(rc_add(x, rc_matmul_nt(prev[0], rc_cell_use(c, p->weight_hh))));
+    rc_var pre = rc_add(rc_matmul_nt(x, rc_cell_use(c, p->weight_ih)),
+                        rc_matmul_nt(prev[0], rc_cell_use(c, p->weight_hh)));
+    next[0] = rc_tanh(pre_activation(pre));
     return next[0];
 }
 
@@ -34,13 +72,18 @@ static rc_status tiny_init(rc_cell *cell, const void *opts, rc_params *ps, rc_rn
     cell->n_state = 1;
     cell->dim_hidden = cell->dim_out = cell->state_dim[0] = H;
     cell->step = tiny_step;
-    return rc_cell_add_weight(cell, ps, "weight_hh", RC_SHAPE(H, H), 0.5f, rng, &p->weight_hh, err,
-                              err_len);
+    rc_status st = rc_cell_add_weight(cell, ps, "weight_ih", RC_SHAPE(H, cell->dim_in), 0.5f, rng,
+                                      &p->weight_ih, err, err_len);
+    return st ? st
+              : rc_cell_add_weight(cell, ps, "weight_hh", RC_SHAPE(H, H), 0.5f, rng, &p->weight_hh,
+                                   err, err_len);
 #endif
 }
 
 #ifdef DUPLICATE
 #define TINY_NAME "lstm"
+#elif defined(WRONG_GRAD)
+#define TINY_NAME "tiny_wrong"
 #else
 #define TINY_NAME "tiny_ok"
 #endif
