@@ -74,6 +74,58 @@ static const char *node_color(const rc_node *n) {
     return n->grad ? COLOR_GRAD : COLOR_PLAIN;
 }
 
+// What every node's drawing depends on beyond the node itself.
+typedef struct dot_style {
+    unsigned flags;
+    double lo, hi; // log10 of the smallest and largest gradient norm in the graph (heat scale)
+} dot_style;
+
+// A sequential pale-to-dark ramp (white-orange-brown), sampled at 5 stops.
+static void heat_color(const dot_style *st, double norm, char out[8]) {
+    static const unsigned char ramp[5][3] = {
+        {255, 245, 235}, {253, 208, 162}, {253, 141, 60}, {217, 72, 1}, {127, 39, 4}};
+    double t =
+        st->hi > st->lo ? (log10(norm > 1e-30 ? norm : 1e-30) - st->lo) / (st->hi - st->lo) : 1.0;
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    int i = t >= 1 ? 3 : (int)(t * 4);
+    double f = t * 4 - i;
+    int rgb[3];
+    for (int c = 0; c < 3; c++)
+        rgb[c] = (int)(ramp[i][c] + f * (ramp[i + 1][c] - ramp[i][c]) + 0.5);
+    snprintf(out, 8, "#%02x%02x%02x", rgb[0] & 255, rgb[1] & 255, rgb[2] & 255);
+}
+
+// White text on the dark end of the heat scale, where black would not read.
+static const char *font_for(const char fill[8]) {
+    unsigned r = 255, g = 255, b = 255;
+    sscanf(fill, "#%02x%02x%02x", &r, &g, &b);
+    return 0.299 * r + 0.587 * g + 0.114 * b < 110 ? ", fontcolor=\"#ffffff\"" : "";
+}
+
+static void fill_color(const dot_style *st, const rc_node *n, char out[8]) {
+    if (!(st->flags & RC_DOT_GRAD_HEAT)) {
+        snprintf(out, 8, "%s", node_color(n));
+        return;
+    }
+    if (n->grad)
+        heat_color(st, norm2(n->grad, n->value.n), out);
+    else
+        snprintf(out, 8, "%s", COLOR_PLAIN);
+}
+
+// The range of the gradient norms, for the heat scale.
+static void grad_range(const rc_graph *g, dot_style *st) {
+    st->lo = INFINITY, st->hi = -INFINITY;
+    for (uint32_t k = 0; k < g->n_nodes; k++) {
+        const rc_node *n = rc_node_at(g, k);
+        double v = n->grad ? norm2(n->grad, n->value.n) : 0;
+        if (v > 1e-30)
+            st->lo = fmin(st->lo, log10(v)), st->hi = fmax(st->hi, log10(v));
+    }
+    if (st->lo > st->hi)
+        st->lo = st->hi = 0;
+}
+
 static const char *node_kind_label(const rc_node *n) {
     if (n->kind == RC_NODE_PARAM)
         return "param";
@@ -82,7 +134,9 @@ static const char *node_kind_label(const rc_node *n) {
     return n->op->dot_label ? n->op->dot_label : n->op->name;
 }
 
-static void emit_node(sink *s, const rc_node *n, uint32_t idx, unsigned flags, const char *pad) {
+static void emit_node(sink *s, const rc_node *n, uint32_t idx, const dot_style *st,
+                      const char *pad) {
+    const unsigned flags = st->flags;
     char shape[96], name[64];
     if (n->name)
         snprintf(name, sizeof name, "%s", n->name);
@@ -115,7 +169,9 @@ static void emit_node(sink *s, const rc_node *n, uint32_t idx, unsigned flags, c
         emit(s, "|");
         emit_escaped(s, norms);
     }
-    emit(s, "}\", fillcolor=\"%s\"];\n", node_color(n));
+    char fill[8];
+    fill_color(st, n, fill);
+    emit(s, "}\", fillcolor=\"%s\"%s];\n", fill, font_for(fill));
 }
 
 // ---- scope tree ------------------------------------------------------------------------------
@@ -173,55 +229,159 @@ static void scope_free(scope_set *ss) {
     free(ss->parent);
 }
 
-static void emit_cluster(sink *s, const rc_graph *g, const scope_set *ss, const int *node_scope,
-                         int scope, int depth, unsigned flags) {
+// Everything one drawing needs: the graph, its style, the scope of each node, and which scopes
+// are drawn as one box (RC_DOT_COLLAPSE).
+typedef struct dot_ctx {
+    const rc_graph *g;
+    dot_style style;
+    scope_set ss;
+    int *node_scope; // [n_nodes]: index in ss, -1 outside every scope
+    bool *boxed;     // [ss.n]: drawn as one box
+} dot_ctx;
+
+// A collapsed scope as one record: its name, how many nodes, the largest gradient norm.
+static void emit_box(sink *s, const dot_ctx *c, int scope, const char *label, const char *pad) {
+    int count = 0;
+    double gmax = -1;
+    for (uint32_t k = 0; k < c->g->n_nodes; k++)
+        if (c->node_scope[k] == scope) {
+            const rc_node *n = rc_node_at(c->g, k);
+            count++;
+            if (n->grad)
+                gmax = fmax(gmax, norm2(n->grad, n->value.n));
+        }
+    emit(s, "%ss%d [label=\"{", pad, scope);
+    emit_escaped(s, label);
+    emit(s, "|%d nodes", count);
+    if ((c->style.flags & RC_DOT_GRAD_NORMS) && gmax >= 0)
+        emit(s, "|max ‖g‖=%.4g", gmax);
+    char fill[8] = COLOR_PLAIN;
+    if ((c->style.flags & RC_DOT_GRAD_HEAT) && gmax >= 0)
+        heat_color(&c->style, gmax, fill);
+    else if (gmax >= 0)
+        snprintf(fill, sizeof fill, "%s", COLOR_GRAD);
+    emit(s, "}\", fillcolor=\"%s\"%s];\n", fill, font_for(fill));
+}
+
+static void emit_cluster(sink *s, const dot_ctx *c, int scope, int depth) {
     char pad[2 * RC_MAX_SCOPE_DEPTH + 4];
     int w = depth < RC_MAX_SCOPE_DEPTH ? 2 * depth + 2 : 2 * RC_MAX_SCOPE_DEPTH + 2;
     memset(pad, ' ', (size_t)w);
     pad[w] = '\0';
+    const char *label = scope >= 0 ? strrchr(c->ss.path[scope], '/') : NULL;
+    label = scope < 0 ? "" : label ? label + 1 : c->ss.path[scope];
+    if (scope >= 0 && c->boxed[scope]) {
+        emit_box(s, c, scope, label, pad);
+        return;
+    }
     if (scope >= 0) {
-        const char *label = strrchr(ss->path[scope], '/');
-        label = label ? label + 1 : ss->path[scope];
         emit(s, "%ssubgraph cluster_%d {\n%s  label=\"", pad, scope, pad);
         emit_escaped(s, label);
         emit(s, "\";\n");
     }
-    const char *inner = scope >= 0 ? "  " : "";
     char npad[sizeof pad + 2];
-    snprintf(npad, sizeof npad, "%s%s", pad, inner);
-    for (uint32_t k = 0; k < g->n_nodes; k++)
-        if (node_scope[k] == scope)
-            emit_node(s, rc_node_at(g, k), k, flags, npad);
-    for (int c = 0; c < ss->n; c++)
-        if (ss->parent[c] == scope)
-            emit_cluster(s, g, ss, node_scope, c, depth + 1, flags);
+    snprintf(npad, sizeof npad, "%s%s", pad, scope >= 0 ? "  " : "");
+    for (uint32_t k = 0; k < c->g->n_nodes; k++)
+        if (c->node_scope[k] == scope)
+            emit_node(s, rc_node_at(c->g, k), k, &c->style, npad);
+    for (int i = 0; i < c->ss.n; i++)
+        if (c->ss.parent[i] == scope)
+            emit_cluster(s, c, i, depth + 1);
     if (scope >= 0)
         emit(s, "%s}\n", pad);
+}
+
+// Boxes are numbered as the negative of scope + 1 so that one int names a node or a box.
+static int64_t endpoint(const dot_ctx *c, uint32_t k) {
+    int sc = c->node_scope[k];
+    return sc >= 0 && c->boxed[sc] ? -(int64_t)sc - 1 : (int64_t)k;
+}
+
+static void emit_endpoint(sink *s, int64_t e) {
+    if (e < 0)
+        emit(s, "s%lld", (long long)(-e - 1));
+    else
+        emit(s, "n%lld", (long long)e);
+}
+
+static int cmp_pair(const void *a, const void *b) {
+    const int64_t *x = a, *y = b;
+    return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : x[1] != y[1] ? (x[1] < y[1] ? -1 : 1) : 0;
+}
+
+// One edge per distinct pair of endpoints, without edges inside a box.
+static void emit_collapsed_edges(sink *s, const dot_ctx *c) {
+    size_t n = 0, cap = 0;
+    for (uint32_t k = 0; k < c->g->n_nodes; k++)
+        cap += (size_t)rc_node_at(c->g, k)->n_in;
+    int64_t(*pairs)[2] = malloc((cap ? cap : 1) * sizeof *pairs);
+    if (!pairs) {
+        s->failed = true;
+        return;
+    }
+    for (uint32_t k = 0; k < c->g->n_nodes; k++) {
+        const rc_node *nd = rc_node_at(c->g, k);
+        for (int i = 0; i < nd->n_in; i++) {
+            int64_t from = endpoint(c, nd->in[i]), to = endpoint(c, k);
+            if (from != to)
+                pairs[n][0] = from, pairs[n][1] = to, n++;
+        }
+    }
+    qsort(pairs, n, sizeof *pairs, cmp_pair);
+    for (size_t i = 0; i < n; i++) {
+        if (i && !cmp_pair(pairs[i], pairs[i - 1]))
+            continue;
+        emit(s, "  "), emit_endpoint(s, pairs[i][0]), emit(s, " -> ");
+        emit_endpoint(s, pairs[i][1]), emit(s, ";\n");
+    }
+    free(pairs);
+}
+
+// The scope of every node, and (collapsing) which scopes have no scope inside them.
+static bool build_ctx(dot_ctx *c, const rc_graph *g, unsigned flags) {
+    *c = (dot_ctx){.g = g, .style = {.flags = flags}};
+    if (flags & RC_DOT_GRAD_HEAT)
+        grad_range(g, &c->style);
+    c->node_scope = malloc(((size_t)g->n_nodes + 1) * sizeof *c->node_scope);
+    if (!c->node_scope)
+        return false;
+    for (uint32_t k = 0; k < g->n_nodes; k++) {
+        const char *sc = rc_node_at(g, k)->scope;
+        c->node_scope[k] =
+            (flags & RC_DOT_NO_SCOPES) || !sc ? -1 : scope_add(&c->ss, sc, strlen(sc));
+    }
+    c->boxed = calloc((size_t)c->ss.n + 1, sizeof *c->boxed);
+    if (!c->boxed)
+        return false;
+    for (int i = 0; (flags & RC_DOT_COLLAPSE) && i < c->ss.n; i++)
+        c->boxed[i] = true;
+    for (int i = 0; (flags & RC_DOT_COLLAPSE) && i < c->ss.n; i++)
+        if (c->ss.parent[i] >= 0)
+            c->boxed[c->ss.parent[i]] = false;
+    return true;
 }
 
 static void emit_graph(sink *s, const rc_graph *g, unsigned flags) {
     emit(s, "digraph recur {\n  rankdir=TB;\n  graph [fontname=\"Helvetica\", fontsize=11];\n"
             "  node [shape=record, style=filled, "
             "fontname=\"Helvetica\", fontsize=10];\n  edge [fontsize=8];\n");
-    scope_set ss = {0};
-    int *node_scope = malloc(((size_t)g->n_nodes + 1) * sizeof *node_scope);
-    if (!node_scope) {
+    dot_ctx c;
+    if (!build_ctx(&c, g, flags)) {
         s->failed = true;
-        return;
+    } else {
+        emit_cluster(s, &c, -1, 0);
+        if (flags & RC_DOT_COLLAPSE)
+            emit_collapsed_edges(s, &c);
+        for (uint32_t k = 0; !(flags & RC_DOT_COLLAPSE) && k < g->n_nodes; k++) {
+            const rc_node *n = rc_node_at(g, k);
+            for (int i = 0; i < n->n_in; i++)
+                emit(s, "  n%u -> n%u [label=\"%d\"];\n", n->in[i], k, i);
+        }
+        emit(s, "}\n");
     }
-    for (uint32_t k = 0; k < g->n_nodes; k++) {
-        const char *sc = rc_node_at(g, k)->scope;
-        node_scope[k] = (flags & RC_DOT_NO_SCOPES) || !sc ? -1 : scope_add(&ss, sc, strlen(sc));
-    }
-    emit_cluster(s, g, &ss, node_scope, -1, 0, flags);
-    for (uint32_t k = 0; k < g->n_nodes; k++) {
-        const rc_node *n = rc_node_at(g, k);
-        for (int i = 0; i < n->n_in; i++)
-            emit(s, "  n%u -> n%u [label=\"%d\"];\n", n->in[i], k, i);
-    }
-    emit(s, "}\n");
-    free(node_scope);
-    scope_free(&ss);
+    free(c.node_scope);
+    free(c.boxed);
+    scope_free(&c.ss);
 }
 
 size_t rc_graph_dot_string(const rc_graph *g, unsigned flags, char *buf, size_t len) {

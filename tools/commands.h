@@ -6,5 +6,9 @@ int cmd_demo(int argc, char **argv);
 extern const char cmd_demo_usage[];
 int cmd_cells(int argc, char **argv);
 extern const char cmd_cells_usage[];
+int cmd_dot(int argc, char **argv);
+extern const char cmd_dot_usage[];
+int cmd_gradcheck(int argc, char **argv);
+extern const char cmd_gradcheck_usage[];
 
 #endif

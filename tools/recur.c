@@ -15,6 +15,10 @@ static const cli_command commands[] = {
     {"cells", "list every cell type (built-in and from --plugin)", cmd_cells, cmd_cells_usage},
     {"demo", "a quick tour: train an LSTM, save, gradient-check and draw it", cmd_demo,
      cmd_demo_usage},
+    {"dot", "draw a cell unrolled for K steps (or a layer stack) as DOT, SVG, PNG or PDF", cmd_dot,
+     cmd_dot_usage},
+    {"gradcheck", "check every op's and cell type's gradient against finite differences",
+     cmd_gradcheck, cmd_gradcheck_usage},
     {"help", "list the commands, or show how to use one", cmd_help, cmd_help_usage},
 };
 #define N_COMMANDS ((int)(sizeof commands / sizeof commands[0]))

@@ -125,6 +125,14 @@ enum {
     RC_DOT_VALUES = 1u << 0,     // print up to 6 values of each node
     RC_DOT_GRAD_NORMS = 1u << 1, // print the L2 norm of value and gradient
     RC_DOT_NO_SCOPES = 1u << 2,  // do not group scopes into clusters
+    // Fill every node that has a gradient by its norm on a heat scale (pale: smallest, dark red:
+    // largest, logarithmic between the graph's extremes) instead of by kind; nodes without a
+    // gradient stay white. Combine with RC_DOT_GRAD_NORMS to print the norms.
+    RC_DOT_GRAD_HEAT = 1u << 3,
+    // Draw every innermost scope (one with no scopes inside, such as an unrolled step "t=3") as a
+    // single box naming the scope and its node count, with one edge per pair of boxes or nodes
+    // linked by the nodes inside. With RC_DOT_GRAD_NORMS the box shows its largest gradient norm.
+    RC_DOT_COLLAPSE = 1u << 4,
 };
 // Writes the graph as Graphviz DOT to `path` (temporary name, then rename). RC_ERR_IO on failure.
 RC_API rc_status rc_graph_dump_dot(const rc_graph *g, const char *path, unsigned flags);

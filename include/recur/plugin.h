@@ -39,6 +39,10 @@ typedef struct rc_plugin_info {
 
 typedef const rc_plugin_info *(*rc_plugin_entry_fn)(void);
 
+// The entry point a plugin defines (the library does not): declared here so that the compiler
+// checks the plugin's definition against it.
+RC_PLUGIN_EXPORT const rc_plugin_info *recur_plugin(void);
+
 // Opens the shared object at path (dlopen; a path without '/' is taken relative to the current
 // folder, not searched), checks its description and registers its cell types
 // (rc_cell_type_register), all or none. Before registering, each type is initialised once at a

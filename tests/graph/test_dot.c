@@ -77,6 +77,44 @@ Test(dot, values_and_gradient_norms) {
     free(s);
 }
 
+Test(dot, heat_scale_runs_from_the_smallest_to_the_largest_gradient_norm) {
+    rc_var x = rc_name(rc_requires_grad(rc_input(g, RC_SHAPE(2), (float[]){3, 4})), "x");
+    rc_name(rc_scalar(g, 2.0f), "no_grad");
+    rc_backward(rc_name(rc_sum_all(rc_square(x)), "loss"));
+    char *s = dot_text(RC_DOT_GRAD_HEAT | RC_DOT_GRAD_NORMS);
+    // Gradient norms: loss 1 (the smallest: palest), x 10 (the largest: darkest), square's
+    // output sqrt(2) in between; a node without a gradient stays white.
+    cr_assert(strstr(s, "{loss|Σ|[]|‖v‖=25\\ ‖g‖=1}\", fillcolor=\"#fff5eb\""), "%s", s);
+    cr_assert(strstr(s, "‖g‖=10}\", fillcolor=\"#7f2704\", fontcolor=\"#ffffff\""),
+              "dark fill, white text: %s", s);
+    cr_assert(strstr(s, "{no_grad|input|[]|‖v‖=2}\", fillcolor=\"#ffffff\""), "%s", s);
+    const char *sq = strstr(s, "{n2|x²|");
+    cr_assert(sq, "%s", s);
+    const char *fill = strstr(sq, "fillcolor=\"#");
+    cr_assert(fill && strncmp(fill + 11, "#fff5eb", 7) && strncmp(fill + 11, "#7f2704", 7),
+              "square's output between the ends: %s", s);
+    free(s);
+}
+
+Test(dot, collapse_draws_each_innermost_scope_as_one_box) {
+    build_scoped();
+    char *s = dot_text(RC_DOT_COLLAPSE | RC_DOT_GRAD_NORMS);
+    // layer0 and fwd stay clusters; t=0 and t=1 (no scopes inside) become boxes.
+    int clusters = 0;
+    for (const char *p = s; (p = strstr(p, "subgraph cluster_")); p++)
+        clusters++;
+    cr_assert_eq(clusters, 2, "%s", s);
+    cr_assert(strstr(s, "s2 [label=\"{t=0|"), "%s", s);
+    cr_assert(strstr(s, "s3 [label=\"{t=1|"), "%s", s);
+    cr_assert(strstr(s, "max ‖g‖="), "%s", s);
+    cr_assert(strstr(s, "s2 -> s3;"), "step 0 feeds step 1: %s", s);
+    cr_assert_null(strstr(s, "|tanh|"), "no op inside a box is drawn: %s", s);
+    // Each pair of endpoints is linked once.
+    const char *e = strstr(s, "s2 -> s3;");
+    cr_assert_null(strstr(e + 1, "s2 -> s3;"), "%s", s);
+    free(s);
+}
+
 Test(dot, labels_are_escaped) {
     rc_name(rc_scalar(g, 1.0f), "a|b{c}<d>\"e\\");
     rc_scope_push(g, "odd \"scope\"");
@@ -114,7 +152,7 @@ Test(dot, graphviz_renders_the_output) {
     cr_assert_not_null(tu_tmpdir(dir, sizeof dir));
     snprintf(dot_path, sizeof dot_path, "%s/g.dot", dir);
     snprintf(svg_path, sizeof svg_path, "%s/g.svg", dir);
-    for (unsigned flags = 0; flags < 8; flags++) {
+    for (unsigned flags = 0; flags < 32; flags++) {
         cr_assert_eq(rc_graph_dump_dot(g, dot_path, flags), RC_OK);
         render(dot_path, svg_path);
     }

@@ -74,3 +74,9 @@ const char *cli_examples_dir(void) {
     cr_assert(d && *d, "RECUR_EXAMPLES_DIR is not set (run the tests through meson test)");
     return d;
 }
+
+const char *cli_test_plugins_dir(void) {
+    const char *d = getenv("RECUR_TEST_PLUGINS_DIR");
+    cr_assert(d && *d, "RECUR_TEST_PLUGINS_DIR is not set (run the tests through meson test)");
+    return d;
+}

@@ -15,6 +15,8 @@ void cli_result_free(cli_result *r);
 char *cli_slurp(const char *path);
 // The folder of the example plugins built with the tests.
 const char *cli_examples_dir(void);
+// The folder of the test plugins (tests/tools/plugins/bad_plugin.c, built by meson).
+const char *cli_test_plugins_dir(void);
 
 #define CLI_RUN(...) cli_run((const char *const[]){__VA_ARGS__, NULL})
 
