@@ -10,6 +10,9 @@ DEBIAN_PACKAGES := gcc g++ make meson ninja-build pkg-config libdnnl-dev libcrit
 BENCH_PACKAGES := python3-torch
 # PyTorch's peer BLAS for bench-rnn (Debian's torch otherwise runs on the reference BLAS).
 BENCH_RNN_PACKAGES := python3-torch libopenblas0-openmp
+# make fuzz: clang's libFuzzer, sanitizer runtimes and OpenMP.
+FUZZ_PACKAGES := clang libclang-rt-14-dev libomp-14-dev
+FUZZ_SECONDS ?= 60
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MESON_TEST := meson test --print-errorlogs -v --num-processes 1
 
@@ -20,8 +23,8 @@ export RECUR_DATA := $(abspath ../shared/data)
 endif
 endif
 
-.PHONY: deps bench-deps bench-rnn-deps demo test test-plain test-sanitize format-check format bench \
-        bench-rnn clean
+.PHONY: deps bench-deps bench-rnn-deps fuzz-deps demo test test-plain test-sanitize format-check \
+        format fuzz bench bench-rnn clean
 
 deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -41,6 +44,14 @@ bench-deps: deps
 
 bench-rnn-deps: deps
 	@missing=$$(for p in $(BENCH_RNN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:" $$missing; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+fuzz-deps: deps
+	@missing=$$(for p in $(FUZZ_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:" $$missing; \
 	  $(SUDO) apt-get update -qq && \
@@ -80,6 +91,15 @@ test-sanitize: build-san/build.ninja
 	ninja -C build-san
 	$(MESON_TEST) -C build-san
 
+build-fuzz/build.ninja:
+	CC=clang CXX=clang++ meson setup build-fuzz --buildtype=debugoptimized -Dfuzz=true \
+	  -Db_sanitize=address,undefined -Db_lundef=false
+
+# Every libFuzzer target for FUZZ_SECONDS (default 60) each, ASan and UBSan fatal: fuzz/README.md.
+fuzz: fuzz-deps build-fuzz/build.ninja
+	ninja -C build-fuzz
+	fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
 bench: bench-deps build-release/build.ninja
 	ninja -C build-release
 	bench/run_overhead.sh --build build-release $(BENCH_ARGS)
@@ -89,4 +109,4 @@ bench-rnn: bench-rnn-deps build-release/build.ninja
 	bench/run_rnn.sh --build build-release $(BENCH_RNN_ARGS)
 
 clean:
-	rm -rf build-release build-test build-san demo-out
+	rm -rf build-release build-test build-san build-fuzz demo-out
