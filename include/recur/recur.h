@@ -15,6 +15,7 @@
 #include "optim.h"
 #include "regularize.h"
 #include "rnn.h"
+#include "tasks.h"
 #include "text.h"
 
 #endif
