@@ -1,27 +1,64 @@
-// The recur command line. Subcommands are added as the library grows; `recur demo` is the main
-// job `make demo` runs.
+// The recur command line, in the manner of git: `recur CMD [options]`, one row per subcommand in
+// commands[], `recur help [CMD]`, `--help` on every subcommand. Exit status: 0 success, 1 the work
+// failed, 2 a usage error.
 #include <stdio.h>
 #include <string.h>
 
-#include <recur/recur.h>
+#include "cli.h"
+#include "commands.h"
 
-#include "demo.h"
+static int cmd_help(int argc, char **argv);
+static const char cmd_help_usage[] = "usage: recur help [COMMAND]\n"
+                                     "Lists the commands, or prints the usage of COMMAND.\n";
 
-static void usage(FILE *f) {
-    fprintf(f, "usage: recur <command> [options]\n"
-               "commands:\n"
-               "  demo [--out DIR]   build a small model, back-propagate, print the loss and\n"
-               "                     gradient norms, write its graph as DOT and SVG\n");
+static const cli_command commands[] = {
+    {"cells", "list every cell type (built-in and from --plugin)", cmd_cells, cmd_cells_usage},
+    {"demo", "a quick tour: train an LSTM, save, gradient-check and draw it", cmd_demo,
+     cmd_demo_usage},
+    {"help", "list the commands, or show how to use one", cmd_help, cmd_help_usage},
+};
+#define N_COMMANDS ((int)(sizeof commands / sizeof commands[0]))
+
+const cli_command *cli_command_find(const char *name) {
+    for (int i = 0; name && i < N_COMMANDS; i++)
+        if (!strcmp(commands[i].name, name))
+            return &commands[i];
+    return NULL;
+}
+
+static void list_commands(FILE *f) {
+    fprintf(f, "usage: recur COMMAND [options]   (recur help COMMAND for its options)\n\n"
+               "commands:\n");
+    for (int i = 0; i < N_COMMANDS; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+}
+
+static int cmd_help(int argc, char **argv) {
+    if (argc < 2) {
+        list_commands(stdout);
+        return CLI_OK;
+    }
+    if (argc > 2)
+        return cli_usage("help", "expects one command, got %d", argc - 1);
+    const cli_command *c = cli_command_find(argv[1]);
+    if (!c)
+        return cli_usage("help", "no command '%s'", argv[1]);
+    fputs(c->usage, stdout);
+    return CLI_OK;
 }
 
 int main(int argc, char **argv) {
-    if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-        usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
+    if (argc < 2) {
+        list_commands(stderr);
+        return CLI_USAGE;
     }
-    if (!strcmp(argv[1], "demo"))
-        return recur_demo_main(argc - 1, argv + 1);
-    fprintf(stderr, "recur: unknown command '%s'\n", argv[1]);
-    usage(stderr);
-    return 2;
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
+        return cmd_help(1, argv + 1);
+    const cli_command *c = cli_command_find(argv[1]);
+    if (!c) {
+        fprintf(stderr, "recur: '%s' is not a recur command.\n", argv[1]);
+        fprintf(stderr, "Try 'recur help'.\n");
+        return CLI_USAGE;
+    }
+    return c->run(argc - 1, argv + 1);
 }

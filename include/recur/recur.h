@@ -13,6 +13,7 @@
 #include "op.h"
 #include "ops.h"
 #include "optim.h"
+#include "plugin.h"
 #include "regularize.h"
 #include "rnn.h"
 #include "tasks.h"

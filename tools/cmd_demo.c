@@ -9,7 +9,8 @@
 
 #include <recur/recur.h>
 
-#include "demo.h"
+#include "cli.h"
+#include "commands.h"
 
 enum { T = 50, B = 32, H = 24, STEPS = 1200, EVAL_B = 512 };
 
@@ -154,16 +155,32 @@ static int check_and_draw(const char *out_dir, rc_rng *rng) {
     return rc;
 }
 
-int recur_demo_main(int argc, char **argv) {
+const char cmd_demo_usage[] =
+    "usage: recur demo [--out DIR]\n"
+    "A quick tour: trains a PyTorch-compatible LSTM on the adding problem (T=50), saves it as\n"
+    "DIR/adding_lstm.safetensors, gradient-checks a 2-layer copy and draws it as DIR/demo.dot and\n"
+    "DIR/demo.svg. DIR defaults to the current folder.\n"
+    "  --out DIR   where to write (created when missing)\n";
+
+int cmd_demo(int argc, char **argv) {
     const char *out_dir = ".";
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--out") && i + 1 < argc) {
-            out_dir = argv[++i];
-        } else {
-            fprintf(stderr, "recur demo: unknown option '%s' (use --out DIR)\n", argv[i]);
-            return 2;
-        }
+    static const struct option longopts[] = {
+        {"out", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    optind = 1;
+    for (int opt; (opt = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1;) {
+        if (opt == 'o')
+            out_dir = optarg;
+        else if (opt == 'h')
+            return fputs(cmd_demo_usage, stdout), CLI_OK;
+        else
+            return cli_bad_option("demo");
     }
+    int bad = cli_no_operands("demo", argc, argv);
+    char err[512];
+    if (bad)
+        return bad;
+    if (!cli_mkdir(out_dir, err, sizeof err))
+        return cli_fail("demo", "--out: %s", err);
     // [32,24] gate ops are far below where a second thread pays for itself.
     rc_set_num_threads(1);
     rc_rng rng;
@@ -173,7 +190,8 @@ int recur_demo_main(int argc, char **argv) {
     if (model_new(&m, H, 1, &rng) || rc_graph_new(&g))
         return 1;
     int rc = train(&m, g, &rng);
-    char path[900], err[256] = "";
+    char path[900];
+    err[0] = '\0';
     snprintf(path, sizeof path, "%s/adding_lstm.safetensors", out_dir);
     if (!rc && rc_checkpoint_save(path, m.ps, NULL, err, sizeof err) == RC_OK)
         printf("wrote %s (PyTorch names: lstm.weight_ih_l0, ...)\n", path);

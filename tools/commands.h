@@ -1,0 +1,10 @@
+// Every subcommand's entry point and usage text; the table is in recur.c.
+#ifndef RECUR_TOOLS_COMMANDS_H
+#define RECUR_TOOLS_COMMANDS_H
+
+int cmd_demo(int argc, char **argv);
+extern const char cmd_demo_usage[];
+int cmd_cells(int argc, char **argv);
+extern const char cmd_cells_usage[];
+
+#endif
