@@ -15,6 +15,8 @@ static const cli_command commands[] = {
     {"cells", "list every cell type (built-in and from --plugin)", cmd_cells, cmd_cells_usage},
     {"demo", "a quick tour: train an LSTM, save, gradient-check and draw it", cmd_demo,
      cmd_demo_usage},
+    {"gates", "train cells on synthetic memory tasks and rank them (the gating study)", cmd_gates,
+     cmd_gates_usage},
     {"help", "list the commands, or show how to use one", cmd_help, cmd_help_usage},
 };
 #define N_COMMANDS ((int)(sizeof commands / sizeof commands[0]))
