@@ -20,7 +20,7 @@ const char cmd_gates_usage[] =
     "  --cells LIST|all   comma-separated cell types, or all registered (default\n"
     "                     rnn,lstm,gru,lstm_cifg,lstm_np,lstm_nfg,lstm_noaf,mgu)\n"
     "  --length T         sequence length (the task's default otherwise)\n"
-    "  --seeds N          seeds per cell (default 2)\n"
+    "  --seeds N          seeds per cell (default 3)\n"
     "  --steps N          training steps per run (task default)\n"
     "  --lr X             learning rate (task default)\n"
     "  --batch B          sequences per step (task default)\n"
@@ -137,7 +137,7 @@ static int parse(int argc, char **argv, gates_opts *o) {
     cli_common common = {.threads = 2};
     const char *cells = default_cells;
     *o = (gates_opts){
-        .task = rc_task_find("adding"), .seeds = 2, .optimizer = -1, .out = "gates-out"};
+        .task = rc_task_find("adding"), .seeds = 3, .optimizer = -1, .out = "gates-out"};
     optind = 1;
     for (int opt, st; (opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1;) {
         const int done = cli_common_option("gates", opt, optarg, &common, &st);
