@@ -27,8 +27,8 @@ Test(gates, tiny_adding_run_writes_the_table_csv_and_json) {
     char dir[512];
     cr_assert_not_null(tu_tmpdir(dir, sizeof dir));
     cli_result r = CLI_RUN("gates", "--task", "adding", "--length", "8", "--cells", "rnn,lstm",
-                           "--seeds", "2", "--steps", "20", "--hidden", "4", "--batch", "4",
-                           "--lr", "0.01", "--clip", "1", "--threads", "2", "--out", dir);
+                           "--seeds", "2", "--steps", "20", "--hidden", "4", "--batch", "4", "--lr",
+                           "0.01", "--clip", "1", "--threads", "2", "--out", dir);
     cr_assert_eq(r.status, 0, "%s", r.err);
     HAS(r.out, "task adding, length 8, 2 seeds");
     HAS(r.out, "baseline (no memory): mse 0.1667");
@@ -60,10 +60,10 @@ Test(gates, every_task_runs_with_json_equal_params_and_forget_bias) {
     for (int i = 0; i < 3; i++) {
         char dir[512];
         cr_assert_not_null(tu_tmpdir(dir, sizeof dir));
-        cli_result r = CLI_RUN("gates", "--task", tasks[i][0], "--length", tasks[i][1], "--cells",
-                               "lstm,gru", "--seeds", "1", "--steps", "3", "--hidden", "4",
-                               "--equal-params", "--forget-bias", "1", "--optimizer", "sgd",
-                               "--json", "--quiet", "--out", dir);
+        cli_result r =
+            CLI_RUN("gates", "--task", tasks[i][0], "--length", tasks[i][1], "--cells", "lstm,gru",
+                    "--seeds", "1", "--steps", "3", "--hidden", "4", "--equal-params",
+                    "--forget-bias", "1", "--optimizer", "sgd", "--json", "--quiet", "--out", dir);
         cr_assert_eq(r.status, 0, "%s: %s", tasks[i][0], r.err);
         cr_assert_str_empty(r.err);
         HAS(r.out, "\"cells\"");
@@ -77,8 +77,8 @@ Test(gates, every_task_runs_with_json_equal_params_and_forget_bias) {
 Test(gates, forget_bias_on_a_cell_without_one_is_a_failed_run) {
     char dir[512];
     cr_assert_not_null(tu_tmpdir(dir, sizeof dir));
-    cli_result r = CLI_RUN("gates", "--cells", "rnn", "--seeds", "1", "--steps", "2",
-                           "--length", "4", "--forget-bias", "1", "--quiet", "--out", dir);
+    cli_result r = CLI_RUN("gates", "--cells", "rnn", "--seeds", "1", "--steps", "2", "--length",
+                           "4", "--forget-bias", "1", "--quiet", "--out", dir);
     cr_assert_eq(r.status, 1);
     HAS(r.err, "rnn");
     cli_result_free(&r);
