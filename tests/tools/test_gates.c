@@ -60,16 +60,17 @@ Test(gates, every_task_runs_with_json_equal_params_and_forget_bias) {
     for (int i = 0; i < 3; i++) {
         char dir[512];
         cr_assert_not_null(tu_tmpdir(dir, sizeof dir));
-        cli_result r =
-            CLI_RUN("gates", "--task", tasks[i][0], "--length", tasks[i][1], "--cells", "lstm,gru",
-                    "--seeds", "1", "--steps", "3", "--hidden", "4", "--equal-params",
-                    "--forget-bias", "1", "--optimizer", "sgd", "--json", "--quiet", "--out", dir);
+        cli_result r = CLI_RUN("gates", "--task", tasks[i][0], "--length", tasks[i][1], "--cells",
+                               "lstm,lstm_cifg", "--seeds", "1", "--steps", "3", "--hidden", "4",
+                               "--equal-params", "--forget-bias", "1", "--optimizer", "sgd",
+                               "--json", "--quiet", "--out", dir);
         cr_assert_eq(r.status, 0, "%s: %s", tasks[i][0], r.err);
         cr_assert_str_empty(r.err);
         HAS(r.out, "\"cells\"");
         HAS(r.out, tasks[i][0]);
-        // equal parameters: the GRU is wider than the LSTM's 4
-        cr_assert(strstr(r.out, "\"cell\": \"gru\",\n      \"hidden\": 4,") == NULL, "%s", r.out);
+        // equal parameters: the LSTM keeps 4, CIFG (3 gate blocks) gets a larger hidden size
+        HAS(r.out, "\"cell\": \"lstm\",\n      \"hidden\": 4,");
+        HAS(r.out, "\"cell\": \"lstm_cifg\",\n      \"hidden\": 5,");
         cli_result_free(&r);
     }
 }
