@@ -142,7 +142,7 @@ static void plots_gp(FILE *f, const out_ctx *c) {
                 log_y ? "set logscale y\n" : "unset logscale y\n", c->o->task->metric);
         fprintf(f, "set title '%s: held-out %s, mean and std over %d seeds (baseline %.4g)'\n",
                 c->o->task->name, c->o->task->metric, c->o->seeds,
-                c->o->task->baseline(c->runs[0].res.T - c->o->task->extra_steps));
+                c->o->task->baseline(c->o->length ? c->o->length : c->o->task->defaults.length));
         plot_cells(f, c, "curves.dat", 2, 3);
         fprintf(f, "set output '%s/gradflow.%s.tmp'\n", c->o->out, term[k][1]);
         fputs("set logscale y\nset xlabel 't'\nset ylabel '||dL/dh_t||'\n"
