@@ -1,12 +1,12 @@
 # Two commands for a new user on a fresh Debian 12 machine:
-#   make demo   installs what is missing, builds a release build, runs `recur demo`
+#   make demo   installs what is missing, builds a release build, runs `recur gates` (about 3 min)
 #   make test   installs what is missing, runs the Criterion suite plainly and under ASan+UBSan
 # And, on demand, `make bench` (BENCH_ARGS="--threads 2" for two threads) and `make bench-rnn`
 # (recurrent layers against PyTorch, 1 and 2 threads; BENCH_RNN_ARGS): bench/README.md.
 # Everything else is meson: see README.md.
 
 DEBIAN_PACKAGES := gcc g++ make meson ninja-build pkg-config libdnnl-dev libcriterion-dev \
-                   libjansson-dev graphviz clang-format
+                   libjansson-dev graphviz gnuplot-nox clang-format
 BENCH_PACKAGES := python3-torch
 # PyTorch's peer BLAS for bench-rnn (Debian's torch otherwise runs on the reference BLAS).
 BENCH_RNN_PACKAGES := python3-torch libopenblas0-openmp
@@ -70,8 +70,7 @@ build-san/build.ninja:
 
 demo: deps build-release/build.ninja
 	ninja -C build-release
-	mkdir -p demo-out
-	./build-release/tools/recur demo --out demo-out
+	./build-release/tools/recur gates --out gates-out
 
 test: deps test-plain test-sanitize
 
@@ -109,4 +108,4 @@ bench-rnn: bench-rnn-deps build-release/build.ninja
 	bench/run_rnn.sh --build build-release $(BENCH_RNN_ARGS)
 
 clean:
-	rm -rf build-release build-test build-san build-fuzz demo-out
+	rm -rf build-release build-test build-san build-fuzz demo-out gates-out

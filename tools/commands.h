@@ -4,6 +4,8 @@
 
 int cmd_demo(int argc, char **argv);
 extern const char cmd_demo_usage[];
+int cmd_gates(int argc, char **argv);
+extern const char cmd_gates_usage[];
 int cmd_cells(int argc, char **argv);
 extern const char cmd_cells_usage[];
 int cmd_dot(int argc, char **argv);

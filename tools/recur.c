@@ -17,6 +17,8 @@ static const cli_command commands[] = {
      cmd_demo_usage},
     {"dot", "draw a cell unrolled for K steps (or a layer stack) as DOT, SVG, PNG or PDF", cmd_dot,
      cmd_dot_usage},
+    {"gates", "train cells on synthetic memory tasks and rank them (the gating study)", cmd_gates,
+     cmd_gates_usage},
     {"gradcheck", "check every op's and cell type's gradient against finite differences",
      cmd_gradcheck, cmd_gradcheck_usage},
     {"help", "list the commands, or show how to use one", cmd_help, cmd_help_usage},

@@ -16,6 +16,7 @@
 #include "plugin.h"
 #include "regularize.h"
 #include "rnn.h"
+#include "tasks.h"
 #include "text.h"
 
 #endif
