@@ -44,10 +44,12 @@ static bool word_rows(const rc_ft *m, const char *tok, size_t len, int32_t wid, 
 }
 
 static rc_status add_ngram_rows(const rc_ft *m, ft_ints *feats, const ft_ints *hashes) {
-    if (m->o.word_ngrams <= 1)
+    if (m->o.word_ngrams <= 1 || hashes->n == 0) // no words: no n-grams, and feats may be empty
         return RC_OK;
     int64_t n = rc_fasttext_word_ngrams((const uint32_t *)hashes->v, hashes->n, m->o.word_ngrams,
                                         m->o.bucket, NULL, 0);
+    if (n == 0)
+        return RC_OK;
     if (!reserve(feats, n))
         return RC_ERR_NOMEM;
     rc_fasttext_word_ngrams((const uint32_t *)hashes->v, hashes->n, m->o.word_ngrams, m->o.bucket,
