@@ -156,11 +156,11 @@ static void learn_adding(int kind, int steps) {
     rc_graph_free(&g);
 }
 
-Test(rnn_train, lstm_learns_adding_problem_t50, .timeout = 600) {
+Test(rnn_train, lstm_learns_adding_problem_t50) {
     learn_adding(RU_LSTM, 1000);
 }
 
-Test(rnn_train, gru_learns_adding_problem_t50, .timeout = 600) {
+Test(rnn_train, gru_learns_adding_problem_t50) {
     learn_adding(RU_GRU, 400);
 }
 

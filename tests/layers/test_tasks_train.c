@@ -21,7 +21,7 @@ static rc_task_config tiny(const char *task, const char *cell) {
                             .seed = 3};
 }
 
-Test(tasks_train, adding_loss_decreases_and_gradflow_is_finite, .timeout = 120) {
+Test(tasks_train, adding_loss_decreases_and_gradflow_is_finite) {
     rc_set_num_threads(1);
     rc_task_config c = tiny("adding", "gru");
     rc_task_result r;
@@ -46,7 +46,7 @@ Test(tasks_train, adding_loss_decreases_and_gradflow_is_finite, .timeout = 120) 
 }
 
 // The same seed gives the same curve, bit for bit; another seed another one.
-Test(tasks_train, runs_are_reproducible_per_seed, .timeout = 120) {
+Test(tasks_train, runs_are_reproducible_per_seed) {
     rc_set_num_threads(1);
     const char *tasks[] = {"copy", "reber", "order"};
     for (int i = 0; i < 3; i++) {
@@ -74,7 +74,7 @@ Test(tasks_train, runs_are_reproducible_per_seed, .timeout = 120) {
 
 // With a forget-gate bias of 1 the gradient reaching h_0 at initialisation is larger than with 0:
 // the memory path of the LSTM lets it through (Jozefowicz et al. 2015's argument).
-Test(tasks_train, forget_bias_opens_the_gradient_path, .timeout = 120) {
+Test(tasks_train, forget_bias_opens_the_gradient_path) {
     rc_set_num_threads(1);
     rc_task_config c = tiny("adding", "lstm");
     c.length = 40;

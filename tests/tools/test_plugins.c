@@ -78,7 +78,7 @@ Test(plugins, the_same_plugin_twice_is_refused) {
 
 static const char *text_file(void) {
     static char path[64];
-    snprintf(path, sizeof path, "not_a_plugin_%d.so", (int)getpid());
+    snprintf(path, sizeof path, "/tmp/recur_not_a_plugin_%d.so", (int)getpid());
     FILE *f = fopen(path, "w");
     cr_assert(f);
     fputs("this is text, not an ELF shared object\n", f);
