@@ -2,7 +2,8 @@
 #   make demo   installs what is missing, builds a release build, runs `recur gates` (about 3 min)
 #   make test   installs what is missing, runs the Criterion suite plainly and under ASan+UBSan
 # And, on demand, `make bench` (BENCH_ARGS="--threads 2" for two threads) and `make bench-rnn`
-# (recurrent layers against PyTorch, 1 and 2 threads; BENCH_RNN_ARGS): bench/README.md; and
+# (recurrent layers against PyTorch, 1 and 2 threads; BENCH_RNN_ARGS), `make bench-load` (1 and
+# 2 threads beside a busy core; BENCH_LOAD_ARGS): bench/README.md; and
 # `make fuzz` (FUZZ_SECONDS per target): fuzz/README.md.
 # Everything else is meson: see README.md.
 
@@ -25,7 +26,7 @@ endif
 endif
 
 .PHONY: deps bench-deps bench-rnn-deps fuzz-deps demo test test-plain test-sanitize format-check \
-        format fuzz bench bench-rnn clean
+        format fuzz bench bench-rnn bench-load clean
 
 deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -107,6 +108,11 @@ bench: bench-deps build-release/build.ninja
 bench-rnn: bench-rnn-deps build-release/build.ninja
 	ninja -C build-release
 	bench/run_rnn.sh --build build-release $(BENCH_RNN_ARGS)
+
+# Steady under load: 1 and 2 threads, quiet and beside a busy loop pinned to one core.
+bench-load: deps build-release/build.ninja
+	ninja -C build-release bench/rnn
+	bench/run_load.sh $(BENCH_LOAD_ARGS)
 
 clean:
 	rm -rf build-release build-test build-san build-fuzz demo-out gates-out

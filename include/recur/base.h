@@ -97,6 +97,12 @@ RC_API rc_rng rc_rng_split(rc_rng *r);
 // which costs recurrent layers more than the second thread gains (bench/README.md, "rnn").
 RC_API void rc_set_num_threads(int n);
 RC_API int rc_get_num_threads(void);
+// Adaptive threads (on by default): each parallel kernel times its threads, and while a team of
+// several saves too little (another job holds a core, so a team thread waits for its time slice),
+// the calling thread runs its kernels on one thread for a back-off of 0.5 s, doubling up to 8 s
+// while it keeps failing. Same bits either way. Off: always rc_get_num_threads() threads. The
+// environment variable RECUR_ADAPTIVE_THREADS=0 turns it off unless the program calls this.
+RC_API void rc_set_adaptive_threads(bool on);
 
 #ifdef __cplusplus
 }

@@ -4,6 +4,9 @@
 #endif
 
 #include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "parallel.h"
@@ -61,4 +64,113 @@ void rc_serial_end(int saved) {
 #else
     (void)saved;
 #endif
+}
+
+// ---- the adaptive team (parallel.h) ----------------------------------------------------------
+
+enum { TEAM_UNSET, TEAM_ADAPTIVE, TEAM_FIXED };
+static atomic_int team_mode; // TEAM_UNSET until the first loop reads RECUR_ADAPTIVE_THREADS
+static _Thread_local rc_team_policy policy = {.backoff = RC_TEAM_BACKOFF_MIN};
+
+static double seconds_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void rc_team_times(const rc_team_clock *tc, double *wall, double *work) {
+    const int n = tc->n < RC_TEAM_MAX ? tc->n : RC_TEAM_MAX;
+    double last = tc->fork, sum = 0;
+    for (int k = 0; k < n; k++) {
+        last = tc->finish[k] > last ? tc->finish[k] : last;
+        sum += tc->finish[k] - tc->begin[k];
+    }
+    *wall = last - tc->fork;
+    *work = sum;
+}
+
+bool rc_team_policy_serial(const rc_team_policy *p, double now) {
+    return now < p->serial_until;
+}
+
+bool rc_team_policy_feed(rc_team_policy *p, double now, double wall, double work) {
+    if (p->backoff < RC_TEAM_BACKOFF_MIN)
+        p->backoff = RC_TEAM_BACKOFF_MIN;
+    p->loops++;
+    p->wall += wall;
+    p->work += work;
+    if (p->loops < RC_TEAM_WINDOW)
+        return rc_team_policy_serial(p, now);
+    if (p->wall < RC_TEAM_PAYS * p->work) { // the team paid: the next back-off is short again
+        p->backoff = RC_TEAM_BACKOFF_MIN;
+    } else { // it did not: serial for a while, then try again
+        p->serial_until = now + p->backoff;
+        p->backoff = p->backoff * 2 < RC_TEAM_BACKOFF_MAX ? p->backoff * 2 : RC_TEAM_BACKOFF_MAX;
+    }
+    p->loops = 0;
+    p->wall = p->work = 0;
+    return rc_team_policy_serial(p, now);
+}
+
+void rc_team_set_adaptive(bool on) {
+    atomic_store(&team_mode, on ? TEAM_ADAPTIVE : TEAM_FIXED);
+}
+
+void rc_set_adaptive_threads(bool on) {
+    rc_team_set_adaptive(on);
+}
+
+// RECUR_ADAPTIVE_THREADS=0 turns the adaptation off unless the program set it.
+static bool team_fixed(void) {
+    int mode = atomic_load_explicit(&team_mode, memory_order_relaxed);
+    if (mode == TEAM_UNSET) {
+        const char *env = getenv("RECUR_ADAPTIVE_THREADS");
+        const int want = env && strcmp(env, "0") == 0 ? TEAM_FIXED : TEAM_ADAPTIVE;
+        atomic_compare_exchange_strong(&team_mode, &mode, want);
+        mode = atomic_load_explicit(&team_mode, memory_order_relaxed);
+    }
+    return mode == TEAM_FIXED;
+}
+
+int rc_team_size(void) {
+    const int n = rc_threads();
+    if (n > 1 && !team_fixed() && rc_team_policy_serial(&policy, seconds_now()))
+        return 1;
+    return n;
+}
+
+void rc_team_begin(rc_team_clock *tc) {
+    tc->n = 0;
+    tc->fork = seconds_now();
+}
+
+void rc_team_enter(rc_team_clock *tc) {
+#ifdef _OPENMP
+    const int k = omp_get_thread_num();
+    if (k == 0)
+        tc->n = omp_get_num_threads();
+    if (k < RC_TEAM_MAX)
+        tc->begin[k] = seconds_now();
+#else
+    (void)tc;
+#endif
+}
+
+void rc_team_done(rc_team_clock *tc) {
+#ifdef _OPENMP
+    const int k = omp_get_thread_num();
+    if (k < RC_TEAM_MAX)
+        tc->finish[k] = seconds_now();
+#else
+    (void)tc;
+#endif
+}
+
+// Called after the join, so every thread's times are written.
+void rc_team_end(rc_team_clock *tc) {
+    if (tc->n < 2 || team_fixed())
+        return;
+    double wall, work;
+    rc_team_times(tc, &wall, &work);
+    rc_team_policy_feed(&policy, seconds_now(), wall, work);
 }

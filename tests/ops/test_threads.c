@@ -136,7 +136,10 @@ static void assert_same_bits(const float *a, const float *b, int64_t n, const ch
                            what, k, (long long)i, (double)a[i], (double)b[i]);
 }
 
+// The adaptive team could run a 2-thread step serially on a loaded machine; these tests want the
+// 2-thread path for real.
 Test(threads, model_forward_and_backward_bit_identical) {
+    rc_set_adaptive_threads(false);
     int before = rc_get_num_threads();
     model m;
     model_init(&m);
@@ -162,6 +165,7 @@ Test(threads, model_forward_and_backward_bit_identical) {
 // rc_gemm with 1 and 2 threads at shapes where oneDNN's own threading (before rc_gemm tiled C)
 // changed results: matrix-vector products and long K with a small M or N, every transpose form.
 Test(threads, gemm_bit_identical) {
+    rc_set_adaptive_threads(false);
     const int64_t shapes[][3] = {{64, 1024, 2048},
                                  {1, 64, 4096},
                                  {64, 1, 4096},
