@@ -13,4 +13,7 @@ extern const char cmd_dot_usage[];
 int cmd_gradcheck(int argc, char **argv);
 extern const char cmd_gradcheck_usage[];
 
+int cmd_lm(int argc, char **argv);
+extern const char cmd_lm_usage[];
+
 #endif

@@ -21,6 +21,8 @@ static const cli_command commands[] = {
      cmd_gates_usage},
     {"gradcheck", "check every op's and cell type's gradient against finite differences",
      cmd_gradcheck, cmd_gradcheck_usage},
+    {"lm", "train a word-level language model (truncated BPTT, perplexity), evaluate, sample",
+     cmd_lm, cmd_lm_usage},
     {"help", "list the commands, or show how to use one", cmd_help, cmd_help_usage},
 };
 #define N_COMMANDS ((int)(sizeof commands / sizeof commands[0]))

@@ -9,6 +9,7 @@
 #include "checkpoint.h"
 #include "embed.h"
 #include "graph.h"
+#include "lm.h"
 #include "nn.h"
 #include "op.h"
 #include "ops.h"

@@ -203,6 +203,14 @@ RC_API int32_t rc_vocab_find(const rc_vocab *v, const char *tok, size_t len);
 RC_API int32_t rc_vocab_id(const rc_vocab *v, const char *tok, size_t len);
 // ids[i] = rc_vocab_id for every token of t; returns the number written (t->n).
 RC_API size_t rc_vocab_ids(const rc_vocab *v, const rc_tokens *t, int32_t *ids);
+// Reads a file as one stream of ids (for a language model), tokenizing each line as
+// rc_vocab_count_file does: empty lines are skipped, and with eos each line ends with <eos>. A
+// token absent from v is <unk>; without <unk> it is RC_ERR_FORMAT "file:line: token 'x' is not in
+// the vocabulary, which has no <unk>". *ids (malloc'ed, the caller frees) holds *n ids. v must be
+// finalized (and have <eos> when eos is set): RC_ERR_ARG otherwise.
+RC_API rc_status rc_vocab_read_ids(const rc_vocab *v, const char *path, const rc_tok_opts *topts,
+                                   const rc_line_opts *lopts, bool eos, int32_t **ids, int64_t *n,
+                                   char *err, size_t err_len);
 // The token with this id (NUL-terminated, owned by v) or NULL when out of range.
 RC_API const char *rc_vocab_token(const rc_vocab *v, int32_t id, size_t *len);
 RC_API int64_t rc_vocab_count(const rc_vocab *v, int32_t id);

@@ -1,0 +1,83 @@
+// A text file as one stream of vocabulary ids, for language models (include/recur/text.h).
+#include <stdlib.h>
+
+#include <recur/text.h>
+
+#include "common/common.h"
+
+typedef struct id_list {
+    int32_t *ids;
+    size_t n, cap;
+} id_list;
+
+static bool push(id_list *l, int32_t id) {
+    if (!rc_grow((void **)&l->ids, &l->cap, l->n + 1, sizeof *l->ids))
+        return false;
+    l->ids[l->n++] = id;
+    return true;
+}
+
+// The ids of one line's tokens (and <eos>), appended to l.
+static rc_status line_ids(const rc_vocab *v, const rc_tokens *t, int32_t eos, id_list *l, char *why,
+                          size_t why_len) {
+    for (size_t i = 0; i < t->n; i++) {
+        size_t len;
+        const char *s = rc_token(t, i, &len);
+        const int32_t id = rc_vocab_id(v, s, len);
+        if (id < 0)
+            return rc_errf(why, why_len, RC_ERR_FORMAT,
+                           "token '%.*s' is not in the vocabulary, which has no <unk>",
+                           (int)(len < 80 ? len : 80), s);
+        if (!push(l, id))
+            return rc_errf(why, why_len, RC_ERR_NOMEM, "out of memory (%zu ids)", l->n);
+    }
+    if (eos >= 0 && !push(l, eos))
+        return rc_errf(why, why_len, RC_ERR_NOMEM, "out of memory (%zu ids)", l->n);
+    return RC_OK;
+}
+
+rc_status rc_vocab_read_ids(const rc_vocab *v, const char *path, const rc_tok_opts *topts,
+                            const rc_line_opts *lopts, bool eos, int32_t **ids, int64_t *n,
+                            char *err, size_t err_len) {
+    if (!v || !path || !topts || !ids || !n)
+        return rc_errf(err, err_len, RC_ERR_ARG,
+                       "rc_vocab_read_ids: vocabulary, path, tokenizer options, ids and n are "
+                       "required");
+    *ids = NULL;
+    *n = 0;
+    const int32_t eos_id = eos ? rc_vocab_special_id(v, RC_SPECIAL_EOS) : -1;
+    if (!rc_vocab_finalized(v) || (eos && eos_id < 0))
+        return rc_errf(err, err_len, RC_ERR_ARG,
+                       "rc_vocab_read_ids: %s: the vocabulary must be finalized%s", path,
+                       eos ? " and have <eos>" : "");
+    rc_line_reader *r;
+    rc_status st = rc_line_reader_open(&r, path, lopts, err, err_len);
+    if (st != RC_OK)
+        return st;
+    rc_tokens t = {0};
+    id_list l = {0};
+    const char *line;
+    size_t len;
+    char why[200];
+    while ((st = rc_line_reader_next(r, &line, &len, err, err_len)) == RC_OK && line) {
+        if (!len) // as rc_vocab_count_file: an empty line has no tokens and no <eos>
+            continue;
+        st = rc_tokenize(topts, line, len, &t, why, sizeof why);
+        if (st == RC_OK)
+            st = line_ids(v, &t, eos_id, &l, why, sizeof why);
+        if (st != RC_OK) {
+            rc_errf(err, err_len, st, "%s:%lld: %s", path, (long long)rc_line_reader_lineno(r),
+                    why);
+            break;
+        }
+    }
+    rc_tokens_free(&t);
+    rc_line_reader_close(&r);
+    if (st != RC_OK) {
+        free(l.ids);
+        return st;
+    }
+    *ids = l.ids;
+    *n = (int64_t)l.n;
+    return RC_OK;
+}

@@ -1,0 +1,246 @@
+// `recur lm train`: the vocabulary from --train, the streams, the model, then epochs of truncated
+// BPTT with a "flat, then decay" learning rate, the validation perplexity after each epoch, the
+// checkpoints (last.safetensors every epoch, best.safetensors on a better validation figure), and
+// the test perplexity of the best model.
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lm.h"
+
+typedef struct epoch_row {
+    int epoch;
+    double lr, train_ppl, valid_ppl, seconds, tokens_per_s;
+} epoch_row;
+
+typedef struct trainer {
+    const lm_opts *o;
+    lm_model m;
+    rc_lm_stream train;
+    rc_optim *opt;
+    rc_graph *g;
+    rc_rng drop; // dropout masks
+    int first_epoch, best_epoch;
+    double best_valid;
+    epoch_row *rows;
+    int n_rows;
+    char err[1024];
+    char path_last[4096], path_best[4096];
+} trainer;
+
+static bool build_vocab(trainer *t) {
+    const lm_opts *o = t->o;
+    char path[4096];
+    if (o->resume) { // the vocabulary the run started with
+        lm_vocab_path(o->resume, path, sizeof path);
+        return rc_vocab_load(&t->m.vocab, path, t->err, sizeof t->err) == RC_OK;
+    }
+    static const rc_tok_opts words = {.mode = RC_TOK_WORDS, .punct = RC_PUNCT_KEEP};
+    const rc_vocab_opts vo = {.min_count = o->min_count,
+                              .max_size = o->max_vocab,
+                              .specials = RC_SPECIAL_UNK | RC_SPECIAL_EOS};
+    snprintf(path, sizeof path, "%s/vocab.txt", o->out);
+    return rc_vocab_new(&t->m.vocab) == RC_OK &&
+           rc_vocab_count_file(t->m.vocab, o->train, &words, NULL, true, t->err, sizeof t->err) ==
+               RC_OK &&
+           (rc_vocab_finalize(t->m.vocab, &vo) == RC_OK ||
+            (snprintf(t->err, sizeof t->err, "%s: the vocabulary could not be built", o->train),
+             false)) &&
+           rc_vocab_save(t->m.vocab, path, t->err, sizeof t->err) == RC_OK;
+}
+
+static bool build_model(trainer *t) {
+    const lm_opts *o = t->o;
+    rc_rng master, init;
+    rc_rng_seed(&master, o->seed);
+    init = rc_rng_split(&master);
+    t->drop = rc_rng_split(&master);
+    rc_lm_config c = o->model_cfg;
+    c.vocab = rc_vocab_size(t->m.vocab);
+    const rc_optim_opts oo = rc_optim_defaults((rc_optim_kind)o->optimizer, o->lr);
+    return rc_lm_new(&t->m.lm, &c, &init, t->err, sizeof t->err) == RC_OK &&
+           rc_optim_new(&t->opt, t->m.lm->ps, &oo, t->err, sizeof t->err) == RC_OK &&
+           (rc_graph_new(&t->g) == RC_OK ||
+            (snprintf(t->err, sizeof t->err, "out of memory (graph)"), false));
+}
+
+static double meta_double(const rc_safetensors *f, const char *key, double fallback) {
+    const char *s = rc_safetensors_metadata(f, key);
+    return s ? strtod(s, NULL) : fallback;
+}
+
+// The epoch, best figure and model options of a last.safetensors; the options must be ours.
+static bool resume_state(trainer *t) {
+    rc_safetensors *f;
+    if (rc_safetensors_open(&f, t->o->resume, t->err, sizeof t->err) != RC_OK)
+        return false;
+    lm_meta want = {0};
+    lm_meta_config(&want, &t->m.lm->config);
+    bool ok = true;
+    for (int i = 0; ok && i < want.n; i++) {
+        const char *have = rc_safetensors_metadata(f, want.kv[2 * i]);
+        if (!have || strcmp(have, want.val[i])) {
+            snprintf(t->err, sizeof t->err,
+                     "--resume %s: it was trained with %s = %s, these options give %s",
+                     t->o->resume, want.kv[2 * i], have ? have : "(none)", want.val[i]);
+            ok = false;
+        }
+    }
+    t->first_epoch = (int)meta_double(f, "lm.epoch", 0) + 1;
+    t->best_valid = meta_double(f, "lm.best_valid", INFINITY);
+    t->best_epoch = (int)meta_double(f, "lm.best_epoch", 0);
+    rc_safetensors_close(&f);
+    const rc_checkpoint_extra extra = {.optim = t->opt, .rng = &t->drop};
+    return ok && rc_checkpoint_load(t->o->resume, t->m.lm->ps, &extra, true, NULL, t->err,
+                                    sizeof t->err) == RC_OK;
+}
+
+static bool save(trainer *t, const char *path, int epoch, bool with_state) {
+    lm_meta meta = {0};
+    lm_meta_config(&meta, &t->m.lm->config);
+    lm_meta_add(&meta, "lm.epoch", "%d", epoch);
+    lm_meta_add(&meta, "lm.best_valid", "%.17g", t->best_valid);
+    lm_meta_add(&meta, "lm.best_epoch", "%d", t->best_epoch);
+    const rc_checkpoint_extra extra = {
+        .optim = with_state ? t->opt : NULL, .rng = with_state ? &t->drop : NULL, .meta = meta.kv};
+    return rc_checkpoint_save(path, t->m.lm->ps, &extra, t->err, sizeof t->err) == RC_OK;
+}
+
+// One epoch over the training stream; *ppl is its training perplexity.
+static bool train_epoch(trainer *t, int epoch, double *ppl, int64_t *tokens) {
+    const lm_opts *o = t->o;
+    int64_t n = rc_lm_stream_segments(&t->train, o->bptt);
+    if (o->max_segments > 0 && o->max_segments < n)
+        n = o->max_segments;
+    rc_rnn_carry carry = {0};
+    cli_progress p;
+    char label[32], note[64];
+    snprintf(label, sizeof label, "epoch %d", epoch);
+    cli_progress_start(&p, label, n, o->quiet);
+    double nll = 0;
+    *tokens = 0;
+    bool ok = true;
+    for (int64_t k = 0; ok && k < n; k++) {
+        const int32_t *x, *y;
+        const int len = rc_lm_stream_segment(&t->train, o->bptt, k, &x, &y);
+        double seg;
+        ok = rc_lm_train_step(t->m.lm, t->g, t->opt, x, y, len, t->train.batch, o->clip, &carry,
+                              &t->drop, &seg, t->err, sizeof t->err) == RC_OK;
+        nll += seg;
+        *tokens += (int64_t)len * t->train.batch;
+        if (ok && (k % 64 == 63 || k + 1 == n)) {
+            snprintf(note, sizeof note, "train ppl %.2f", exp(nll / (double)*tokens));
+            cli_progress_step(&p, k + 1, note);
+        }
+    }
+    cli_progress_end(&p);
+    rc_rnn_carry_free(&carry);
+    *ppl = exp(nll / (double)*tokens);
+    return ok;
+}
+
+static void print_row(const trainer *t, const epoch_row *r) {
+    if (t->o->json)
+        return;
+    printf("epoch %3d  lr %-8.4g  train ppl %8.2f  valid ppl %8.2f  %7.1f s  %8.0f tokens/s\n",
+           r->epoch, r->lr, r->train_ppl, r->valid_ppl, r->seconds, r->tokens_per_s);
+    fflush(stdout);
+}
+
+static bool run_epochs(trainer *t) {
+    const lm_opts *o = t->o;
+    for (int e = t->first_epoch; e <= o->epochs; e++) {
+        epoch_row *r = &t->rows[t->n_rows];
+        *r = (epoch_row){.epoch = e, .lr = rc_lm_epoch_lr(o->lr, o->lr_flat, o->lr_decay, e)};
+        rc_optim_set_lr(t->opt, r->lr);
+        const double t0 = cli_now();
+        int64_t tokens, vtokens;
+        if (!train_epoch(t, e, &r->train_ppl, &tokens) ||
+            !lm_perplexity(&t->m, o->valid, o, &r->valid_ppl, &vtokens, t->err, sizeof t->err))
+            return false;
+        r->seconds = cli_now() - t0;
+        r->tokens_per_s = (double)tokens / r->seconds;
+        t->n_rows++;
+        if (r->valid_ppl < t->best_valid) {
+            t->best_valid = r->valid_ppl;
+            t->best_epoch = e;
+            if (!save(t, t->path_best, e, false))
+                return false;
+        }
+        if (!save(t, t->path_last, e, true))
+            return false;
+        print_row(t, r);
+    }
+    return true;
+}
+
+static void report_json(const trainer *t, double test_ppl, int64_t test_tokens) {
+    json_t *epochs = json_array();
+    for (int i = 0; i < t->n_rows; i++) {
+        const epoch_row *r = &t->rows[i];
+        json_array_append_new(epochs,
+                              json_pack("{s:i, s:f, s:f, s:f, s:f, s:f}", "epoch", r->epoch, "lr",
+                                        r->lr, "train_ppl", r->train_ppl, "valid_ppl", r->valid_ppl,
+                                        "seconds", r->seconds, "tokens_per_s", r->tokens_per_s));
+    }
+    json_t *root = json_pack("{s:o, s:i, s:f, s:s, s:i}", "epochs", epochs, "best_epoch",
+                             t->best_epoch, "best_valid_ppl", t->best_valid, "best_model",
+                             t->path_best, "vocab", rc_vocab_size(t->m.vocab));
+    if (t->o->test) {
+        json_object_set_new(root, "test_ppl", json_real(test_ppl));
+        json_object_set_new(root, "test_tokens", json_integer(test_tokens));
+    }
+    json_dumpf(root, stdout, JSON_INDENT(2));
+    fputc('\n', stdout);
+    json_decref(root);
+}
+
+// The test perplexity of the best model (loaded back into the trained one).
+static bool test_best(trainer *t, double *ppl, int64_t *tokens) {
+    *ppl = NAN;
+    *tokens = 0;
+    if (!t->o->test)
+        return true;
+    if (!t->best_epoch) {
+        snprintf(t->err, sizeof t->err, "no epoch was trained, so there is no best model to test");
+        return false;
+    }
+    return rc_checkpoint_load(t->path_best, t->m.lm->ps, NULL, true, NULL, t->err, sizeof t->err) ==
+               RC_OK &&
+           lm_perplexity(&t->m, t->o->test, t->o, ppl, tokens, t->err, sizeof t->err);
+}
+
+static bool setup(trainer *t) {
+    const lm_opts *o = t->o;
+    snprintf(t->path_last, sizeof t->path_last, "%s/last.safetensors", o->out);
+    snprintf(t->path_best, sizeof t->path_best, "%s/best.safetensors", o->out);
+    t->first_epoch = 1;
+    t->best_valid = INFINITY;
+    t->rows = calloc((size_t)o->epochs + 1, sizeof *t->rows);
+    if (!t->rows)
+        return snprintf(t->err, sizeof t->err, "out of memory"), false;
+    return cli_mkdir(o->out, t->err, sizeof t->err) && build_vocab(t) &&
+           lm_read_stream(t->m.vocab, o->train, o->batch, &t->train, t->err, sizeof t->err) &&
+           build_model(t) && (!o->resume || resume_state(t));
+}
+
+int lm_train(const lm_opts *o) {
+    trainer t = {.o = o};
+    double test_ppl;
+    int64_t test_tokens;
+    const bool ok = setup(&t) && run_epochs(&t) && test_best(&t, &test_ppl, &test_tokens);
+    if (ok && o->json)
+        report_json(&t, test_ppl, test_tokens);
+    else if (ok)
+        printf("best epoch %d: valid ppl %.2f%s", t.best_epoch, t.best_valid, o->test ? "" : "\n");
+    if (ok && o->test && !o->json)
+        printf(", test ppl %.2f (%lld tokens)\n", test_ppl, (long long)test_tokens);
+    rc_graph_free(&t.g);
+    rc_optim_free(&t.opt);
+    rc_lm_stream_free(&t.train);
+    lm_model_free(&t.m);
+    free(t.rows);
+    return ok ? CLI_OK : cli_fail("lm", "%s", t.err[0] ? t.err : "training failed");
+}
