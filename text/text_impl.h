@@ -88,6 +88,15 @@ static inline const char *rc_strtab_key(const rc_strtab *t, int32_t id, size_t *
 // str comparison, since UTF-8 preserves code point order.
 int rc_strtab_cmp(const rc_strtab *t, int32_t a, int32_t b);
 
+// ---- the CSR builder (csr.c, features.c)
+// rc_csr carries no capacities. Every indptr, indices and values array the builder allocates for
+// n elements has room for rc_grow's size from empty (64, doubled until >= n), so the room follows
+// from the count alone. Grows *p, which the builder allocated for at least `used` elements (or is
+// NULL), to hold `need`; false when out of memory.
+bool rc_csr_grow(void **p, size_t used, size_t need, size_t elem);
+// Grows indices and values together from `used` to `need` entries.
+bool rc_csr_grow_nnz(rc_csr *m, int64_t used, int64_t need);
+
 // ---- document terms for the vectorizers
 // ----------------------------------------------------------
 

@@ -151,10 +151,9 @@ RC_API rc_var rc_dropout(rc_var x, float p, rc_rng *rng, rc_var *mask_out);
 // builder in text.h makes them so); rc_sparse_matmul accepts any order and repeats.
 typedef struct rc_csr {
     int64_t rows, cols;
-    int64_t *indptr;           // [R+1]
-    int32_t *indices;          // [nnz], each in [0, C)
-    float *values;             // [nnz]
-    int64_t cap_rows, cap_nnz; // allocated sizes (the text.h builder's bookkeeping)
+    int64_t *indptr;  // [R+1]
+    int32_t *indices; // [nnz], each in [0, C)
+    float *values;    // [nnz]
 } rc_csr;
 
 // y = A b: the sparse A [R,C] (copied into the graph's arena) times the dense b [C,N] -> [R,N].

@@ -228,7 +228,9 @@ RC_API rc_status rc_vocab_load(rc_vocab **v, const char *path, char *err, size_t
 // Frees the arrays and zeroes *m except cols (ready to build rows again); accepts a zeroed matrix.
 RC_API void rc_csr_free(rc_csr *m);
 // Builder: zero-initialise a rc_csr with the number of columns set, then for each row push its
-// entries and end the row. end_row sorts the row's entries by column and sums duplicates.
+// entries and end the row. end_row sorts the row's entries by column and sums duplicates. Rows
+// append to a matrix these functions made (the builder, gather_rows, the vectorizers), never to
+// arrays of the caller's own: the builder's room follows from its counts.
 RC_API rc_status rc_csr_push(rc_csr *m, int32_t col, float value);
 RC_API rc_status rc_csr_end_row(rc_csr *m);
 RC_API int64_t rc_csr_nnz(const rc_csr *m);

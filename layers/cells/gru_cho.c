@@ -7,17 +7,9 @@
 // Parameters: weight_ih [3H,I] blocks [r|z|n], weight_hh [2H,H] blocks [r|z], weight_hh_n [H,H],
 // bias [3H] blocks [r|z|n] (absent with no_bias); all from U(-1/sqrt(H), 1/sqrt(H)).
 // State [h]; output h'.
-#include <stddef.h>
+#include "mut_impl.h"
 
-#include <recur/autograd.h>
-#include <recur/cells.h>
-#include <recur/checkpoint.h>
-#include <recur/regularize.h>
-
-static rc_var project(const rc_cell_ctx *c, rc_var x) {
-    const rc_gru_cho_params *p = c->cell->params;
-    return rc_linear(x, rc_cell_use(c, p->weight_ih), rc_cell_use(c, p->bias));
-}
+RC_GRU_LINEAR_PROJECT(rc_gru_cho_params)
 
 static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *next) {
     const rc_gru_cho_params *p = c->cell->params;
@@ -26,24 +18,10 @@ static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *
     rc_split(rc_matmul_nt(prev[0], rc_cell_use(c, p->weight_hh)), 1, 2, hi);
     rc_var r = rc_sigmoid(rc_add(xi[0], hi[0]));
     rc_var z = rc_sigmoid(rc_add(xi[1], hi[1]));
-    rc_var rh = rc_matmul_nt(rc_mul(r, prev[0]), rc_cell_use(c, p->weight_hh_n));
-    rc_var n = rc_tanh(rc_add(xi[2], rh));
-    next[0] = rc_lerp(z, prev[0], n);
+    next[0] = rc_lerp(z, prev[0], rc_gru_candidate(c, xi[2], r, prev[0], p->weight_hh_n));
     return next[0];
 }
 
-#define AT(field) RC_WEIGHT_AT(rc_gru_cho_params, field)
-static const rc_weight_spec weights[] = {
-    {AT(weight_ih), .rows = {.h = 3}, .cols = {.i = 1}},
-    {AT(weight_hh), .rows = {.h = 2}, .cols = {.h = 1}},
-    {AT(weight_hh_n), .rows = {.h = 1}, .cols = {.h = 1}},
-    {AT(bias), .rows = {.h = 3}, .when = RC_WHEN_BIAS},
-};
-
-static const rc_cell_layout layout = {RC_CELL_LAYOUT(1, step, project, weights),
-                                      .opts_name = "rc_gru_cho_opts",
-                                      .no_bias = offsetof(rc_gru_cho_opts, no_bias)};
-
-RC_CELL_TYPE_FROM_LAYOUT(rc_gru_cho_cell_type, "gru_cho",
-                         "GRU of Cho et al. 2014 (reset before the recurrent product)",
-                         rc_gru_cho_params, rc_gru_cho_opts, layout, NULL);
+RC_GRU_CELL_TYPE(rc_gru_cho_cell_type, "gru_cho",
+                 "GRU of Cho et al. 2014 (reset before the recurrent product)", rc_gru_cho_params,
+                 rc_gru_cho_opts, 3, 2);

@@ -8,12 +8,8 @@
 // below 1.
 // State [h]; output h'.
 #include <math.h>
-#include <stddef.h>
 
-#include <recur/autograd.h>
-#include <recur/cells.h>
-#include <recur/checkpoint.h>
-#include <recur/regularize.h>
+#include "cell_impl.h"
 
 static rc_var project(const rc_cell_ctx *c, rc_var x) {
     const rc_indrnn_params *p = c->cell->params;
@@ -68,14 +64,9 @@ static rc_status init(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rn
     return st;
 }
 
-const rc_cell_type rc_indrnn_cell_type = {
-    .name = "indrnn",
-    .params_size = sizeof(rc_indrnn_params),
-    .init = init,
-    .opts_size = sizeof(rc_indrnn_opts),
-    .summary = "IndRNN of Li et al. 2018 (elementwise recurrence)",
-    .layout = &layout,
-};
+RC_CELL_TYPE_WITH_INIT(rc_indrnn_cell_type, "indrnn",
+                       "IndRNN of Li et al. 2018 (elementwise recurrence)", rc_indrnn_params,
+                       rc_indrnn_opts, init, layout, NULL);
 
 rc_status rc_indrnn_clip(const rc_cell *cell) {
     if (!cell || cell->type != &rc_indrnn_cell_type)

@@ -14,12 +14,8 @@
 // bias [4H] = 0; ln_ih_gain, ln_hh_gain [4H] (SEPARATE) or ln_gain [4H] (JOINT) = 1;
 // ln_c_gain [H] = 1 and ln_c_bias [H] = 0 unless no_cell_norm. State [h, c]; output h'.
 #include <math.h>
-#include <stddef.h>
 
-#include <recur/autograd.h>
-#include <recur/cells.h>
-#include <recur/checkpoint.h>
-#include <recur/regularize.h>
+#include "cell_impl.h"
 
 // LN(z; γ) over the last axis of [N, blocks*H] z, per block.
 static rc_var layer_norm(rc_var z, rc_var gain, int blocks, float eps) {
@@ -111,12 +107,5 @@ static rc_status forget_bias(rc_cell *cell, float value, char *err, size_t err_l
     return rc_cell_fill_bias_block(cell, "bias", 1, value, err, err_len);
 }
 
-const rc_cell_type rc_ln_lstm_cell_type = {
-    .name = "ln_lstm",
-    .params_size = sizeof(rc_ln_lstm_params),
-    .init = init,
-    .opts_size = sizeof(rc_ln_lstm_opts),
-    .summary = "layer-normalised LSTM of Ba et al. 2016",
-    .layout = &layout,
-    .set_forget_bias = forget_bias,
-};
+RC_CELL_TYPE_WITH_INIT(rc_ln_lstm_cell_type, "ln_lstm", "layer-normalised LSTM of Ba et al. 2016",
+                       rc_ln_lstm_params, rc_ln_lstm_opts, init, layout, forget_bias);

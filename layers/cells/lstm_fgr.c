@@ -14,23 +14,18 @@
 
 static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *next) {
     const rc_lstm_fgr_params *p = c->cell->params;
-    rc_var a[4], e[3];
+    rc_var a[4], e[3], gates[3];
     rc_peephole_preact(c, xp, prev[0], p->weight_hh, 4, a);
     rc_split(rc_matmul_nt(prev[2], rc_cell_use(c, p->weight_hh_gates)), 1, 3, e);
-    rc_var i = rc_peephole_gate(c, rc_add(a[0], e[0]), p->weight_ci, prev[1]);
-    rc_var f = rc_peephole_gate(c, rc_add(a[1], e[1]), p->weight_cf, prev[1]);
-    next[1] = rc_add(rc_mul(f, prev[1]), rc_mul(i, rc_tanh(a[2])));
-    rc_var o = rc_peephole_gate(c, rc_add(a[3], e[2]), p->weight_co, next[1]);
+    const rc_var pre[4] = {rc_add(a[0], e[0]), rc_add(a[1], e[1]), a[2], rc_add(a[3], e[2])};
+    rc_var o = rc_peephole_ifo(c, pre, rc_tanh, prev[1], &next[1], gates);
     next[0] = rc_mul(o, rc_tanh(next[1]));
-    next[2] = rc_concat((rc_var[]){i, f, o}, 3, 1);
+    next[2] = rc_concat(gates, 3, 1);
     return next[0];
 }
 
 static const rc_weight_spec weights[] = {
-    RC_PEEPHOLE_CORE(rc_lstm_fgr_params, 4),
-    RC_PEEPHOLE_VEC(rc_lstm_fgr_params, weight_ci),
-    RC_PEEPHOLE_VEC(rc_lstm_fgr_params, weight_cf),
-    RC_PEEPHOLE_VEC(rc_lstm_fgr_params, weight_co),
+    RC_PEEPHOLE_IFO(rc_lstm_fgr_params, 4),
     {RC_WEIGHT_AT(rc_lstm_fgr_params, weight_hh_gates), .rows = {.h = 3}, .cols = {.h = 3}},
 };
 

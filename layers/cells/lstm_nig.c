@@ -22,13 +22,7 @@ static rc_status forget_bias(rc_cell *cell, float value, char *err, size_t err_l
     return rc_cell_fill_bias_block(cell, "bias", 0, value, err, err_len);
 }
 
-static const rc_weight_spec weights[] = {
-    RC_PEEPHOLE_CORE(rc_lstm_nig_params, 3),
-    RC_PEEPHOLE_VEC(rc_lstm_nig_params, weight_cf),
-    RC_PEEPHOLE_VEC(rc_lstm_nig_params, weight_co),
-};
-
-static const rc_cell_layout layout = {RC_PEEPHOLE_LAYOUT(step, rc_peephole_project, weights)};
-
-RC_CELL_TYPE_FROM_LAYOUT(rc_lstm_nig_cell_type, "lstm_nig", "Greff et al.: no input gate",
-                         rc_lstm_nig_params, rc_peephole_lstm_opts, layout, forget_bias);
+RC_PEEPHOLE_CELL_TYPE(rc_lstm_nig_cell_type, "lstm_nig", "Greff et al.: no input gate",
+                      rc_lstm_nig_params, forget_bias, RC_PEEPHOLE_CORE(rc_lstm_nig_params, 3),
+                      RC_PEEPHOLE_VEC(rc_lstm_nig_params, weight_cf),
+                      RC_PEEPHOLE_VEC(rc_lstm_nig_params, weight_co));

@@ -17,14 +17,8 @@ static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *
     return next[0];
 }
 
-static const rc_weight_spec weights[] = {
-    RC_PEEPHOLE_CORE(rc_lstm_nog_params, 3),
-    RC_PEEPHOLE_VEC(rc_lstm_nog_params, weight_ci),
-    RC_PEEPHOLE_VEC(rc_lstm_nog_params, weight_cf),
-};
-
-static const rc_cell_layout layout = {RC_PEEPHOLE_LAYOUT(step, rc_peephole_project, weights)};
-
-RC_CELL_TYPE_FROM_LAYOUT(rc_lstm_nog_cell_type, "lstm_nog", "Greff et al.: no output gate",
-                         rc_lstm_nog_params, rc_peephole_lstm_opts, layout,
-                         rc_peephole_forget_bias);
+RC_PEEPHOLE_CELL_TYPE(rc_lstm_nog_cell_type, "lstm_nog", "Greff et al.: no output gate",
+                      rc_lstm_nog_params, rc_peephole_forget_bias,
+                      RC_PEEPHOLE_CORE(rc_lstm_nog_params, 3),
+                      RC_PEEPHOLE_VEC(rc_lstm_nog_params, weight_ci),
+                      RC_PEEPHOLE_VEC(rc_lstm_nog_params, weight_cf));

@@ -12,27 +12,10 @@
 #include "peephole_impl.h"
 
 static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *next) {
-    const rc_peephole_lstm_params *p = c->cell->params;
-    rc_var a[4];
-    rc_peephole_preact(c, xp, prev[0], p->weight_hh, 4, a);
-    rc_var i = rc_peephole_gate(c, a[0], p->weight_ci, prev[1]);
-    rc_var f = rc_peephole_gate(c, a[1], p->weight_cf, prev[1]);
-    next[1] = rc_add(rc_mul(f, prev[1]), rc_mul(i, rc_tanh(a[2])));
-    rc_var o = rc_peephole_gate(c, a[3], p->weight_co, next[1]);
-    next[0] = rc_mul(o, rc_tanh(next[1]));
-    return next[0];
+    return rc_peephole_ifo_step(c, xp, prev, next, rc_tanh, rc_tanh);
 }
 
-static const rc_weight_spec weights[] = {
-    RC_PEEPHOLE_CORE(rc_peephole_lstm_params, 4),
-    RC_PEEPHOLE_VEC(rc_peephole_lstm_params, weight_ci),
-    RC_PEEPHOLE_VEC(rc_peephole_lstm_params, weight_cf),
-    RC_PEEPHOLE_VEC(rc_peephole_lstm_params, weight_co),
-};
-
-static const rc_cell_layout layout = {RC_PEEPHOLE_LAYOUT(step, rc_peephole_project, weights)};
-
-RC_CELL_TYPE_FROM_LAYOUT(rc_peephole_lstm_cell_type, "peephole_lstm",
-                         "peephole LSTM, the vanilla LSTM of Greff et al. 2015",
-                         rc_peephole_lstm_params, rc_peephole_lstm_opts, layout,
-                         rc_peephole_forget_bias);
+RC_PEEPHOLE_CELL_TYPE(rc_peephole_lstm_cell_type, "peephole_lstm",
+                      "peephole LSTM, the vanilla LSTM of Greff et al. 2015",
+                      rc_peephole_lstm_params, rc_peephole_forget_bias,
+                      RC_PEEPHOLE_IFO(rc_peephole_lstm_params, 4));

@@ -22,21 +22,11 @@ static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *
     rc_split(rc_matmul_nt(prev[0], rc_cell_use(c, p->weight_hh)), 1, 2, u);
     rc_var z = rc_sigmoid(rc_add(a[0], u[0]));
     rc_var r = rc_sigmoid(rc_add(a[2], u[1]));
-    rc_var rh = rc_matmul_nt(rc_mul(r, prev[0]), rc_cell_use(c, p->weight_hh_n));
-    next[0] = rc_lerp(z, rc_tanh(rc_add(rh, a[1])), prev[0]);
+    next[0] = rc_lerp(z, rc_gru_candidate(c, a[1], r, prev[0], p->weight_hh_n), prev[0]);
     return next[0];
 }
 
-#define AT(field) RC_WEIGHT_AT(rc_mut2_params, field)
-static const rc_weight_spec weights[] = {
-    {AT(weight_ih), .rows = {.h = 2}, .cols = {.i = 1}, .when = RC_WHEN_I_IS_H},
-    {AT(weight_ih), .rows = {.h = 3}, .cols = {.i = 1}, .when = RC_WHEN_I_NOT_H},
-    {AT(weight_hh), .rows = {.h = 2}, .cols = {.h = 1}},
-    {AT(weight_hh_n), .rows = {.h = 1}, .cols = {.h = 1}},
-    {AT(bias), .rows = {.h = 3}},
-};
-
-static const rc_cell_layout layout = {RC_MUT_LAYOUT(step, project, weights)};
-
-RC_CELL_TYPE_FROM_LAYOUT(rc_mut2_cell_type, "mut2", "MUT2 of Jozefowicz et al. 2015",
-                         rc_mut2_params, rc_mut_opts, layout, NULL);
+RC_MUT_CELL_TYPE(rc_mut2_cell_type, "mut2", "MUT2 of Jozefowicz et al. 2015", rc_mut2_params,
+                 RC_MUT_IH(rc_mut2_params),
+                 {RC_WEIGHT_AT(rc_mut2_params, weight_hh), .rows = {.h = 2}, .cols = {.h = 1}},
+                 RC_MUT_TAIL(rc_mut2_params));

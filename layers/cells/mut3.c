@@ -9,10 +9,7 @@
 // [h]; output h'.
 #include "mut_impl.h"
 
-static rc_var project(const rc_cell_ctx *c, rc_var x) {
-    const rc_mut3_params *p = c->cell->params;
-    return rc_linear(x, rc_cell_use(c, p->weight_ih), rc_cell_use(c, p->bias));
-}
+RC_GRU_LINEAR_PROJECT(rc_mut3_params)
 
 static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *next) {
     const rc_mut3_params *p = c->cell->params;
@@ -21,21 +18,11 @@ static rc_var step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *
     rc_var uz = rc_matmul_nt(rc_tanh(prev[0]), rc_cell_use(c, p->weight_hh_z));
     rc_var z = rc_sigmoid(rc_add(a[0], uz));
     rc_var r = rc_sigmoid(rc_add(a[1], rc_matmul_nt(prev[0], rc_cell_use(c, p->weight_hh_r))));
-    rc_var rh = rc_matmul_nt(rc_mul(r, prev[0]), rc_cell_use(c, p->weight_hh_n));
-    next[0] = rc_lerp(z, rc_tanh(rc_add(rh, a[2])), prev[0]);
+    next[0] = rc_lerp(z, rc_gru_candidate(c, a[2], r, prev[0], p->weight_hh_n), prev[0]);
     return next[0];
 }
 
-#define AT(field) RC_WEIGHT_AT(rc_mut3_params, field)
-static const rc_weight_spec weights[] = {
-    {AT(weight_ih), .rows = {.h = 3}, .cols = {.i = 1}},
-    {AT(weight_hh_z), .rows = {.h = 1}, .cols = {.h = 1}},
-    {AT(weight_hh_r), .rows = {.h = 1}, .cols = {.h = 1}},
-    {AT(weight_hh_n), .rows = {.h = 1}, .cols = {.h = 1}},
-    {AT(bias), .rows = {.h = 3}},
-};
-
-static const rc_cell_layout layout = {RC_MUT_LAYOUT(step, project, weights)};
-
-RC_CELL_TYPE_FROM_LAYOUT(rc_mut3_cell_type, "mut3", "MUT3 of Jozefowicz et al. 2015",
-                         rc_mut3_params, rc_mut_opts, layout, NULL);
+RC_MUT_CELL_TYPE(rc_mut3_cell_type, "mut3", "MUT3 of Jozefowicz et al. 2015", rc_mut3_params,
+                 {RC_WEIGHT_AT(rc_mut3_params, weight_ih), .rows = {.h = 3}, .cols = {.i = 1}},
+                 RC_GRU_SQUARE(rc_mut3_params, weight_hh_z),
+                 RC_GRU_SQUARE(rc_mut3_params, weight_hh_r), RC_MUT_TAIL(rc_mut3_params));

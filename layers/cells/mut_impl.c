@@ -1,4 +1,4 @@
-// Pieces shared by MUT1, MUT2 and MUT3 (see mut_impl.h).
+// Pieces shared by the GRU-family cells (see mut_impl.h).
 #include "mut_impl.h"
 
 rc_var rc_mut_project(const rc_cell_ctx *c, rc_var x, rc_param *weight_ih, rc_param *bias,
@@ -13,4 +13,9 @@ rc_var rc_mut_project(const rc_cell_ctx *c, rc_var x, rc_param *weight_ih, rc_pa
     if (tanh_of_x)
         parts[1] = rc_tanh(parts[1]);
     return rc_add(rc_concat(parts, 2, 1), rc_cell_use(c, bias));
+}
+
+rc_var rc_gru_candidate(const rc_cell_ctx *c, rc_var a, rc_var gate, rc_var h,
+                        rc_param *weight_hh_n) {
+    return rc_tanh(rc_add(a, rc_matmul_nt(rc_mul(gate, h), rc_cell_use(c, weight_hh_n))));
 }

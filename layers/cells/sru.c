@@ -18,12 +18,8 @@
 // U(-sqrt(3/2), sqrt(3/2)); b_f = 0, b_r = highway_bias.
 // State [h, c]: the step reads only c; h is carried so that runners report h_n. Output h'.
 #include <math.h>
-#include <stddef.h>
 
-#include <recur/autograd.h>
-#include <recur/cells.h>
-#include <recur/checkpoint.h>
-#include <recur/regularize.h>
+#include "cell_impl.h"
 
 static rc_var project(const rc_cell_ctx *c, rc_var x) {
     const rc_sru_params *p = c->cell->params;
@@ -107,12 +103,5 @@ static rc_status forget_bias(rc_cell *cell, float value, char *err, size_t err_l
     return rc_cell_fill_bias_block(cell, "bias_f", 0, value, err, err_len);
 }
 
-const rc_cell_type rc_sru_cell_type = {
-    .name = "sru",
-    .params_size = sizeof(rc_sru_params),
-    .init = init,
-    .opts_size = sizeof(rc_sru_opts),
-    .summary = "SRU of Lei et al. 2018",
-    .layout = &layout,
-    .set_forget_bias = forget_bias,
-};
+RC_CELL_TYPE_WITH_INIT(rc_sru_cell_type, "sru", "SRU of Lei et al. 2018", rc_sru_params,
+                       rc_sru_opts, init, layout, forget_bias);

@@ -18,25 +18,31 @@ int64_t rc_csr_nnz(const rc_csr *m) {
     return m->indptr ? m->indptr[m->rows] : 0;
 }
 
-// While a row is open, indptr[rows+1] is the running end of its entries (the builder keeps room
-// for it), so indptr[rows] is always the number of entries in finished rows.
-static bool ensure_open_row(rc_csr *m) {
-    size_t cap = (size_t)m->cap_rows;
-    bool fresh = !m->indptr;
-    if (!rc_grow((void **)&m->indptr, &cap, (size_t)m->rows + 2, sizeof *m->indptr))
-        return false;
-    m->cap_rows = (int64_t)cap;
-    if (fresh)
-        m->indptr[0] = m->indptr[1] = 0;
-    return true;
+bool rc_csr_grow(void **p, size_t used, size_t need, size_t elem) {
+    size_t cap = 0;
+    if (*p) {
+        cap = 64;
+        while (cap < used)
+            cap *= 2;
+    }
+    return rc_grow(p, &cap, need, elem);
 }
 
-static bool ensure_nnz(rc_csr *m, int64_t nnz) {
-    size_t ci = (size_t)m->cap_nnz, cv = (size_t)m->cap_nnz;
-    if (!rc_grow((void **)&m->indices, &ci, (size_t)nnz, sizeof *m->indices) ||
-        !rc_grow((void **)&m->values, &cv, (size_t)nnz, sizeof *m->values))
+bool rc_csr_grow_nnz(rc_csr *m, int64_t used, int64_t need) {
+    return rc_csr_grow((void **)&m->indices, (size_t)used, (size_t)need, sizeof *m->indices) &&
+           rc_csr_grow((void **)&m->values, (size_t)used, (size_t)need, sizeof *m->values);
+}
+
+// While a row is open, indptr[rows+1] is the running end of its entries (the builder keeps room
+// for it), so indptr[rows] is always the number of entries in finished rows.
+// A matrix with an indptr has held rows + 1 of its entries.
+static bool ensure_open_row(rc_csr *m) {
+    bool fresh = !m->indptr;
+    if (!rc_csr_grow((void **)&m->indptr, (size_t)m->rows + 1, (size_t)m->rows + 2,
+                     sizeof *m->indptr))
         return false;
-    m->cap_nnz = (int64_t)(ci < cv ? ci : cv);
+    if (fresh)
+        m->indptr[0] = m->indptr[1] = 0;
     return true;
 }
 
@@ -46,7 +52,7 @@ rc_status rc_csr_push(rc_csr *m, int32_t col, float value) {
     if (!ensure_open_row(m))
         return RC_ERR_NOMEM;
     int64_t at = m->indptr[m->rows + 1];
-    if (!ensure_nnz(m, at + 1))
+    if (!rc_csr_grow_nnz(m, at, at + 1))
         return RC_ERR_NOMEM;
     m->indices[at] = col;
     m->values[at] = value;
@@ -122,12 +128,11 @@ rc_status rc_csr_gather_rows(const rc_csr *src, const int64_t *idx, int64_t n, r
             return RC_ERR_RANGE;
         nnz += src->indptr[idx[i] + 1] - src->indptr[idx[i]];
     }
-    dst->indptr = malloc((size_t)(n + 2) * sizeof *dst->indptr);
-    if (!dst->indptr || !ensure_nnz(dst, nnz ? nnz : 1)) {
+    if (!rc_csr_grow((void **)&dst->indptr, 0, (size_t)n + 2, sizeof *dst->indptr) ||
+        !rc_csr_grow_nnz(dst, 0, nnz ? nnz : 1)) {
         rc_csr_free(dst);
         return RC_ERR_NOMEM;
     }
-    dst->cap_rows = n + 2;
     dst->indptr[0] = 0;
     for (int64_t i = 0; i < n; i++) {
         int64_t lo = src->indptr[idx[i]], cnt = src->indptr[idx[i] + 1] - lo, at = dst->indptr[i];

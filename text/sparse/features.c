@@ -148,11 +148,8 @@ static bool emit_row(counter *c, rc_csr *m) {
     if (c->sort)
         sort_touched(c);
     int64_t at = m->indptr[m->rows];
-    size_t ci = (size_t)m->cap_nnz, cv = (size_t)m->cap_nnz;
-    if (!rc_grow((void **)&m->indices, &ci, (size_t)at + c->n_touched, sizeof *m->indices) ||
-        !rc_grow((void **)&m->values, &cv, (size_t)at + c->n_touched, sizeof *m->values))
+    if (!rc_csr_grow_nnz(m, at, at + (int64_t)c->n_touched))
         return false;
-    m->cap_nnz = (int64_t)(ci < cv ? ci : cv);
     for (size_t i = 0; i < c->n_touched; i++) {
         int32_t id = c->touched[i];
         float v = c->binary ? 1.0f : c->st[id].cnt;
@@ -170,10 +167,8 @@ static bool emit_row(counter *c, rc_csr *m) {
 static rc_status count_docs(const rc_features_opts *o, counter *c, const char *const *docs,
                             const size_t *lens, int64_t n, rc_csr *m, char *err, size_t err_len) {
     rc_csr_free(m);
-    m->indptr = malloc((size_t)(n + 2) * sizeof *m->indptr);
-    if (!m->indptr)
+    if (!rc_csr_grow((void **)&m->indptr, 0, (size_t)n + 2, sizeof *m->indptr))
         return RC_ERR_NOMEM;
-    m->cap_rows = n + 2;
     m->indptr[0] = 0;
     rc_term_scratch sc = {0};
     rc_status st = RC_OK;

@@ -75,6 +75,33 @@ Test(text, csr_builder_sorts_and_sums) {
     cr_assert_null(m.indptr);
 }
 
+// rc_csr keeps no capacities: rows appended to a gathered matrix grow it past the builder's
+// first 64 rows and entries, and every row reads back.
+Test(text, csr_rows_append_after_gather) {
+    rc_csr m = {.cols = 10}, g = {0};
+    cr_assert_eq(rc_csr_push(&m, 3, 1.0f), RC_OK);
+    cr_assert_eq(rc_csr_end_row(&m), RC_OK);
+    cr_assert_eq(rc_csr_gather_rows(&m, (const int64_t[]){0, 0}, 2, &g), RC_OK);
+    for (int r = 0; r < 150; r++) {
+        for (int k = 0; k < 3; k++)
+            cr_assert_eq(rc_csr_push(&g, (r + 3 * k) % 10, (float)(r * 3 + k)), RC_OK);
+        cr_assert_eq(rc_csr_end_row(&g), RC_OK);
+    }
+    char err[128] = "";
+    cr_assert_eq(rc_csr_check(&g, err, sizeof err), RC_OK, "%s", err);
+    cr_assert_eq(g.rows, 152);
+    cr_assert_eq(rc_csr_nnz(&g), 2 + 150 * 3);
+    cr_assert(g.indices[1] == 3 && g.values[1] == 1.0f);
+    for (int r = 0; r < 150; r++) {
+        const int64_t lo = g.indptr[r + 2];
+        cr_assert_eq(g.indptr[r + 3] - lo, 3);
+        float sum = g.values[lo] + g.values[lo + 1] + g.values[lo + 2];
+        cr_assert_eq(sum, (float)(9 * r + 3), "row %d", r + 2);
+    }
+    rc_csr_free(&m);
+    rc_csr_free(&g);
+}
+
 Test(text, sparse_matmul_equals_dense_loops) {
     const int64_t R = 7, C = 11, N = 3;
     float A[7 * 11], B[11 * 3], G[7 * 3];
