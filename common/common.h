@@ -18,6 +18,8 @@ rc_status rc_errf(char *err, size_t err_len, rc_status st, const char *fmt, ...)
 // The same with a va_list, for helpers that add a prefix or take their own arguments.
 rc_status rc_verrf(char *err, size_t err_len, rc_status st, const char *fmt, va_list ap)
     __attribute__((format(printf, 4, 0)));
+// RC_ERR_ARG "fn: arg is NULL", the message of the NULL policy (include/recur/base.h).
+rc_status rc_err_null(char *err, size_t err_len, const char *fn, const char *arg);
 
 // A file written to a temporary name beside path (mode 0644), then flushed, fsync'ed and renamed
 // over path (and the folder synced) by commit, so path never holds half a file.

@@ -24,6 +24,10 @@ rc_status rc_errf(char *err, size_t err_len, rc_status st, const char *fmt, ...)
     return st;
 }
 
+rc_status rc_err_null(char *err, size_t err_len, const char *fn, const char *arg) {
+    return rc_errf(err, err_len, RC_ERR_ARG, "%s: %s is NULL", fn, arg);
+}
+
 bool rc_grow(void **p, size_t *cap, size_t need, size_t elem) {
     if (need <= *cap)
         return true;

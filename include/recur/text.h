@@ -4,6 +4,11 @@
 // Text is UTF-8 throughout. Functions that can fail return rc_status and write a message into
 // `err` (err_len bytes, always NUL-terminated; err may be NULL). Messages about files name the
 // file and the line: "corpus.txt:17: invalid UTF-8 at byte 5: overlong encoding".
+//
+// NULL arguments (base.h's policy, the same in embed.h): a NULL where a pointer is required is
+// RC_ERR_ARG, with the message "rc_vocab_load: path is NULL" where the function takes err. An
+// options pointer (rc_*_opts) may be NULL everywhere: the defaults (its rc_*_defaults(), or all
+// zeros where there is none). Getters given a NULL object return 0, -1, false or NULL.
 #ifndef RECUR_TEXT_H
 #define RECUR_TEXT_H
 
@@ -95,6 +100,7 @@ typedef struct rc_tokens {
 
 // Tokenizes s[0..len) into t (replacing its tokens). Invalid UTF-8 is RC_ERR_FORMAT: "invalid
 // UTF-8 at byte 17: truncated sequence" (the offset counts from s). len must be below 4 GiB.
+// o may be NULL (rc_tok_defaults()); s may be NULL when len is 0.
 RC_API rc_status rc_tokenize(const rc_tok_opts *o, const char *s, size_t len, rc_tokens *t,
                              char *err, size_t err_len);
 RC_API void rc_tokens_free(rc_tokens *t); // frees the buffers and zeroes *t
@@ -107,7 +113,7 @@ static inline const char *rc_token(const rc_tokens *t, size_t i, size_t *len) {
 
 // A set of stop words (UTF-8, compared byte for byte after the tokenizer's lower-casing).
 typedef struct rc_stopset rc_stopset;
-// words[n] copied; NUL-terminated strings.
+// words[n] copied; NUL-terminated strings (RC_ERR_ARG when words or one of them is NULL).
 RC_API rc_status rc_stopset_new(rc_stopset **s, const char *const *words, size_t n);
 // The 33 English stop words of Lucene's EnglishAnalyzer (a, an, and, are, as, at, be, but, by,
 // for, if, in, into, is, it, no, not, of, on, or, such, that, the, their, then, there, these,
@@ -188,10 +194,11 @@ RC_API rc_status rc_vocab_add(rc_vocab *v, const char *tok, size_t len, int64_t 
 RC_API rc_status rc_vocab_add_tokens(rc_vocab *v, const rc_tokens *t);
 // Tokenizes every line of a file and counts its tokens, streaming (see rc_line_reader; lopts may
 // be NULL). Errors name the file and line. Empty lines are skipped. With eos, each line also
-// counts one "<eos>".
+// counts one "<eos>". topts may be NULL (rc_tok_defaults()).
 RC_API rc_status rc_vocab_count_file(rc_vocab *v, const char *path, const rc_tok_opts *topts,
                                      const rc_line_opts *lopts, bool eos, char *err,
                                      size_t err_len);
+// o may be NULL (all zeros: every token kept, no specials).
 RC_API rc_status rc_vocab_finalize(rc_vocab *v, const rc_vocab_opts *o);
 RC_API bool rc_vocab_finalized(const rc_vocab *v);
 

@@ -25,7 +25,10 @@ struct rc_line_reader {
 
 rc_status rc_line_reader_open(rc_line_reader **out, const char *path, const rc_line_opts *opts,
                               char *err, size_t err_len) {
-    *out = NULL;
+    if (out)
+        *out = NULL;
+    if (!out || !path)
+        return rc_err_null(err, err_len, "rc_line_reader_open", out ? "path" : "r");
     rc_line_reader *r = calloc(1, sizeof *r);
     if (!r)
         return RC_ERR_NOMEM;
@@ -64,11 +67,11 @@ void rc_line_reader_close(rc_line_reader **pr) {
 }
 
 int64_t rc_line_reader_lineno(const rc_line_reader *r) {
-    return r->lineno;
+    return r ? r->lineno : 0;
 }
 
 const char *rc_line_reader_path(const rc_line_reader *r) {
-    return r->path;
+    return r ? r->path : NULL;
 }
 
 // Moves unread data to the front and reads one more chunk (sets eof when none is left).
@@ -150,6 +153,11 @@ static rc_status too_long(rc_line_reader *r, const char **line, size_t *len, cha
 
 rc_status rc_line_reader_next(rc_line_reader *r, const char **line, size_t *len, char *err,
                               size_t err_len) {
+    if (!r || !line || !len) {
+        if (line)
+            *line = NULL;
+        return rc_err_null(err, err_len, "rc_line_reader_next", !r ? "r" : !line ? "line" : "len");
+    }
     *line = NULL;
     *len = 0;
     const size_t max = r->o.max_line;

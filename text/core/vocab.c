@@ -16,6 +16,8 @@ struct rc_vocab {
 };
 
 rc_status rc_vocab_new(rc_vocab **out) {
+    if (!out)
+        return RC_ERR_ARG;
     rc_vocab *v = calloc(1, sizeof *v);
     if (!v)
         return RC_ERR_NOMEM;
@@ -53,6 +55,8 @@ static rc_status add_checked(rc_vocab *v, const char *tok, size_t len, int64_t c
 }
 
 rc_status rc_vocab_add(rc_vocab *v, const char *tok, size_t len, int64_t count) {
+    if (!v || !tok)
+        return RC_ERR_ARG;
     if (v->final)
         return RC_ERR_STATE;
     if (!token_ok(tok, len) || count < 0)
@@ -61,6 +65,8 @@ rc_status rc_vocab_add(rc_vocab *v, const char *tok, size_t len, int64_t count) 
 }
 
 rc_status rc_vocab_add_tokens(rc_vocab *v, const rc_tokens *t) {
+    if (!v || !t)
+        return RC_ERR_ARG;
     if (v->final)
         return RC_ERR_STATE;
     for (size_t i = 0; i < t->n; i++) {
@@ -75,6 +81,8 @@ rc_status rc_vocab_add_tokens(rc_vocab *v, const rc_tokens *t) {
 
 rc_status rc_vocab_count_file(rc_vocab *v, const char *path, const rc_tok_opts *topts,
                               const rc_line_opts *lopts, bool eos, char *err, size_t err_len) {
+    if (!v || !path)
+        return rc_err_null(err, err_len, "rc_vocab_count_file", v ? "path" : "v");
     if (v->final)
         return rc_errf(err, err_len, RC_ERR_STATE, "%s: the vocabulary is already finalized", path);
     rc_line_reader *r;
@@ -153,6 +161,8 @@ static rc_status rebuild(rc_vocab *v, const int32_t *order, size_t n, const int6
 
 // order[] holds a counted token's id, or -(k+1) for special k that was never counted.
 rc_status rc_vocab_finalize(rc_vocab *v, const rc_vocab_opts *o) {
+    if (!v)
+        return RC_ERR_ARG;
     if (v->final)
         return RC_ERR_STATE;
     const rc_vocab_opts d = {0};
@@ -205,29 +215,33 @@ rc_status rc_vocab_finalize(rc_vocab *v, const rc_vocab_opts *o) {
 }
 
 bool rc_vocab_finalized(const rc_vocab *v) {
-    return v->final;
+    return v && v->final;
 }
 
 // ---- lookups ------------------------------------------------------------------------------------
 
 int32_t rc_vocab_size(const rc_vocab *v) {
-    return (int32_t)v->tab.n;
+    return v ? (int32_t)v->tab.n : 0;
 }
 
 int64_t rc_vocab_total(const rc_vocab *v) {
-    return v->total;
+    return v ? v->total : 0;
 }
 
 int32_t rc_vocab_find(const rc_vocab *v, const char *tok, size_t len) {
+    if (!v || (!tok && len))
+        return -1;
     return rc_strtab_find(&v->tab, tok, len, rc_hash_bytes(tok, len));
 }
 
 int32_t rc_vocab_id(const rc_vocab *v, const char *tok, size_t len) {
     int32_t id = rc_vocab_find(v, tok, len);
-    return id >= 0 ? id : v->special[1];
+    return id >= 0 || !v ? id : v->special[1];
 }
 
 size_t rc_vocab_ids(const rc_vocab *v, const rc_tokens *t, int32_t *ids) {
+    if (!t || !ids)
+        return 0;
     for (size_t i = 0; i < t->n; i++) {
         size_t len;
         const char *s = rc_token(t, i, &len);
@@ -237,7 +251,7 @@ size_t rc_vocab_ids(const rc_vocab *v, const rc_tokens *t, int32_t *ids) {
 }
 
 const char *rc_vocab_token(const rc_vocab *v, int32_t id, size_t *len) {
-    if (id < 0 || (size_t)id >= v->tab.n)
+    if (!v || id < 0 || (size_t)id >= v->tab.n)
         return NULL;
     size_t l;
     const char *s = rc_strtab_key(&v->tab, id, &l);
@@ -247,11 +261,11 @@ const char *rc_vocab_token(const rc_vocab *v, int32_t id, size_t *len) {
 }
 
 int64_t rc_vocab_count(const rc_vocab *v, int32_t id) {
-    return id >= 0 && (size_t)id < v->tab.n ? v->counts[id] : 0;
+    return v && id >= 0 && (size_t)id < v->tab.n ? v->counts[id] : 0;
 }
 
 int32_t rc_vocab_special_id(const rc_vocab *v, unsigned special) {
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; v && k < 3; k++)
         if (special == (1u << k))
             return v->special[k];
     return -1;

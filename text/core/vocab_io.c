@@ -4,6 +4,8 @@
 #include "text/text_impl.h"
 
 rc_status rc_vocab_save(const rc_vocab *v, const char *path, char *err, size_t err_len) {
+    if (!v || !path)
+        return rc_err_null(err, err_len, "rc_vocab_save", v ? "path" : "v");
     if (!rc_vocab_finalized(v))
         return rc_errf(err, err_len, RC_ERR_STATE, "%s: finalize the vocabulary before saving it",
                        path);
@@ -59,7 +61,10 @@ static rc_status load_line(rc_vocab *v, const char *line, size_t len, int64_t li
 }
 
 rc_status rc_vocab_load(rc_vocab **out, const char *path, char *err, size_t err_len) {
-    *out = NULL;
+    if (out)
+        *out = NULL;
+    if (!out || !path)
+        return rc_err_null(err, err_len, "rc_vocab_load", out ? "path" : "v");
     rc_vocab *v;
     if (rc_vocab_new(&v) != RC_OK)
         return RC_ERR_NOMEM;

@@ -2,6 +2,7 @@
 // streaming line reader (long lines, CRLF, invalid UTF-8, errors naming file and line).
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test_util.h"
 
@@ -315,4 +316,70 @@ Test(text, line_reader_empty_file_and_exact_limit) {
     path = write_file("exact.txt", "abc\r\nabc\nabcd", 13);
     read_all(path, &o, out, sizeof out, &last, err, sizeof err);
     cr_assert_str_eq(out, "1:abc|2:abc|[error 3]");
+}
+
+// The NULL policy (include/recur/base.h): a NULL the function needs is RC_ERR_ARG with a message
+// naming the function and the argument, never a crash (issue 11, fault 3); NULL options are the
+// defaults.
+Test(text, line_reader_and_vocab_reject_null_arguments) {
+    char err[256] = "";
+    rc_line_reader *r = (rc_line_reader *)&err; // not NULL: open must clear it
+    cr_assert_eq(rc_line_reader_open(&r, NULL, NULL, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_line_reader_open: path is NULL");
+    cr_assert_null(r);
+    cr_assert_eq(rc_line_reader_open(NULL, "/tmp/x", NULL, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_line_reader_open: r is NULL");
+    const char *line = "x";
+    size_t len = 1;
+    cr_assert_eq(rc_line_reader_next(NULL, &line, &len, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_line_reader_next: r is NULL");
+    cr_assert_null(line);
+    cr_assert_eq(rc_line_reader_lineno(NULL), 0);
+    cr_assert_null(rc_line_reader_path(NULL));
+    rc_line_reader_close(NULL);
+
+    rc_vocab *v = (rc_vocab *)&err;
+    cr_assert_eq(rc_vocab_load(&v, NULL, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_vocab_load: path is NULL");
+    cr_assert_null(v);
+    cr_assert_eq(rc_vocab_load(NULL, "/tmp/v.txt", err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_vocab_load: v is NULL");
+    cr_assert_eq(rc_vocab_save(NULL, "/tmp/v.txt", err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_vocab_save: v is NULL");
+    cr_assert_eq(rc_vocab_count_file(NULL, "/tmp/c.txt", NULL, NULL, false, err, sizeof err),
+                 RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_vocab_count_file: v is NULL");
+    cr_assert_eq(rc_vocab_new(NULL), RC_ERR_ARG);
+    cr_assert_eq(rc_vocab_add(NULL, "a", 1, 1), RC_ERR_ARG);
+    cr_assert_eq(rc_vocab_add_tokens(NULL, &(rc_tokens){0}), RC_ERR_ARG);
+    cr_assert_eq(rc_vocab_finalize(NULL, NULL), RC_ERR_ARG);
+    cr_assert_not(rc_vocab_finalized(NULL));
+    cr_assert_eq(rc_vocab_size(NULL), 0);
+    cr_assert_eq(rc_vocab_total(NULL), 0);
+    cr_assert_eq(rc_vocab_find(NULL, "a", 1), -1);
+    cr_assert_eq(rc_vocab_id(NULL, "a", 1), -1);
+    cr_assert_null(rc_vocab_token(NULL, 0, &len));
+    cr_assert_eq(rc_vocab_count(NULL, 0), 0);
+    cr_assert_eq(rc_vocab_special_id(NULL, RC_SPECIAL_UNK), -1);
+    rc_vocab_free(NULL);
+
+    cr_assert_eq(rc_vocab_new(&v), RC_OK);
+    cr_assert_eq(rc_vocab_add(v, NULL, 1, 1), RC_ERR_ARG);
+    cr_assert_eq(rc_vocab_add_tokens(v, NULL), RC_ERR_ARG);
+    cr_assert_eq(rc_vocab_count_file(v, NULL, NULL, NULL, false, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_vocab_count_file: path is NULL");
+    char path[256];
+    tu_write_file(tu_tmpfile(path, sizeof path, "null-opts.txt"), "b a, a\n", 7);
+    // NULL tokenizer and line options: rc_tok_defaults() and the line reader's defaults.
+    cr_assert_eq(rc_vocab_count_file(v, path, NULL, NULL, false, err, sizeof err), RC_OK, "%s",
+                 err);
+    unlink(path);
+    cr_assert_eq(rc_vocab_finalize(v, NULL), RC_OK);
+    cr_assert_eq(rc_vocab_size(v), 3);
+    assert_token(v, 0, "a", 2);
+    assert_token(v, 1, ",", 1); // punctuation split off, as rc_tok_defaults() has it
+    assert_token(v, 2, "b", 1);
+    cr_assert_eq(rc_vocab_save(v, NULL, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_vocab_save: path is NULL");
+    rc_vocab_free(&v);
 }
