@@ -346,6 +346,7 @@ RC_API rc_bm25_opts rc_bm25_defaults(void);
 // addition. A query term that occurs twice counts twice (as Lucene's query parser does).
 // Scores use the textbook (k1+1) factor, which Lucene 8+ leaves out; the ranking is the same.
 typedef struct rc_bm25 rc_bm25;
+// o may be NULL (rc_bm25_defaults()); RC_ERR_ARG for a negative k1, delta or b outside [0, 1].
 RC_API rc_status rc_bm25_new(rc_bm25 **ix, const rc_bm25_opts *o);
 RC_API void rc_bm25_free(rc_bm25 **ix);
 // Adds a document (RC_ERR_FORMAT for invalid UTF-8; RC_ERR_STATE after build).
@@ -356,7 +357,8 @@ RC_API int64_t rc_bm25_num_docs(const rc_bm25 *ix);
 RC_API int32_t rc_bm25_num_terms(const rc_bm25 *ix);
 RC_API double rc_bm25_avgdl(const rc_bm25 *ix);
 // The k best documents for a query: docs[k] and scores[k] (descending; ties by document
-// number), *n_found <= k of them (only documents sharing a term with the query).
+// number), *n_found <= k of them (only documents sharing a term with the query). docs and
+// scores may be NULL only when k is 0.
 RC_API rc_status rc_bm25_search(const rc_bm25 *ix, const char *q, size_t len, int k, int32_t *docs,
                                 float *scores, int *n_found, char *err, size_t err_len);
 // The score of one document for a query (0 when it shares no term).
@@ -401,7 +403,7 @@ typedef struct rc_beir {
 
 // Errors name the file and line: "corpus.jsonl:17: invalid JSON: ...", "test.tsv:5: want 3
 // tab-separated fields", "test.tsv:9: bad score 'x'", "test.tsv:12: query '77' is not in
-// queries.jsonl", duplicate ids.
+// queries.jsonl", duplicate ids. RC_ERR_ARG "rc_beir_load: split is NULL" for a NULL argument.
 RC_API rc_status rc_beir_load(rc_beir **b, const char *dir, const char *split, char *err,
                               size_t err_len);
 RC_API void rc_beir_free(rc_beir **b);
