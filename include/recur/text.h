@@ -231,7 +231,8 @@ RC_API void rc_csr_free(rc_csr *m);
 RC_API rc_status rc_csr_push(rc_csr *m, int32_t col, float value);
 RC_API rc_status rc_csr_end_row(rc_csr *m);
 RC_API int64_t rc_csr_nnz(const rc_csr *m);
-// dst = the rows idx[0..n) of src, in that order (a mini-batch); dst is overwritten (freed first).
+// dst = the rows idx[0..n) of src, in that order (a mini-batch); dst is overwritten (freed first)
+// and must not be src (RC_ERR_ARG).
 RC_API rc_status rc_csr_gather_rows(const rc_csr *src, const int64_t *idx, int64_t n, rc_csr *dst);
 // Checks the invariants rc_sparse_matmul relies on (RC_ERR_FORMAT with a message).
 RC_API rc_status rc_csr_check(const rc_csr *m, char *err, size_t err_len);
@@ -265,13 +266,14 @@ RC_API rc_features_opts rc_features_defaults(void);
 // A fitted term vocabulary (scikit-learn's CountVectorizer). Terms are numbered in byte order of
 // their UTF-8 (Python's sort of str), so column j matches scikit-learn's column j.
 typedef struct rc_features rc_features;
+// o may be NULL (rc_features_defaults()).
 RC_API rc_status rc_features_new(rc_features **f, const rc_features_opts *o);
 RC_API void rc_features_free(rc_features **f);
 // Learns the terms of docs[0..n) (lens[i] bytes each) and, if counts is not NULL, writes the
 // term counts [n, terms] (freed first). A failing document is named: "document 17: invalid
 // UTF-8 at byte 5: truncated sequence". Empty documents give empty rows. RC_ERR_FORMAT "empty
 // vocabulary: the documents have no terms"; RC_ERR_ARG when min_df, max_df and max_features
-// leave no term.
+// leave no term, or for a NULL document with a length ("document 3 is NULL with length 5").
 RC_API rc_status rc_features_fit(rc_features *f, const char *const *docs, const size_t *lens,
                                  int64_t n, rc_csr *counts, char *err, size_t err_len);
 // Term counts of new documents with the fitted terms; unknown terms are ignored.
@@ -300,6 +302,7 @@ RC_API rc_tfidf_opts rc_tfidf_defaults(void);
 // TF-IDF with scikit-learn's semantics: row i, term j: tf(i,j) * idf(j), then each row scaled
 // to unit l2 or l1 norm (an all-zero row stays zero). Computed in double, stored as f32.
 typedef struct rc_tfidf rc_tfidf;
+// o may be NULL (rc_tfidf_defaults()).
 RC_API rc_status rc_tfidf_new(rc_tfidf **t, const rc_tfidf_opts *o);
 RC_API void rc_tfidf_free(rc_tfidf **t);
 // Learns terms and idf from docs; out (may be NULL) receives their TF-IDF matrix [n, terms].
