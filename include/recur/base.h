@@ -6,10 +6,14 @@
 //   `char *err`, writes a message naming the function and the argument. A graph function given
 //   a NULL where it needs a pointer sets the graph's sticky error instead.
 // - Every `_free` function accepts NULL (and a pointer to NULL).
+// - An options pointer (`const rc_*_opts *`) documented as optional may be NULL: the defaults.
+//   In text.h and embed.h every options pointer is optional, and getters given a NULL object
+//   return 0, -1, false or NULL.
 // - Ops given RC_NONE, a zeroed, stale, foreign or poisoned handle return a poisoned handle and
 //   never crash; the error is recorded in the graph of another input. With no graph at all (every
 //   input RC_NONE) the result is RC_NONE, and rc_backward of it returns RC_ERR_ARG.
-// Parts of text/ and layers/ still crash on some NULL arguments (issue 11, fault 3).
+// text/ follows this policy throughout; parts of layers/ may still crash on some NULL arguments
+// (issue 11, fault 3).
 #ifndef RECUR_BASE_H
 #define RECUR_BASE_H
 

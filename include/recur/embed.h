@@ -3,7 +3,9 @@
 //
 // Functions that read files return rc_status and write a message naming the file and line into
 // `err` (err_len bytes, always NUL-terminated; err may be NULL): "vecs.vec:17: expected 100
-// values after the word, found 99".
+// values after the word, found 99". NULL arguments follow text.h's policy: a required pointer
+// is RC_ERR_ARG ("rc_w2v_train_file: path is NULL"), a NULL options pointer is the defaults
+// (rc_w2v_defaults(), rc_ft_defaults(), rc_eval_defaults()).
 #ifndef RECUR_EMBED_H
 #define RECUR_EMBED_H
 
@@ -46,7 +48,7 @@ typedef struct rc_unigram_table rc_unigram_table;
 RC_API rc_status rc_unigram_table_new(rc_unigram_table **t, const int64_t *counts, int32_t n,
                                       double power);
 RC_API void rc_unigram_table_free(rc_unigram_table **t);
-RC_API int32_t rc_unigram_table_sample(const rc_unigram_table *t, rc_rng *rng);
+RC_API int32_t rc_unigram_table_sample(const rc_unigram_table *t, rc_rng *rng); // -1: t NULL
 RC_API double rc_unigram_table_prob(const rc_unigram_table *t, int32_t i); // P(i); 0 out of range
 RC_API int32_t rc_unigram_table_size(const rc_unigram_table *t);
 

@@ -249,9 +249,10 @@ static rc_status build_tables(rc_w2v *m) {
 
 rc_status rc_w2v_train_file(rc_w2v **out, const char *path, const rc_w2v_opts *o,
                             rc_w2v_stats *stats, char *err, size_t err_len) {
+    if (out)
+        *out = NULL;
     if (!out || !path)
-        return rc_errf(err, err_len, RC_ERR_ARG, "rc_w2v_train_file: NULL argument");
-    *out = NULL;
+        return rc_err_null(err, err_len, "rc_w2v_train_file", out ? "path" : "m");
     rc_w2v_opts def = rc_w2v_defaults();
     if (!o)
         o = &def;
