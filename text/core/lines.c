@@ -145,8 +145,10 @@ static rc_status too_long(rc_line_reader *r, const char **line, size_t *len, cha
     if (!r->continuing)
         r->lineno++;
     r->continuing = false;
-    r->discard = true;
-    r->start = r->end;
+    // Skip the rest of this line only: the lines buffered after it are still to be returned.
+    const char *nl = memchr(s, '\n', r->end - r->start);
+    r->start = nl ? (size_t)(nl + 1 - r->buf) : r->end;
+    r->discard = !nl;
     return rc_errf(err, err_len, RC_ERR_FORMAT, "%s:%lld: line longer than %zu bytes", r->path,
                    (long long)r->lineno, max);
 }

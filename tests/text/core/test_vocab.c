@@ -383,3 +383,25 @@ Test(text, line_reader_and_vocab_reject_null_arguments) {
     cr_assert_str_eq(err, "rc_vocab_save: path is NULL");
     rc_vocab_free(&v);
 }
+
+// Issue 11 fault 4: after a too-long line, the lines already read into the buffer with it are
+// returned, not dropped ("a caller may report it and read on").
+Test(text, line_reader_reads_on_after_a_long_line) {
+    char path[256];
+    const char body[] = "one\nthis line is too long\nthree\nfour\nfive\n";
+    tu_write_file(tu_tmpfile(path, sizeof path, "five.txt"), body, strlen(body));
+    rc_line_opts o = {.max_line = 10};
+    char out[512], err[256];
+    rc_status last = RC_OK;
+    read_all(path, &o, out, sizeof out, &last, err, sizeof err);
+    cr_assert_str_eq(out, "1:one|[error 2]|3:three|4:four|5:five");
+    cr_assert_eq(last, RC_ERR_FORMAT);
+    char want[512];
+    snprintf(want, sizeof want, "%s:2: line longer than 10 bytes", path);
+    cr_assert_str_eq(err, want);
+    // The same with the long line last and no newline after it.
+    tu_write_file(path, "one\ntwo\nthis line is too long", 29);
+    read_all(path, &o, out, sizeof out, &last, err, sizeof err);
+    cr_assert_str_eq(out, "1:one|2:two|[error 3]");
+    unlink(path);
+}
