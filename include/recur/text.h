@@ -139,7 +139,10 @@ typedef enum rc_long_line {
     RC_LONG_LINE_ERROR = 0, // RC_ERR_FORMAT "file:line: line longer than N bytes"
     RC_LONG_LINE_SPLIT,     // cut it into pieces of at most max_line bytes, at the last space
                             // before the limit when there is one, else at a code point boundary;
-                            // each piece is returned as a line of its own (same line number)
+                            // each piece is returned as a line of its own (same line number).
+                            // Characters are never cut: with max_line < 4, a piece holding one
+                            // longer character has up to max_line + 3 bytes, so valid UTF-8 in
+                            // gives valid UTF-8 pieces
 } rc_long_line;
 
 typedef struct rc_line_opts {

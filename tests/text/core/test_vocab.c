@@ -405,3 +405,33 @@ Test(text, line_reader_reads_on_after_a_long_line) {
     cr_assert_str_eq(out, "1:one|2:two|[error 3]");
     unlink(path);
 }
+
+// Issue 11 fault 5: with max_line below 4, a character longer than max_line is not cut in two
+// (that made valid UTF-8 invalid); its piece holds the whole character, max_line + 3 bytes at
+// most.
+Test(text, line_reader_split_below_four_bytes_keeps_characters_whole) {
+    char path[256];
+    // "€" is 3 bytes (E2 82 AC), "𝄞" 4 (F0 9D 84 9E).
+    const char body[] = "\xE2\x82\xAC\xE2\x82\xAC\na\xE2\x82\xAC"
+                        "b\n\xF0\x9D\x84\x9E"
+                        "c\n";
+    tu_write_file(tu_tmpfile(path, sizeof path, "split-small.txt"), body, strlen(body));
+    char out[512], err[256] = "";
+    rc_status last = RC_OK;
+    rc_line_opts o = {.max_line = 2, .long_line = RC_LONG_LINE_SPLIT, .validate_utf8 = true};
+    read_all(path, &o, out, sizeof out, &last, err, sizeof err);
+    cr_assert_eq(last, RC_OK, "%s", err);
+    cr_assert_str_eq(out, "1:\xE2\x82\xAC|1:\xE2\x82\xAC|2:a|2:\xE2\x82\xAC|2:b|"
+                          "3:\xF0\x9D\x84\x9E|3:c");
+    o.max_line = 1;
+    read_all(path, &o, out, sizeof out, &last, err, sizeof err);
+    cr_assert_eq(last, RC_OK, "%s", err);
+    cr_assert_str_eq(out, "1:\xE2\x82\xAC|1:\xE2\x82\xAC|2:a|2:\xE2\x82\xAC|2:b|"
+                          "3:\xF0\x9D\x84\x9E|3:c");
+    o.max_line = 3;
+    read_all(path, &o, out, sizeof out, &last, err, sizeof err);
+    cr_assert_eq(last, RC_OK, "%s", err);
+    cr_assert_str_eq(out, "1:\xE2\x82\xAC|1:\xE2\x82\xAC|2:a|2:\xE2\x82\xAC|2:b|"
+                          "3:\xF0\x9D\x84\x9E|3:c");
+    unlink(path);
+}
