@@ -111,7 +111,8 @@ void rc_term_scratch_free(rc_term_scratch *sc);
 bool rc_parse_count(const char *s, size_t len, int64_t *out);
 
 // Loading a vocabulary file: appends a token with its count as the next id (RC_ERR_FORMAT with
-// *dup_of set for a duplicate), then marks the table final.
+// *dup_of set for a duplicate; RC_ERR_RANGE when the total would pass INT64_MAX), then marks
+// the table final.
 rc_status rc_vocab_load_entry(rc_vocab *v, const char *tok, size_t len, int64_t count,
                               int32_t *dup_of);
 void rc_vocab_mark_final(rc_vocab *v);

@@ -192,7 +192,8 @@ typedef struct rc_vocab_opts {
 RC_API rc_status rc_vocab_new(rc_vocab **v);
 RC_API void rc_vocab_free(rc_vocab **v);
 // Counts a token `count` times (RC_ERR_STATE after finalize; RC_ERR_ARG for an empty token or
-// one containing a tab or newline, which the text format could not hold).
+// one containing a tab or newline, which the text format could not hold; RC_ERR_RANGE when its
+// count would pass INT64_MAX, which leaves the count as it was).
 RC_API rc_status rc_vocab_add(rc_vocab *v, const char *tok, size_t len, int64_t count);
 RC_API rc_status rc_vocab_add_tokens(rc_vocab *v, const rc_tokens *t);
 // Tokenizes every line of a file and counts its tokens, streaming (see rc_line_reader; lopts may
@@ -201,7 +202,8 @@ RC_API rc_status rc_vocab_add_tokens(rc_vocab *v, const rc_tokens *t);
 RC_API rc_status rc_vocab_count_file(rc_vocab *v, const char *path, const rc_tok_opts *topts,
                                      const rc_line_opts *lopts, bool eos, char *err,
                                      size_t err_len);
-// o may be NULL (all zeros: every token kept, no specials).
+// o may be NULL (all zeros: every token kept, no specials). RC_ERR_RANGE, nothing changed, when
+// the kept counts sum past INT64_MAX (rc_vocab_total could not hold it).
 RC_API rc_status rc_vocab_finalize(rc_vocab *v, const rc_vocab_opts *o);
 RC_API bool rc_vocab_finalized(const rc_vocab *v);
 
@@ -220,7 +222,8 @@ RC_API int32_t rc_vocab_special_id(const rc_vocab *v, unsigned special); // -1 w
 
 // Text format: one "token<TAB>count" line per id, in id order. Save writes a temporary file,
 // fsyncs and renames. Load checks every line: "vocab.txt:17: bad count 'x1'", missing tab,
-// empty or duplicate token, invalid UTF-8; a token named <pad>, <unk> or <eos> is that special.
+// empty or duplicate token, invalid UTF-8, counts summing past INT64_MAX; a token named <pad>,
+// <unk> or <eos> is that special.
 RC_API rc_status rc_vocab_save(const rc_vocab *v, const char *path, char *err, size_t err_len);
 RC_API rc_status rc_vocab_load(rc_vocab **v, const char *path, char *err, size_t err_len);
 

@@ -39,7 +39,8 @@ static bool token_ok(const char *tok, size_t len) {
     return len > 0 && !memchr(tok, '\t', len) && !memchr(tok, '\n', len) && !memchr(tok, '\r', len);
 }
 
-// Interns tok and adds count; the caller has checked the token.
+// Interns tok and adds count; the caller has checked the token. RC_ERR_RANGE when its count
+// would pass INT64_MAX (the count is left as it was).
 static rc_status add_checked(rc_vocab *v, const char *tok, size_t len, int64_t count) {
     bool added;
     int32_t id = rc_strtab_intern(&v->tab, tok, len, rc_hash_bytes(tok, len), &added);
@@ -50,7 +51,10 @@ static rc_status add_checked(rc_vocab *v, const char *tok, size_t len, int64_t c
             return RC_ERR_NOMEM;
         v->counts[id] = 0;
     }
-    v->counts[id] += count;
+    int64_t sum;
+    if (__builtin_add_overflow(v->counts[id], count, &sum))
+        return RC_ERR_RANGE;
+    v->counts[id] = sum;
     return RC_OK;
 }
 
@@ -64,19 +68,40 @@ rc_status rc_vocab_add(rc_vocab *v, const char *tok, size_t len, int64_t count) 
     return add_checked(v, tok, len, count);
 }
 
+// Counts the tokens of t; on failure *bad is the token that failed.
+static rc_status add_tokens(rc_vocab *v, const rc_tokens *t, size_t *bad) {
+    for (size_t i = 0; i < t->n; i++) {
+        size_t len;
+        const char *s = rc_token(t, i, &len);
+        rc_status st = token_ok(s, len) ? add_checked(v, s, len, 1) : RC_ERR_ARG;
+        if (st != RC_OK) {
+            *bad = i;
+            return st;
+        }
+    }
+    return RC_OK;
+}
+
 rc_status rc_vocab_add_tokens(rc_vocab *v, const rc_tokens *t) {
     if (!v || !t)
         return RC_ERR_ARG;
     if (v->final)
         return RC_ERR_STATE;
-    for (size_t i = 0; i < t->n; i++) {
-        size_t len;
-        const char *s = rc_token(t, i, &len);
-        rc_status st = token_ok(s, len) ? add_checked(v, s, len, 1) : RC_ERR_ARG;
-        if (st != RC_OK)
-            return st;
-    }
-    return RC_OK;
+    size_t bad;
+    return add_tokens(v, t, &bad);
+}
+
+// The message of count_file for a token that could not be counted.
+static void count_error(char *why, size_t why_len, rc_status st, const rc_tokens *t, size_t i) {
+    size_t len;
+    const char *s = rc_token(t, i, &len);
+    const int n = (int)(len > 40 ? 40 : len);
+    if (st == RC_ERR_RANGE)
+        rc_errf(why, why_len, st, "the count of '%.*s' would pass INT64_MAX", n, s);
+    else if (st == RC_ERR_ARG)
+        rc_errf(why, why_len, st, "token '%.*s' holds a tab or newline", n, s);
+    else
+        rc_errf(why, why_len, st, "%s", rc_status_str(st));
 }
 
 rc_status rc_vocab_count_file(rc_vocab *v, const char *path, const rc_tok_opts *topts,
@@ -96,14 +121,15 @@ rc_status rc_vocab_count_file(rc_vocab *v, const char *path, const rc_tok_opts *
     while ((st = rc_line_reader_next(r, &line, &len, err, err_len)) == RC_OK && line) {
         if (!len)
             continue;
+        size_t bad;
         st = rc_tokenize(topts, line, len, &t, why, sizeof why);
-        if (st == RC_OK)
-            st = rc_vocab_add_tokens(v, &t);
-        if (st == RC_OK && eos)
-            st = add_checked(v, "<eos>", 5, 1);
+        if (st == RC_OK && (st = add_tokens(v, &t, &bad)) != RC_OK)
+            count_error(why, sizeof why, st, &t, bad);
+        if (st == RC_OK && eos && (st = add_checked(v, "<eos>", 5, 1)) != RC_OK)
+            rc_errf(why, sizeof why, st, "the count of '<eos>' would pass INT64_MAX");
         if (st != RC_OK) {
             rc_errf(err, err_len, st, "%s:%lld: %s", path, (long long)rc_line_reader_lineno(r),
-                    st == RC_ERR_FORMAT ? why : rc_status_str(st));
+                    why);
             break;
         }
     }
@@ -203,13 +229,17 @@ rc_status rc_vocab_finalize(rc_vocab *v, const rc_vocab_opts *o) {
         counts[k] = v->counts[ids[i]];
         order[k++] = ids[i];
     }
-    rc_status st = rebuild(v, order, k, counts);
+    int64_t total = 0;
+    rc_status st = RC_OK;
+    for (size_t i = 0; i < k && st == RC_OK; i++)
+        if (__builtin_add_overflow(total, counts[i], &total))
+            st = RC_ERR_RANGE; // the kept counts sum past INT64_MAX; nothing changes
+    if (st == RC_OK)
+        st = rebuild(v, order, k, counts);
     free(ids), free(order), free(counts);
     if (st != RC_OK)
         return st;
-    v->total = 0;
-    for (size_t i = 0; i < k; i++)
-        v->total += v->counts[i];
+    v->total = total;
     v->final = true;
     return RC_OK;
 }
@@ -286,7 +316,10 @@ rc_status rc_vocab_load_entry(rc_vocab *v, const char *tok, size_t len, int64_t 
     if (!rc_grow((void **)&v->counts, &v->counts_cap, v->tab.n, sizeof *v->counts))
         return RC_ERR_NOMEM;
     v->counts[id] = count;
-    v->total += count;
+    int64_t total;
+    if (__builtin_add_overflow(v->total, count, &total))
+        return RC_ERR_RANGE;
+    v->total = total;
     int s = special_index(&v->tab, id);
     if (s >= 0)
         v->special[s] = id;

@@ -54,6 +54,10 @@ static rc_status load_line(rc_vocab *v, const char *line, size_t len, int64_t li
     if (st == RC_ERR_FORMAT)
         rc_errf(why, why_len, st, "duplicate token '%.*s' (first on line %lld)",
                 (int)(tlen > 40 ? 40 : tlen), line, (long long)first_line[dup]);
+    else if (st == RC_ERR_RANGE) // a file whose counts no int64 can sum: its contents are wrong
+        st = rc_errf(why, why_len, RC_ERR_FORMAT,
+                     "count %lld of '%.*s' takes the total past INT64_MAX", (long long)count,
+                     (int)(tlen > 40 ? 40 : tlen), line);
     else if (st != RC_OK)
         rc_errf(why, why_len, st, "out of memory");
     (void)lineno;

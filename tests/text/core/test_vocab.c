@@ -435,3 +435,50 @@ Test(text, line_reader_split_below_four_bytes_keeps_characters_whole) {
                           "3:\xF0\x9D\x84\x9E|3:c");
     unlink(path);
 }
+
+// Issue 11 fault 6: counts never overflow int64. Ten 18-digit counts in a file pass INT64_MAX
+// (the total went negative); adding to a count of INT64_MAX wrapped it, and finalize dropped the
+// token.
+Test(text, vocab_counts_never_overflow) {
+    char path[256], err[256] = "", want[512], body[512];
+    size_t at = 0;
+    for (int i = 0; i < 10; i++)
+        at += (size_t)snprintf(body + at, sizeof body - at, "%c\t999999999999999999\n", 'a' + i);
+    tu_write_file(tu_tmpfile(path, sizeof path, "big-counts.txt"), body, at);
+    rc_vocab *v;
+    cr_assert_eq(rc_vocab_load(&v, path, err, sizeof err), RC_ERR_FORMAT);
+    snprintf(want, sizeof want,
+             "%s:10: count 999999999999999999 of 'j' takes the total past INT64_MAX", path);
+    cr_assert_str_eq(err, want);
+    cr_assert_null(v);
+    // Nine fit: 8999999999999999991.
+    tu_write_file(path, body, at - strlen("j\t999999999999999999\n"));
+    cr_assert_eq(rc_vocab_load(&v, path, err, sizeof err), RC_OK, "%s", err);
+    cr_assert_eq(rc_vocab_total(v), 8999999999999999991LL);
+    rc_vocab_free(&v);
+
+    cr_assert_eq(rc_vocab_new(&v), RC_OK);
+    cr_assert_eq(rc_vocab_add(v, "a", 1, INT64_MAX), RC_OK);
+    cr_assert_eq(rc_vocab_add(v, "a", 1, 1), RC_ERR_RANGE);
+    tu_write_file(path, "b a\n", 4);
+    cr_assert_eq(rc_vocab_count_file(v, path, NULL, NULL, false, err, sizeof err), RC_ERR_RANGE);
+    snprintf(want, sizeof want, "%s:1: the count of 'a' would pass INT64_MAX", path);
+    cr_assert_str_eq(err, want);
+    cr_assert_eq(rc_vocab_count(v, rc_vocab_find(v, "b", 1)), 1); // counted before the failure
+    cr_assert_eq(rc_vocab_finalize(v, &(rc_vocab_opts){.min_count = 2}), RC_OK);
+    assert_token(v, 0, "a", INT64_MAX); // kept, its count unchanged
+    cr_assert_eq(rc_vocab_size(v), 1);
+    rc_vocab_free(&v);
+
+    // Two tokens whose total would pass INT64_MAX: finalize refuses, the counts stay.
+    cr_assert_eq(rc_vocab_new(&v), RC_OK);
+    cr_assert_eq(rc_vocab_add(v, "a", 1, INT64_MAX), RC_OK);
+    cr_assert_eq(rc_vocab_add(v, "b", 1, 1), RC_OK);
+    cr_assert_eq(rc_vocab_finalize(v, NULL), RC_ERR_RANGE);
+    cr_assert_not(rc_vocab_finalized(v));
+    cr_assert_eq(rc_vocab_finalize(v, &(rc_vocab_opts){.min_count = 2}), RC_OK); // "b" left out
+    assert_token(v, 0, "a", INT64_MAX);
+    cr_assert_eq(rc_vocab_total(v), INT64_MAX);
+    rc_vocab_free(&v);
+    unlink(path);
+}
