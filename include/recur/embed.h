@@ -187,7 +187,8 @@ typedef struct rc_w2v_stats {
 // the output table, in a parameter store ("input", "output").
 typedef struct rc_w2v rc_w2v;
 
-// Reads a corpus (UTF-8, words separated by whitespace, one sentence a line; empty lines are
+// Reads a corpus (UTF-8, words separated by whitespace or NUL bytes as fastText reads them, so
+// that every word can be written to a .vec file; one sentence a line; empty lines are
 // skipped, longer lines are cut at max_sentence words; words outside the vocabulary are dropped
 // as word2vec, fastText and gensim drop them), builds the vocabulary (min_count, max_vocab; ids
 // by count, most frequent first) and trains. The corpus is held in memory as word ids (4 bytes a
@@ -248,7 +249,8 @@ typedef struct rc_ft_stats {
 
 typedef struct rc_ft rc_ft;
 
-// Trains from a file of labelled lines (UTF-8, whitespace-separated tokens). Lines without a
+// Trains from a file of labelled lines (UTF-8, tokens separated by whitespace or NUL bytes, as
+// fastText reads them). Lines without a
 // label or without a word are skipped and counted; invalid UTF-8 is an error naming file and
 // line; RC_ERR_ARG when there is no label or no word at all.
 RC_API rc_status rc_ft_train_file(rc_ft **m, const char *path, const rc_ft_opts *o,

@@ -104,10 +104,21 @@ static void count_error(char *why, size_t why_len, rc_status st, const rc_tokens
         rc_errf(why, why_len, st, "%s", rc_status_str(st));
 }
 
+static rc_status tokenize_line(const void *topts, const char *line, size_t len, rc_tokens *t,
+                               char *why, size_t why_len) {
+    return rc_tokenize(topts, line, len, t, why, why_len);
+}
+
 rc_status rc_vocab_count_file(rc_vocab *v, const char *path, const rc_tok_opts *topts,
                               const rc_line_opts *lopts, bool eos, char *err, size_t err_len) {
     if (!v || !path)
         return rc_err_null(err, err_len, "rc_vocab_count_file", v ? "path" : "v");
+    return rc_vocab_count_lines(v, path, tokenize_line, topts, lopts, eos, err, err_len);
+}
+
+rc_status rc_vocab_count_lines(rc_vocab *v, const char *path, rc_line_tokenizer tok,
+                               const void *ctx, const rc_line_opts *lopts, bool eos, char *err,
+                               size_t err_len) {
     if (v->final)
         return rc_errf(err, err_len, RC_ERR_STATE, "%s: the vocabulary is already finalized", path);
     rc_line_reader *r;
@@ -122,7 +133,7 @@ rc_status rc_vocab_count_file(rc_vocab *v, const char *path, const rc_tok_opts *
         if (!len)
             continue;
         size_t bad;
-        st = rc_tokenize(topts, line, len, &t, why, sizeof why);
+        st = tok(ctx, line, len, &t, why, sizeof why);
         if (st == RC_OK && (st = add_tokens(v, &t, &bad)) != RC_OK)
             count_error(why, sizeof why, st, &t, bad);
         if (st == RC_OK && eos && (st = add_checked(v, "<eos>", 5, 1)) != RC_OK)
