@@ -35,13 +35,13 @@ extern "C" {
 
 typedef enum rc_status {
     RC_OK = 0,
-    RC_ERR_SHAPE,     // shapes do not fit the op
+    RC_ERR_SHAPE,     // shapes do not fit the op; rc_backward of a loss of more than one element
     RC_ERR_RANGE,     // an index, id, axis or probability out of range
     RC_ERR_ARG,       // an argument that makes no sense (count <= 0, NULL data where needed)
     RC_ERR_STALE,     // a handle from before rc_graph_reset
     RC_ERR_FOREIGN,   // a handle from another graph
     RC_ERR_NONFINITE, // NaN or Inf under the opt-in finite check
-    RC_ERR_STATE,     // call out of order (second backward, backward on a non-scalar)
+    RC_ERR_STATE,     // call out of order (a second backward on one graph)
     RC_ERR_NOMEM,
     RC_ERR_IO,       // a file could not be opened, read or written
     RC_ERR_FORMAT,   // a file's contents are malformed
