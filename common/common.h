@@ -25,7 +25,9 @@ rc_status rc_err_null(char *err, size_t err_len, const char *fn, const char *arg
 // fsync'ed and renamed over path (and the folder synced) by commit, so path never holds half a
 // file. A file already at path keeps its permission bits; a new one gets what open() with 0666
 // gives under the umask. A symlink at path is written through: the temporary file is made beside
-// the file it names (which need not exist yet) and renamed onto that, so the link stays.
+// the file it names (which need not exist yet) and renamed onto that, so the link stays. Open
+// first removes the temporary files that saves to the same file left when they were killed (of
+// a pid that no longer exists).
 typedef struct rc_afile {
     FILE *f; // write here
     char *tmp;

@@ -1,7 +1,9 @@
 // Helpers layers/ and text/ share (common/common.h): error messages, growable arrays and files
 // written to a temporary name, flushed, fsync'ed and renamed.
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -70,6 +72,44 @@ static char *write_target(const char *path) {
     return cur;
 }
 
+#define TEMP_TAG ".recur-tmp."
+
+// The pid of a temporary file name "<base>.recur-tmp.<pid>.<n>", or 0 when name is not one.
+static long temp_pid(const char *name, const char *base, size_t blen) {
+    const size_t tlen = sizeof TEMP_TAG - 1;
+    if (strncmp(name, base, blen) != 0 || strncmp(name + blen, TEMP_TAG, tlen) != 0)
+        return 0;
+    const char *s = name + blen + tlen;
+    long pid = 0;
+    for (; *s >= '0' && *s <= '9' && pid < 1L << 40; s++)
+        pid = pid * 10 + (*s - '0');
+    if (*s++ != '.' || !(*s >= '0' && *s <= '9'))
+        return 0;
+    while (*s >= '0' && *s <= '9')
+        s++;
+    return *s ? 0 : pid;
+}
+
+// Removes the temporary files of earlier saves to target that were killed midway: those whose
+// process no longer exists. Best effort; a save does not fail for it.
+static void remove_stale_temps(const char *target) {
+    const char *slash = strrchr(target, '/');
+    const char *base = slash ? slash + 1 : target;
+    const size_t blen = strlen(base);
+    // The folder: "." for a bare name, "/" for "/x".
+    char *dir =
+        slash ? strndup(target, slash == target ? 1 : (size_t)(slash - target)) : strdup(".");
+    DIR *d = dir ? opendir(dir) : NULL;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        const long pid = temp_pid(e->d_name, base, blen);
+        if (pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) == -1 && errno == ESRCH)
+            unlinkat(dirfd(d), e->d_name, 0);
+    }
+    if (d)
+        closedir(d);
+    free(dir);
+}
+
 // Creates "<target>.recur-tmp.<pid>.<n>" with what open() gives for 0666 under the umask, or
 // the mode of the file at target. The descriptor, or -1 with errno set.
 static int create_temp(rc_afile *a) {
@@ -81,7 +121,7 @@ static int create_temp(rc_afile *a) {
     }
     int fd = -1;
     for (int tries = 0; fd < 0 && tries < 100; tries++) {
-        snprintf(a->tmp, len, "%s.recur-tmp.%ld.%u", a->target, (long)getpid(),
+        snprintf(a->tmp, len, "%s" TEMP_TAG "%ld.%u", a->target, (long)getpid(),
                  atomic_fetch_add(&counter, 1));
         fd = open(a->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd < 0 && errno != EEXIST)
@@ -97,6 +137,7 @@ rc_status rc_afile_open(rc_afile *a, const char *path, char *err, size_t err_len
     memset(a, 0, sizeof *a);
     if (!(a->target = write_target(path)))
         return rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory", path);
+    remove_stale_temps(a->target);
     int fd = create_temp(a);
     if (fd < 0 || !(a->f = fdopen(fd, "wb"))) {
         rc_errf(err, err_len, RC_ERR_IO, "%s: cannot create a temporary file: %s", path,

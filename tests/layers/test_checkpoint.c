@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "fixtures.h"
 
@@ -431,4 +432,38 @@ Test(checkpoint, save_keeps_the_mode_and_writes_through_symlinks) {
     rc_params_free(&a);
     rc_params_free(&b);
     rc_params_free(&c);
+}
+
+static void touch(const char *p) {
+    FILE *f = fopen(p, "w");
+    cr_assert_not_null(f, "%s", p);
+    fclose(f);
+}
+
+// Issue 11 fault 9e: a save removes the temporary files that saves to the same path left behind
+// when they were killed midway (<path>.recur-tmp.<pid>.<n> of a process that is gone); those of
+// a live process, of another path, or not named so, stay.
+Test(checkpoint, save_removes_stale_temporaries) {
+    char d[256], p[400], stale[512], live[512], other[512], unlike[512];
+    cr_assert_eq(mkdir(tu_tmpfile(d, sizeof d, "stale"), 0700), 0);
+    snprintf(p, sizeof p, "%s/ckpt.safetensors", d);
+    const pid_t child = fork(); // a pid that is surely dead: a child that exited and was reaped
+    cr_assert_geq(child, 0);
+    if (child == 0)
+        _exit(0);
+    cr_assert_eq(waitpid(child, NULL, 0), child);
+    snprintf(stale, sizeof stale, "%s.recur-tmp.%ld.0", p, (long)child);
+    snprintf(live, sizeof live, "%s.recur-tmp.%ld.7", p, (long)getpid());
+    snprintf(other, sizeof other, "%s/other.safetensors.recur-tmp.%ld.0", d, (long)child);
+    snprintf(unlike, sizeof unlike, "%s.recur-tmp.x%ld.0", p, (long)child);
+    touch(stale), touch(live), touch(other), touch(unlike);
+    rc_params *a = sample_store();
+    cr_assert_eq(rc_checkpoint_save(p, a, NULL, err, sizeof err), RC_OK, "%s", err);
+    cr_assert_neq(access(stale, F_OK), 0, "the dead process's temporary is still there");
+    cr_assert_eq(access(live, F_OK), 0, "a live process's temporary was removed");
+    cr_assert_eq(access(other, F_OK), 0, "another path's temporary was removed");
+    cr_assert_eq(access(unlike, F_OK), 0, "a file of another pattern was removed");
+    unlink(p), unlink(live), unlink(other), unlink(unlike);
+    cr_assert_eq(rmdir(d), 0);
+    rc_params_free(&a);
 }
