@@ -18,12 +18,20 @@ rc_status rc_errf(char *err, size_t err_len, rc_status st, const char *fmt, ...)
 // The same with a va_list, for helpers that add a prefix or take their own arguments.
 rc_status rc_verrf(char *err, size_t err_len, rc_status st, const char *fmt, va_list ap)
     __attribute__((format(printf, 4, 0)));
+// RC_ERR_ARG "fn: arg is NULL", the message of the NULL policy (include/recur/base.h).
+rc_status rc_err_null(char *err, size_t err_len, const char *fn, const char *arg);
 
-// A file written to a temporary name beside path (mode 0644), then flushed, fsync'ed and renamed
-// over path (and the folder synced) by commit, so path never holds half a file.
+// A file written to a temporary name beside path, "<path>.recur-tmp.<pid>.<n>", then flushed,
+// fsync'ed and renamed over path (and the folder synced) by commit, so path never holds half a
+// file. A file already at path keeps its permission bits; a new one gets what open() with 0666
+// gives under the umask. A symlink at path is written through: the temporary file is made beside
+// the file it names (which need not exist yet) and renamed onto that, so the link stays. Open
+// first removes the temporary files that saves to the same file left when they were killed (of
+// a pid that no longer exists).
 typedef struct rc_afile {
     FILE *f; // write here
     char *tmp;
+    char *target; // path, or the file the symlink at path names
     const char *path;
 } rc_afile;
 // RC_ERR_IO "path: cannot create a temporary file: <reason>".

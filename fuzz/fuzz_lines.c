@@ -1,11 +1,22 @@
 // The line reader under every option: the first two bytes choose max_line, the long-line mode and
 // UTF-8 validation; the rest is the file. Checks the promises of text.h: no line longer than
-// max_line, line numbers that never go back, valid UTF-8 when validated.
+// max_line (but a split piece that is one character, a lead byte and up to 3 continuation
+// bytes, of up to max_line + 3), line numbers that never go back, valid UTF-8 when validated.
 #include <string.h>
 
 #include <recur/recur.h>
 
 #include "fuzz_util.h"
+
+// A piece longer than max_line may only be one character longer than max_line (split mode).
+static bool one_long_char(const char *s, size_t len, size_t max) {
+    if (len > max + 3 || len < 2 || (unsigned char)s[0] < 0xC0)
+        return false;
+    for (size_t i = 1; i < len; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            return false;
+    return true;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 2)
@@ -29,7 +40,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (st != RC_OK || !line)
             break;
         size_t max = o.max_line ? o.max_line : (size_t)1 << 20;
-        if (len > max || rc_line_reader_lineno(r) < last || memchr(line, '\n', len))
+        bool over =
+            len > max && !(o.long_line == RC_LONG_LINE_SPLIT && one_long_char(line, len, max));
+        if (over || rc_line_reader_lineno(r) < last || memchr(line, '\n', len))
             __builtin_trap();
         if (o.validate_utf8 && !rc_utf8_validate(line, len, NULL, NULL))
             __builtin_trap();

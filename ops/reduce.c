@@ -17,7 +17,8 @@ typedef enum red_kind { RED_SUM, RED_MEAN, RED_MAX, RED_LSE, RED_L2 } red_kind;
 
 typedef struct red_attr {
     int32_t kind;
-    int32_t axis; // normalised in the builder; -1 for all
+    int32_t axis;  // normalised in the builder; -1 for all, INT32_MAX when out of range
+    int32_t given; // the axis as the caller passed it, for the error message
     bool keepdims;
 } red_attr;
 
@@ -48,8 +49,8 @@ static rc_status red_shape(const rc_tensor *in, int n_in, const void *attr, rc_s
     }
     if (p->axis >= s->ndim) {
         char sb[96];
-        return rc_shape_error(why, len, RC_ERR_RANGE, "axis %d is out of range for x %s", p->axis,
-                              rc_shape_str(*s, sb, sizeof sb));
+        return rc_shape_error(why, len, RC_ERR_RANGE, "axis %d is out of range for x %s (rank %d)",
+                              p->given, rc_shape_str(*s, sb, sizeof sb), s->ndim);
     }
     *out = *s;
     if (p->keepdims) {
@@ -171,7 +172,7 @@ static void red_bwd(const rc_tensor *in, int n_in, const void *attr, const rc_te
 }
 
 #define RED_DEF(NAME, LABEL, KIND, AXIS, KEEP, LO, HI)                                             \
-    static const red_attr NAME##_test_attr = {KIND, AXIS, KEEP};                                   \
+    static const red_attr NAME##_test_attr = {KIND, AXIS, AXIS, KEEP};                             \
     const rc_op_def rc_op_##NAME = {                                                               \
         .name = #NAME,                                                                             \
         .dot_label = LABEL,                                                                        \
@@ -195,12 +196,12 @@ RED_DEF(l2norm, "‖x‖", RED_L2, 0, true, -2, 2)
 
 static rc_var reduce(const rc_op_def *op, red_kind kind, rc_var x, int axis, bool keepdims,
                      bool all) {
-    red_attr attr = {kind, -1, keepdims};
+    red_attr attr = {kind, -1, axis, keepdims};
     if (!all) {
         // Normalise a negative axis here; an out-of-range axis is reported by the shape rule.
         int nd = rc_ok(x) ? rc_shape_of(x).ndim : 0;
         int a = rc_norm_axis(axis, nd);
-        attr.axis = a < 0 ? (axis < 0 ? INT32_MAX : axis) : a;
+        attr.axis = a < 0 ? INT32_MAX : a;
     }
     return rc_apply(op, &x, 1, &attr, sizeof attr);
 }

@@ -51,3 +51,16 @@ const char *tu_tmpdir(char *buf, size_t len) {
     snprintf(buf, len, "%s/recur-test-XXXXXX", base && *base ? base : "/tmp");
     return mkdtemp(buf);
 }
+
+const char *tu_tmpfile(char *buf, size_t len, const char *name) {
+    snprintf(buf, len, "/tmp/recur-test-%ld-%s", (long)getpid(), name);
+    return buf;
+}
+
+const char *tu_write_file(const char *path, const void *bytes, size_t len) {
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f, "cannot create %s", path);
+    cr_assert_eq(fwrite(bytes, 1, len, f), len);
+    cr_assert_eq(fclose(f), 0);
+    return path;
+}

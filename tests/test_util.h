@@ -15,5 +15,10 @@ void tu_fill_uniform(float *x, int64_t n, float lo, float hi, uint64_t seed);
 const char *tu_data_path(const char *rel, char *buf, size_t len);
 // A fresh temporary directory for one test (removed by the OS, named uniquely).
 const char *tu_tmpdir(char *buf, size_t len);
+// "/tmp/recur-test-<pid>-<name>": a file of one test (each test runs in a process of its own),
+// which the test removes when done.
+const char *tu_tmpfile(char *buf, size_t len, const char *name);
+// Writes bytes[len] to path, asserting that it worked; returns path.
+const char *tu_write_file(const char *path, const void *bytes, size_t len);
 
 #endif

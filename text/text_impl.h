@@ -119,8 +119,17 @@ void rc_term_scratch_free(rc_term_scratch *sc);
 // A count: decimal digits only, no sign, at most 18 digits (no overflow); false otherwise.
 bool rc_parse_count(const char *s, size_t len, int64_t *out);
 
+// rc_vocab_count_file with another tokenizer: tok(ctx, ...) fills t with the tokens of a line
+// (RC_ERR_FORMAT with a message in why for a bad line). v and path are not NULL.
+typedef rc_status (*rc_line_tokenizer)(const void *ctx, const char *line, size_t len, rc_tokens *t,
+                                       char *why, size_t why_len);
+rc_status rc_vocab_count_lines(rc_vocab *v, const char *path, rc_line_tokenizer tok,
+                               const void *ctx, const rc_line_opts *lopts, bool eos, char *err,
+                               size_t err_len);
+
 // Loading a vocabulary file: appends a token with its count as the next id (RC_ERR_FORMAT with
-// *dup_of set for a duplicate), then marks the table final.
+// *dup_of set for a duplicate; RC_ERR_RANGE when the total would pass INT64_MAX), then marks
+// the table final.
 rc_status rc_vocab_load_entry(rc_vocab *v, const char *tok, size_t len, int64_t count,
                               int32_t *dup_of);
 void rc_vocab_mark_final(rc_vocab *v);

@@ -6,10 +6,14 @@
 //   `char *err`, writes a message naming the function and the argument. A graph function given
 //   a NULL where it needs a pointer sets the graph's sticky error instead.
 // - Every `_free` function accepts NULL (and a pointer to NULL).
+// - An options pointer (`const rc_*_opts *`) documented as optional may be NULL: the defaults.
+//   In text.h and embed.h every options pointer is optional, and getters given a NULL object
+//   return 0, -1, false or NULL.
 // - Ops given RC_NONE, a zeroed, stale, foreign or poisoned handle return a poisoned handle and
 //   never crash; the error is recorded in the graph of another input. With no graph at all (every
 //   input RC_NONE) the result is RC_NONE, and rc_backward of it returns RC_ERR_ARG.
-// Parts of text/ and layers/ still crash on some NULL arguments (issue 11, fault 3).
+// text/ follows this policy throughout; parts of layers/ may still crash on some NULL arguments
+// (issue 11, fault 3).
 #ifndef RECUR_BASE_H
 #define RECUR_BASE_H
 
@@ -31,13 +35,13 @@ extern "C" {
 
 typedef enum rc_status {
     RC_OK = 0,
-    RC_ERR_SHAPE,     // shapes do not fit the op
+    RC_ERR_SHAPE,     // shapes do not fit the op; rc_backward of a loss of more than one element
     RC_ERR_RANGE,     // an index, id, axis or probability out of range
     RC_ERR_ARG,       // an argument that makes no sense (count <= 0, NULL data where needed)
     RC_ERR_STALE,     // a handle from before rc_graph_reset
     RC_ERR_FOREIGN,   // a handle from another graph
     RC_ERR_NONFINITE, // NaN or Inf under the opt-in finite check
-    RC_ERR_STATE,     // call out of order (second backward, backward on a non-scalar)
+    RC_ERR_STATE,     // call out of order (a second backward on one graph)
     RC_ERR_NOMEM,
     RC_ERR_IO,       // a file could not be opened, read or written
     RC_ERR_FORMAT,   // a file's contents are malformed

@@ -3,7 +3,9 @@
 //
 // Functions that read files return rc_status and write a message naming the file and line into
 // `err` (err_len bytes, always NUL-terminated; err may be NULL): "vecs.vec:17: expected 100
-// values after the word, found 99".
+// values after the word, found 99". NULL arguments follow text.h's policy: a required pointer
+// is RC_ERR_ARG ("rc_w2v_train_file: path is NULL"), a NULL options pointer is the defaults
+// (rc_w2v_defaults(), rc_ft_defaults(), rc_eval_defaults()).
 #ifndef RECUR_EMBED_H
 #define RECUR_EMBED_H
 
@@ -46,7 +48,7 @@ typedef struct rc_unigram_table rc_unigram_table;
 RC_API rc_status rc_unigram_table_new(rc_unigram_table **t, const int64_t *counts, int32_t n,
                                       double power);
 RC_API void rc_unigram_table_free(rc_unigram_table **t);
-RC_API int32_t rc_unigram_table_sample(const rc_unigram_table *t, rc_rng *rng);
+RC_API int32_t rc_unigram_table_sample(const rc_unigram_table *t, rc_rng *rng); // -1: t NULL
 RC_API double rc_unigram_table_prob(const rc_unigram_table *t, int32_t i); // P(i); 0 out of range
 RC_API int32_t rc_unigram_table_size(const rc_unigram_table *t);
 
@@ -185,7 +187,8 @@ typedef struct rc_w2v_stats {
 // the output table, in a parameter store ("input", "output").
 typedef struct rc_w2v rc_w2v;
 
-// Reads a corpus (UTF-8, words separated by whitespace, one sentence a line; empty lines are
+// Reads a corpus (UTF-8, words separated by whitespace or NUL bytes as fastText reads them, so
+// that every word can be written to a .vec file; one sentence a line; empty lines are
 // skipped, longer lines are cut at max_sentence words; words outside the vocabulary are dropped
 // as word2vec, fastText and gensim drop them), builds the vocabulary (min_count, max_vocab; ids
 // by count, most frequent first) and trains. The corpus is held in memory as word ids (4 bytes a
@@ -246,7 +249,8 @@ typedef struct rc_ft_stats {
 
 typedef struct rc_ft rc_ft;
 
-// Trains from a file of labelled lines (UTF-8, whitespace-separated tokens). Lines without a
+// Trains from a file of labelled lines (UTF-8, tokens separated by whitespace or NUL bytes, as
+// fastText reads them). Lines without a
 // label or without a word are skipped and counted; invalid UTF-8 is an error naming file and
 // line; RC_ERR_ARG when there is no label or no word at all.
 RC_API rc_status rc_ft_train_file(rc_ft **m, const char *path, const rc_ft_opts *o,

@@ -4,6 +4,11 @@
 // Text is UTF-8 throughout. Functions that can fail return rc_status and write a message into
 // `err` (err_len bytes, always NUL-terminated; err may be NULL). Messages about files name the
 // file and the line: "corpus.txt:17: invalid UTF-8 at byte 5: overlong encoding".
+//
+// NULL arguments (base.h's policy, the same in embed.h): a NULL where a pointer is required is
+// RC_ERR_ARG, with the message "rc_vocab_load: path is NULL" where the function takes err. An
+// options pointer (rc_*_opts) may be NULL everywhere: the defaults (its rc_*_defaults(), or all
+// zeros where there is none). Getters given a NULL object return 0, -1, false or NULL.
 #ifndef RECUR_TEXT_H
 #define RECUR_TEXT_H
 
@@ -95,6 +100,7 @@ typedef struct rc_tokens {
 
 // Tokenizes s[0..len) into t (replacing its tokens). Invalid UTF-8 is RC_ERR_FORMAT: "invalid
 // UTF-8 at byte 17: truncated sequence" (the offset counts from s). len must be below 4 GiB.
+// o may be NULL (rc_tok_defaults()); s may be NULL when len is 0.
 RC_API rc_status rc_tokenize(const rc_tok_opts *o, const char *s, size_t len, rc_tokens *t,
                              char *err, size_t err_len);
 RC_API void rc_tokens_free(rc_tokens *t); // frees the buffers and zeroes *t
@@ -107,7 +113,7 @@ static inline const char *rc_token(const rc_tokens *t, size_t i, size_t *len) {
 
 // A set of stop words (UTF-8, compared byte for byte after the tokenizer's lower-casing).
 typedef struct rc_stopset rc_stopset;
-// words[n] copied; NUL-terminated strings.
+// words[n] copied; NUL-terminated strings (RC_ERR_ARG when words or one of them is NULL).
 RC_API rc_status rc_stopset_new(rc_stopset **s, const char *const *words, size_t n);
 // The 33 English stop words of Lucene's EnglishAnalyzer (a, an, and, are, as, at, be, but, by,
 // for, if, in, into, is, it, no, not, of, on, or, such, that, the, their, then, there, these,
@@ -133,7 +139,10 @@ typedef enum rc_long_line {
     RC_LONG_LINE_ERROR = 0, // RC_ERR_FORMAT "file:line: line longer than N bytes"
     RC_LONG_LINE_SPLIT,     // cut it into pieces of at most max_line bytes, at the last space
                             // before the limit when there is one, else at a code point boundary;
-                            // each piece is returned as a line of its own (same line number)
+                            // each piece is returned as a line of its own (same line number).
+                            // Characters are never cut: with max_line < 4, a piece holding one
+                            // longer character has up to max_line + 3 bytes, so valid UTF-8 in
+                            // gives valid UTF-8 pieces
 } rc_long_line;
 
 typedef struct rc_line_opts {
@@ -183,15 +192,18 @@ typedef struct rc_vocab_opts {
 RC_API rc_status rc_vocab_new(rc_vocab **v);
 RC_API void rc_vocab_free(rc_vocab **v);
 // Counts a token `count` times (RC_ERR_STATE after finalize; RC_ERR_ARG for an empty token or
-// one containing a tab or newline, which the text format could not hold).
+// one containing a tab or newline, which the text format could not hold; RC_ERR_RANGE when its
+// count would pass INT64_MAX, which leaves the count as it was).
 RC_API rc_status rc_vocab_add(rc_vocab *v, const char *tok, size_t len, int64_t count);
 RC_API rc_status rc_vocab_add_tokens(rc_vocab *v, const rc_tokens *t);
 // Tokenizes every line of a file and counts its tokens, streaming (see rc_line_reader; lopts may
 // be NULL). Errors name the file and line. Empty lines are skipped. With eos, each line also
-// counts one "<eos>".
+// counts one "<eos>". topts may be NULL (rc_tok_defaults()).
 RC_API rc_status rc_vocab_count_file(rc_vocab *v, const char *path, const rc_tok_opts *topts,
                                      const rc_line_opts *lopts, bool eos, char *err,
                                      size_t err_len);
+// o may be NULL (all zeros: every token kept, no specials). RC_ERR_RANGE, nothing changed, when
+// the kept counts sum past INT64_MAX (rc_vocab_total could not hold it).
 RC_API rc_status rc_vocab_finalize(rc_vocab *v, const rc_vocab_opts *o);
 RC_API bool rc_vocab_finalized(const rc_vocab *v);
 
@@ -218,7 +230,8 @@ RC_API int32_t rc_vocab_special_id(const rc_vocab *v, unsigned special); // -1 w
 
 // Text format: one "token<TAB>count" line per id, in id order. Save writes a temporary file,
 // fsyncs and renames. Load checks every line: "vocab.txt:17: bad count 'x1'", missing tab,
-// empty or duplicate token, invalid UTF-8; a token named <pad>, <unk> or <eos> is that special.
+// empty or duplicate token, invalid UTF-8, counts summing past INT64_MAX; a token named <pad>,
+// <unk> or <eos> is that special.
 RC_API rc_status rc_vocab_save(const rc_vocab *v, const char *path, char *err, size_t err_len);
 RC_API rc_status rc_vocab_load(rc_vocab **v, const char *path, char *err, size_t err_len);
 
@@ -234,7 +247,8 @@ RC_API void rc_csr_free(rc_csr *m);
 RC_API rc_status rc_csr_push(rc_csr *m, int32_t col, float value);
 RC_API rc_status rc_csr_end_row(rc_csr *m);
 RC_API int64_t rc_csr_nnz(const rc_csr *m);
-// dst = the rows idx[0..n) of src, in that order (a mini-batch); dst is overwritten (freed first).
+// dst = the rows idx[0..n) of src, in that order (a mini-batch); dst is overwritten (freed first)
+// and must not be src (RC_ERR_ARG).
 RC_API rc_status rc_csr_gather_rows(const rc_csr *src, const int64_t *idx, int64_t n, rc_csr *dst);
 // Checks the invariants rc_sparse_matmul relies on (RC_ERR_FORMAT with a message).
 RC_API rc_status rc_csr_check(const rc_csr *m, char *err, size_t err_len);
@@ -268,13 +282,14 @@ RC_API rc_features_opts rc_features_defaults(void);
 // A fitted term vocabulary (scikit-learn's CountVectorizer). Terms are numbered in byte order of
 // their UTF-8 (Python's sort of str), so column j matches scikit-learn's column j.
 typedef struct rc_features rc_features;
+// o may be NULL (rc_features_defaults()).
 RC_API rc_status rc_features_new(rc_features **f, const rc_features_opts *o);
 RC_API void rc_features_free(rc_features **f);
 // Learns the terms of docs[0..n) (lens[i] bytes each) and, if counts is not NULL, writes the
 // term counts [n, terms] (freed first). A failing document is named: "document 17: invalid
 // UTF-8 at byte 5: truncated sequence". Empty documents give empty rows. RC_ERR_FORMAT "empty
 // vocabulary: the documents have no terms"; RC_ERR_ARG when min_df, max_df and max_features
-// leave no term.
+// leave no term, or for a NULL document with a length ("document 3 is NULL with length 5").
 RC_API rc_status rc_features_fit(rc_features *f, const char *const *docs, const size_t *lens,
                                  int64_t n, rc_csr *counts, char *err, size_t err_len);
 // Term counts of new documents with the fitted terms; unknown terms are ignored.
@@ -303,6 +318,7 @@ RC_API rc_tfidf_opts rc_tfidf_defaults(void);
 // TF-IDF with scikit-learn's semantics: row i, term j: tf(i,j) * idf(j), then each row scaled
 // to unit l2 or l1 norm (an all-zero row stays zero). Computed in double, stored as f32.
 typedef struct rc_tfidf rc_tfidf;
+// o may be NULL (rc_tfidf_defaults()).
 RC_API rc_status rc_tfidf_new(rc_tfidf **t, const rc_tfidf_opts *o);
 RC_API void rc_tfidf_free(rc_tfidf **t);
 // Learns terms and idf from docs; out (may be NULL) receives their TF-IDF matrix [n, terms].
@@ -349,6 +365,7 @@ RC_API rc_bm25_opts rc_bm25_defaults(void);
 // addition. A query term that occurs twice counts twice (as Lucene's query parser does).
 // Scores use the textbook (k1+1) factor, which Lucene 8+ leaves out; the ranking is the same.
 typedef struct rc_bm25 rc_bm25;
+// o may be NULL (rc_bm25_defaults()); RC_ERR_ARG for a negative k1, delta or b outside [0, 1].
 RC_API rc_status rc_bm25_new(rc_bm25 **ix, const rc_bm25_opts *o);
 RC_API void rc_bm25_free(rc_bm25 **ix);
 // Adds a document (RC_ERR_FORMAT for invalid UTF-8; RC_ERR_STATE after build).
@@ -359,7 +376,8 @@ RC_API int64_t rc_bm25_num_docs(const rc_bm25 *ix);
 RC_API int32_t rc_bm25_num_terms(const rc_bm25 *ix);
 RC_API double rc_bm25_avgdl(const rc_bm25 *ix);
 // The k best documents for a query: docs[k] and scores[k] (descending; ties by document
-// number), *n_found <= k of them (only documents sharing a term with the query).
+// number), *n_found <= k of them (only documents sharing a term with the query). docs and
+// scores may be NULL only when k is 0.
 RC_API rc_status rc_bm25_search(const rc_bm25 *ix, const char *q, size_t len, int k, int32_t *docs,
                                 float *scores, int *n_found, char *err, size_t err_len);
 // The score of one document for a query (0 when it shares no term).
@@ -404,7 +422,7 @@ typedef struct rc_beir {
 
 // Errors name the file and line: "corpus.jsonl:17: invalid JSON: ...", "test.tsv:5: want 3
 // tab-separated fields", "test.tsv:9: bad score 'x'", "test.tsv:12: query '77' is not in
-// queries.jsonl", duplicate ids.
+// queries.jsonl", duplicate ids. RC_ERR_ARG "rc_beir_load: split is NULL" for a NULL argument.
 RC_API rc_status rc_beir_load(rc_beir **b, const char *dir, const char *split, char *err,
                               size_t err_len);
 RC_API void rc_beir_free(rc_beir **b);

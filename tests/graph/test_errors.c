@@ -1,6 +1,9 @@
 // Every documented error: the sticky status, the message naming op, node, scope and shapes, and
 // poisoned handles passing through later ops without a crash.
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "test_util.h"
 
@@ -38,6 +41,38 @@ Test(errors, poison_passes_through_and_first_error_wins) {
     rc_graph_reset(g);
     cr_assert_eq(rc_graph_status(g), RC_OK, "reset clears the error");
     cr_assert(rc_ok(rc_scalar(g, 1.0f)));
+}
+
+// The line of include/recur/base.h that documents status st ("    RC_ERR_SHAPE, // ...").
+static void status_doc(const char *name, char *out, size_t len) {
+    const char *root = getenv("RECUR_SOURCE_ROOT");
+    char path[512];
+    snprintf(path, sizeof path, "%s/include/recur/base.h", root ? root : ".");
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "cannot open %s (set RECUR_SOURCE_ROOT)", path);
+    char line[256], want[64];
+    snprintf(want, sizeof want, "    %s,", name);
+    out[0] = '\0';
+    while (fgets(line, sizeof line, f))
+        if (!strncmp(line, want, strlen(want)))
+            snprintf(out, len, "%s", line);
+    fclose(f);
+    cr_assert(out[0], "%s not found in %s", name, path);
+}
+
+// Issue 11 fault 9c: backward of a loss with more than one element is RC_ERR_SHAPE (as
+// autograd.h says and autograd/backward.c does), and base.h no longer calls it RC_ERR_STATE.
+Test(errors, backward_of_a_non_scalar_is_a_shape_error_as_documented) {
+    rc_var y = rc_full(g, RC_SHAPE(2, 3), 1.0f);
+    cr_assert_eq(rc_backward(y), RC_ERR_SHAPE);
+    cr_assert_str_eq(rc_graph_errmsg(g), "backward (node 0): the loss must have one element, it "
+                                         "has shape [2,3]; reduce it with rc_sum_all or "
+                                         "rc_mean_all");
+    char doc[256];
+    status_doc("RC_ERR_STATE", doc, sizeof doc);
+    cr_assert_null(strstr(doc, "scalar"), "base.h: %s", doc);
+    status_doc("RC_ERR_SHAPE", doc, sizeof doc);
+    cr_assert(strstr(doc, "one element"), "base.h: %s", doc);
 }
 
 Test(errors, foreign_handle) {

@@ -1,10 +1,13 @@
 // Checkpoints: round trips, strict and lenient loading with named reports, PyTorch-written files
 // (half precision), a recur-written file that PyTorch reads (fixture checked by the script),
 // bit-identical resumption with optimizer, schedule and generator state, and the error paths.
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "fixtures.h"
 
@@ -352,4 +355,115 @@ Test(checkpoint, extras_errors_are_named) {
     cr_assert(strstr(err, "optimizer state __optim__.max_exp_avg_sq.w is absent"), "%s", err);
     rc_optim_free(&plain);
     trainer_free(&t);
+}
+
+// ---- how a save replaces the file
+// ----------------------------------------------------------------
+
+static mode_t mode_of(const char *p) {
+    struct stat sb;
+    cr_assert_eq(stat(p, &sb), 0, "%s", p);
+    return sb.st_mode & 07777;
+}
+
+// Asserts that the folder holds exactly the n names want[] (no temporary file left behind).
+static void assert_folder(const char *d, const char *const *want, int n) {
+    DIR *dp = opendir(d);
+    cr_assert_not_null(dp);
+    int seen = 0;
+    for (struct dirent *e; (e = readdir(dp));) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        bool known = false;
+        for (int i = 0; i < n; i++)
+            known = known || !strcmp(e->d_name, want[i]);
+        cr_assert(known, "unexpected file %s/%s", d, e->d_name);
+        seen++;
+    }
+    closedir(dp);
+    cr_assert_eq(seen, n);
+}
+
+// Issue 11 fault 9d: a re-save keeps the file's mode (a 0600 checkpoint became 0644), a new
+// file gets what open() with 0666 gives under the umask, and a symlink at the path is written
+// through: its target gets the new contents, the link stays a link.
+Test(checkpoint, save_keeps_the_mode_and_writes_through_symlinks) {
+    char d[256], p[400], real[400], link[400], dangling[400];
+    cr_assert_eq(mkdir(tu_tmpfile(d, sizeof d, "modes"), 0700), 0);
+    snprintf(p, sizeof p, "%s/ckpt.safetensors", d);
+    rc_params *a = sample_store(), *b = sample_store();
+    rc_param_value(rc_params_find(b, "emb")).data[0] = 99;
+    const mode_t old = umask(027);
+    cr_assert_eq(rc_checkpoint_save(p, a, NULL, err, sizeof err), RC_OK, "%s", err);
+    cr_assert_eq(mode_of(p), 0640, "a new file: 0666 & ~umask, got %o", (unsigned)mode_of(p));
+    umask(old);
+    cr_assert_eq(chmod(p, 0600), 0);
+    cr_assert_eq(rc_checkpoint_save(p, a, NULL, err, sizeof err), RC_OK, "%s", err);
+    cr_assert_eq(mode_of(p), 0600, "a re-save keeps the mode, got %o", (unsigned)mode_of(p));
+
+    snprintf(real, sizeof real, "%s/real.safetensors", d);
+    snprintf(link, sizeof link, "%s/link.safetensors", d);
+    cr_assert_eq(rc_checkpoint_save(real, a, NULL, err, sizeof err), RC_OK, "%s", err);
+    cr_assert_eq(chmod(real, 0604), 0);
+    cr_assert_eq(symlink("real.safetensors", link), 0); // relative, as ln -s makes them
+    cr_assert_eq(rc_checkpoint_save(link, b, NULL, err, sizeof err), RC_OK, "%s", err);
+    struct stat sb;
+    cr_assert_eq(lstat(link, &sb), 0);
+    cr_assert(S_ISLNK(sb.st_mode), "the symlink was replaced by a file");
+    cr_assert_eq(mode_of(real), 0604);
+    rc_params *c = sample_store();
+    cr_assert_eq(rc_checkpoint_load(real, c, NULL, true, NULL, err, sizeof err), RC_OK, "%s", err);
+    cr_assert(same_values(b, c, "emb"), "the target holds the new contents");
+    // A dangling link: the file it names is created.
+    snprintf(dangling, sizeof dangling, "%s/dangling.safetensors", d);
+    cr_assert_eq(symlink("new.safetensors", dangling), 0);
+    cr_assert_eq(rc_checkpoint_save(dangling, b, NULL, err, sizeof err), RC_OK, "%s", err);
+    cr_assert_eq(lstat(dangling, &sb), 0);
+    cr_assert(S_ISLNK(sb.st_mode), "the dangling symlink was replaced by a file");
+    const char *names[] = {"ckpt.safetensors", "real.safetensors", "link.safetensors",
+                           "dangling.safetensors", "new.safetensors"};
+    assert_folder(d, names, 5);
+    for (int i = 0; i < 5; i++) {
+        char q[512];
+        snprintf(q, sizeof q, "%s/%s", d, names[i]);
+        unlink(q);
+    }
+    cr_assert_eq(rmdir(d), 0);
+    rc_params_free(&a);
+    rc_params_free(&b);
+    rc_params_free(&c);
+}
+
+static void touch(const char *p) {
+    FILE *f = fopen(p, "w");
+    cr_assert_not_null(f, "%s", p);
+    fclose(f);
+}
+
+// Issue 11 fault 9e: a save removes the temporary files that saves to the same path left behind
+// when they were killed midway (<path>.recur-tmp.<pid>.<n> of a process that is gone); those of
+// a live process, of another path, or not named so, stay.
+Test(checkpoint, save_removes_stale_temporaries) {
+    char d[256], p[400], stale[512], live[512], other[512], unlike[512];
+    cr_assert_eq(mkdir(tu_tmpfile(d, sizeof d, "stale"), 0700), 0);
+    snprintf(p, sizeof p, "%s/ckpt.safetensors", d);
+    const pid_t child = fork(); // a pid that is surely dead: a child that exited and was reaped
+    cr_assert_geq(child, 0);
+    if (child == 0)
+        _exit(0);
+    cr_assert_eq(waitpid(child, NULL, 0), child);
+    snprintf(stale, sizeof stale, "%s.recur-tmp.%ld.0", p, (long)child);
+    snprintf(live, sizeof live, "%s.recur-tmp.%ld.7", p, (long)getpid());
+    snprintf(other, sizeof other, "%s/other.safetensors.recur-tmp.%ld.0", d, (long)child);
+    snprintf(unlike, sizeof unlike, "%s.recur-tmp.x%ld.0", p, (long)child);
+    touch(stale), touch(live), touch(other), touch(unlike);
+    rc_params *a = sample_store();
+    cr_assert_eq(rc_checkpoint_save(p, a, NULL, err, sizeof err), RC_OK, "%s", err);
+    cr_assert_neq(access(stale, F_OK), 0, "the dead process's temporary is still there");
+    cr_assert_eq(access(live, F_OK), 0, "a live process's temporary was removed");
+    cr_assert_eq(access(other, F_OK), 0, "another path's temporary was removed");
+    cr_assert_eq(access(unlike, F_OK), 0, "a file of another pattern was removed");
+    unlink(p), unlink(live), unlink(other), unlink(unlike);
+    cr_assert_eq(rmdir(d), 0);
+    rc_params_free(&a);
 }

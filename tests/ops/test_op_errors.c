@@ -172,6 +172,21 @@ Test(op_errors, softmax_axis) {
            "log_softmax (node 1): axis -3 is out of range for x [2,3]");
 }
 
+// Issue 11 fault 9a: the axis the caller passed, not the builder's placeholder (rc_sum(x, -3)
+// said "axis 2147483647"), and the rank.
+Test(op_errors, reduction_axis) {
+    expect(rc_sum(x23(), -3, false), RC_ERR_RANGE,
+           "sum (node 1): axis -3 is out of range for x [2,3] (rank 2)");
+    expect(rc_mean(x23(), 2, true), RC_ERR_RANGE,
+           "mean (node 1): axis 2 is out of range for x [2,3] (rank 2)");
+    expect(rc_max(x23(), -7, false), RC_ERR_RANGE,
+           "max (node 1): axis -7 is out of range for x [2,3] (rank 2)");
+    expect(rc_logsumexp(rc_full(g, RC_SCALAR_SHAPE, 1.0f), 0, false), RC_ERR_RANGE,
+           "logsumexp (node 1): axis 0 is out of range for x [] (rank 0)");
+    expect(rc_l2norm(x23(), INT32_MIN, false), RC_ERR_RANGE,
+           "l2norm (node 1): axis -2147483648 is out of range for x [2,3] (rank 2)");
+}
+
 Test(op_errors, cross_entropy_and_nll) {
     const int32_t t[2] = {1, 3};
     expect(rc_cross_entropy(x23(), t, RC_REDUCE_MEAN, -100), RC_ERR_RANGE,

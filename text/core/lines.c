@@ -25,7 +25,10 @@ struct rc_line_reader {
 
 rc_status rc_line_reader_open(rc_line_reader **out, const char *path, const rc_line_opts *opts,
                               char *err, size_t err_len) {
-    *out = NULL;
+    if (out)
+        *out = NULL;
+    if (!out || !path)
+        return rc_err_null(err, err_len, "rc_line_reader_open", out ? "path" : "r");
     rc_line_reader *r = calloc(1, sizeof *r);
     if (!r)
         return RC_ERR_NOMEM;
@@ -64,11 +67,11 @@ void rc_line_reader_close(rc_line_reader **pr) {
 }
 
 int64_t rc_line_reader_lineno(const rc_line_reader *r) {
-    return r->lineno;
+    return r ? r->lineno : 0;
 }
 
 const char *rc_line_reader_path(const rc_line_reader *r) {
-    return r->path;
+    return r ? r->path : NULL;
 }
 
 // Moves unread data to the front and reads one more chunk (sets eof when none is left).
@@ -89,9 +92,14 @@ static rc_status fill(rc_line_reader *r, char *err, size_t err_len) {
     return RC_OK;
 }
 
+static bool continuation(char c) {
+    return ((unsigned char)c & 0xC0) == 0x80;
+}
+
 // Where to cut a piece of at most max bytes from s[0..n) (n > max): after the last space or tab
-// (*skip = 1 to drop it), else at a code point boundary.
-static size_t split_point(const char *s, size_t max, size_t *skip) {
+// (*skip = 1 to drop it), else at a code point boundary. A character longer than max at the start
+// (max < 4) goes whole into a piece of up to max + 3 bytes, so valid UTF-8 stays valid.
+static size_t split_point(const char *s, size_t n, size_t max, size_t *skip) {
     for (size_t i = max; i > 0; i--) {
         if (s[i] == ' ' || s[i] == '\t') {
             *skip = 1;
@@ -100,9 +108,21 @@ static size_t split_point(const char *s, size_t max, size_t *skip) {
     }
     *skip = 0;
     size_t i = max;
-    for (int k = 0; k < 3 && i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80; k++)
+    for (int k = 0; k < 3 && i > 0 && continuation(s[i]); k++)
         i--;
-    return i > 0 ? i : max;
+    if (i > 0 || (unsigned char)s[0] < 0xC0) // not a multi-byte character: cut anywhere
+        return i > 0 ? i : max;
+    for (i = max; i < n && i < max + 3 && continuation(s[i]); i++)
+        ;
+    return i;
+}
+
+// Whether the line s[0..m) is too long to return whole: longer than max_line, unless in split
+// mode its last piece would be all of it (one character longer than max_line).
+static bool too_long_whole(const rc_line_reader *r, const char *s, size_t m) {
+    size_t skip;
+    return m > r->o.max_line &&
+           (r->o.long_line != RC_LONG_LINE_SPLIT || split_point(s, m, r->o.max_line, &skip) < m);
 }
 
 // A whole line (last) is NUL-terminated in place (text_impl.h): the byte after it is its '\r' or
@@ -126,14 +146,14 @@ static rc_status emit(rc_line_reader *r, char *s, size_t len, bool last, const c
     return RC_OK;
 }
 
-// The line at the read position is longer than max_line: cut a piece off it (split mode), or
-// report it and skip to its end (error mode).
-static rc_status too_long(rc_line_reader *r, const char **line, size_t *len, char *err,
+// The line at the read position, of which n > max_line bytes are in the buffer, is longer than
+// max_line: cut a piece off it (split mode), or report it and skip to its end (error mode).
+static rc_status too_long(rc_line_reader *r, size_t n, const char **line, size_t *len, char *err,
                           size_t err_len) {
     const size_t max = r->o.max_line;
     char *s = r->buf + r->start;
     if (r->o.long_line == RC_LONG_LINE_SPLIT) {
-        size_t skip, cut = split_point(s, max, &skip);
+        size_t skip, cut = split_point(s, n, max, &skip);
         r->start += cut + skip;
         rc_status st = emit(r, s, cut, false, line, len, err, err_len);
         r->line_off += skip; // a dropped space still counts for byte offsets
@@ -142,17 +162,27 @@ static rc_status too_long(rc_line_reader *r, const char **line, size_t *len, cha
     if (!r->continuing)
         r->lineno++;
     r->continuing = false;
-    r->discard = true;
-    r->start = r->end;
+    // Skip the rest of this line only: the lines buffered after it are still to be returned.
+    const char *nl = memchr(s, '\n', r->end - r->start);
+    r->start = nl ? (size_t)(nl + 1 - r->buf) : r->end;
+    r->discard = !nl;
     return rc_errf(err, err_len, RC_ERR_FORMAT, "%s:%lld: line longer than %zu bytes", r->path,
                    (long long)r->lineno, max);
 }
 
 rc_status rc_line_reader_next(rc_line_reader *r, const char **line, size_t *len, char *err,
                               size_t err_len) {
+    if (!r || !line || !len) {
+        if (line)
+            *line = NULL;
+        return rc_err_null(err, err_len, "rc_line_reader_next", !r ? "r" : !line ? "line" : "len");
+    }
     *line = NULL;
     *len = 0;
     const size_t max = r->o.max_line;
+    // Bytes to look at before deciding that a line without a newline in sight is too long:
+    // max + '\r' + one more, and in split mode up to 3 bytes of a character that ends a piece.
+    const size_t look = max + (r->o.long_line == RC_LONG_LINE_SPLIT ? 3 : 2);
     for (;;) {
         char *s = r->buf + r->start;
         size_t avail = r->end - r->start;
@@ -164,18 +194,18 @@ rc_status rc_line_reader_next(rc_line_reader *r, const char **line, size_t *len,
                 continue;
         } else if (nl) {
             size_t n = (size_t)(nl - s), m = n && s[n - 1] == '\r' ? n - 1 : n;
-            if (m > max)
-                return too_long(r, line, len, err, err_len);
+            if (too_long_whole(r, s, m))
+                return too_long(r, m, line, len, err, err_len);
             r->start += n + 1;
             return emit(r, s, m, true, line, len, err, err_len);
-        } else if (avail > max + 1) { // no newline within max + '\r' bytes
-            return too_long(r, line, len, err, err_len);
+        } else if (avail >= look) { // no newline within max + '\r' bytes
+            return too_long(r, avail, line, len, err, err_len);
         } else if (r->eof) {
             if (!avail)
                 return RC_OK;
             size_t m = s[avail - 1] == '\r' ? avail - 1 : avail;
-            if (m > max)
-                return too_long(r, line, len, err, err_len);
+            if (too_long_whole(r, s, m))
+                return too_long(r, m, line, len, err, err_len);
             r->start = r->end;
             return emit(r, s, m, true, line, len, err, err_len);
         }

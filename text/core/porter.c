@@ -202,6 +202,8 @@ size_t rc_porter_stem(const char *in, size_t len, char *out) {
 }
 
 rc_status rc_tokens_stem(rc_tokens *t) {
+    if (!t)
+        return RC_ERR_ARG;
     size_t total = 0;
     for (size_t i = 0; i < t->n; i++)
         total += t->spans[i].len;

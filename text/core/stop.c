@@ -15,7 +15,12 @@ static const char *const english[] = {
 };
 
 rc_status rc_stopset_new(rc_stopset **out, const char *const *words, size_t n) {
+    if (!out)
+        return RC_ERR_ARG;
     *out = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (!words || !words[i])
+            return RC_ERR_ARG;
     rc_stopset *s = calloc(1, sizeof *s);
     if (!s)
         return RC_ERR_NOMEM;
@@ -44,10 +49,14 @@ void rc_stopset_free(rc_stopset **ps) {
 }
 
 bool rc_stopset_has(const rc_stopset *s, const char *w, size_t len) {
+    if (!s || (!w && len))
+        return false;
     return rc_strtab_find(&s->tab, w, len, rc_hash_bytes(w, len)) >= 0;
 }
 
 void rc_tokens_remove_stopwords(rc_tokens *t, const rc_stopset *s) {
+    if (!t || !s)
+        return;
     size_t w = 0;
     for (size_t i = 0; i < t->n; i++) {
         size_t len;

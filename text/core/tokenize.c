@@ -165,8 +165,15 @@ static size_t ascii_word_run(tok_state *st, size_t i, size_t len) {
 
 rc_status rc_tokenize(const rc_tok_opts *o, const char *s, size_t len, rc_tokens *t, char *err,
                       size_t err_len) {
+    if (!t)
+        return rc_err_null(err, err_len, "rc_tokenize", "t");
     t->n = 0;
     t->text = NULL;
+    if (!s && len)
+        return rc_errf(err, err_len, RC_ERR_ARG, "rc_tokenize: s is NULL with len %zu", len);
+    const rc_tok_opts defaults = rc_tok_defaults();
+    if (!o)
+        o = &defaults;
     if (len > UINT32_MAX)
         return rc_errf(err, err_len, RC_ERR_ARG,
                        "text of %zu bytes is longer than the 4 GiB a span can index", len);

@@ -16,6 +16,8 @@ struct rc_vocab {
 };
 
 rc_status rc_vocab_new(rc_vocab **out) {
+    if (!out)
+        return RC_ERR_ARG;
     rc_vocab *v = calloc(1, sizeof *v);
     if (!v)
         return RC_ERR_NOMEM;
@@ -37,7 +39,8 @@ static bool token_ok(const char *tok, size_t len) {
     return len > 0 && !memchr(tok, '\t', len) && !memchr(tok, '\n', len) && !memchr(tok, '\r', len);
 }
 
-// Interns tok and adds count; the caller has checked the token.
+// Interns tok and adds count; the caller has checked the token. RC_ERR_RANGE when its count
+// would pass INT64_MAX (the count is left as it was).
 static rc_status add_checked(rc_vocab *v, const char *tok, size_t len, int64_t count) {
     bool added;
     int32_t id = rc_strtab_intern(&v->tab, tok, len, rc_hash_bytes(tok, len), &added);
@@ -48,11 +51,16 @@ static rc_status add_checked(rc_vocab *v, const char *tok, size_t len, int64_t c
             return RC_ERR_NOMEM;
         v->counts[id] = 0;
     }
-    v->counts[id] += count;
+    int64_t sum;
+    if (__builtin_add_overflow(v->counts[id], count, &sum))
+        return RC_ERR_RANGE;
+    v->counts[id] = sum;
     return RC_OK;
 }
 
 rc_status rc_vocab_add(rc_vocab *v, const char *tok, size_t len, int64_t count) {
+    if (!v || !tok)
+        return RC_ERR_ARG;
     if (v->final)
         return RC_ERR_STATE;
     if (!token_ok(tok, len) || count < 0)
@@ -60,21 +68,57 @@ rc_status rc_vocab_add(rc_vocab *v, const char *tok, size_t len, int64_t count) 
     return add_checked(v, tok, len, count);
 }
 
-rc_status rc_vocab_add_tokens(rc_vocab *v, const rc_tokens *t) {
-    if (v->final)
-        return RC_ERR_STATE;
+// Counts the tokens of t; on failure *bad is the token that failed.
+static rc_status add_tokens(rc_vocab *v, const rc_tokens *t, size_t *bad) {
     for (size_t i = 0; i < t->n; i++) {
         size_t len;
         const char *s = rc_token(t, i, &len);
         rc_status st = token_ok(s, len) ? add_checked(v, s, len, 1) : RC_ERR_ARG;
-        if (st != RC_OK)
+        if (st != RC_OK) {
+            *bad = i;
             return st;
+        }
     }
     return RC_OK;
 }
 
+rc_status rc_vocab_add_tokens(rc_vocab *v, const rc_tokens *t) {
+    if (!v || !t)
+        return RC_ERR_ARG;
+    if (v->final)
+        return RC_ERR_STATE;
+    size_t bad;
+    return add_tokens(v, t, &bad);
+}
+
+// The message of count_file for a token that could not be counted.
+static void count_error(char *why, size_t why_len, rc_status st, const rc_tokens *t, size_t i) {
+    size_t len;
+    const char *s = rc_token(t, i, &len);
+    const int n = (int)(len > 40 ? 40 : len);
+    if (st == RC_ERR_RANGE)
+        rc_errf(why, why_len, st, "the count of '%.*s' would pass INT64_MAX", n, s);
+    else if (st == RC_ERR_ARG)
+        rc_errf(why, why_len, st, "token '%.*s' holds a tab or newline", n, s);
+    else
+        rc_errf(why, why_len, st, "%s", rc_status_str(st));
+}
+
+static rc_status tokenize_line(const void *topts, const char *line, size_t len, rc_tokens *t,
+                               char *why, size_t why_len) {
+    return rc_tokenize(topts, line, len, t, why, why_len);
+}
+
 rc_status rc_vocab_count_file(rc_vocab *v, const char *path, const rc_tok_opts *topts,
                               const rc_line_opts *lopts, bool eos, char *err, size_t err_len) {
+    if (!v || !path)
+        return rc_err_null(err, err_len, "rc_vocab_count_file", v ? "path" : "v");
+    return rc_vocab_count_lines(v, path, tokenize_line, topts, lopts, eos, err, err_len);
+}
+
+rc_status rc_vocab_count_lines(rc_vocab *v, const char *path, rc_line_tokenizer tok,
+                               const void *ctx, const rc_line_opts *lopts, bool eos, char *err,
+                               size_t err_len) {
     if (v->final)
         return rc_errf(err, err_len, RC_ERR_STATE, "%s: the vocabulary is already finalized", path);
     rc_line_reader *r;
@@ -88,14 +132,15 @@ rc_status rc_vocab_count_file(rc_vocab *v, const char *path, const rc_tok_opts *
     while ((st = rc_line_reader_next(r, &line, &len, err, err_len)) == RC_OK && line) {
         if (!len)
             continue;
-        st = rc_tokenize(topts, line, len, &t, why, sizeof why);
-        if (st == RC_OK)
-            st = rc_vocab_add_tokens(v, &t);
-        if (st == RC_OK && eos)
-            st = add_checked(v, "<eos>", 5, 1);
+        size_t bad;
+        st = tok(ctx, line, len, &t, why, sizeof why);
+        if (st == RC_OK && (st = add_tokens(v, &t, &bad)) != RC_OK)
+            count_error(why, sizeof why, st, &t, bad);
+        if (st == RC_OK && eos && (st = add_checked(v, "<eos>", 5, 1)) != RC_OK)
+            rc_errf(why, sizeof why, st, "the count of '<eos>' would pass INT64_MAX");
         if (st != RC_OK) {
             rc_errf(err, err_len, st, "%s:%lld: %s", path, (long long)rc_line_reader_lineno(r),
-                    st == RC_ERR_FORMAT ? why : rc_status_str(st));
+                    why);
             break;
         }
     }
@@ -153,6 +198,8 @@ static rc_status rebuild(rc_vocab *v, const int32_t *order, size_t n, const int6
 
 // order[] holds a counted token's id, or -(k+1) for special k that was never counted.
 rc_status rc_vocab_finalize(rc_vocab *v, const rc_vocab_opts *o) {
+    if (!v)
+        return RC_ERR_ARG;
     if (v->final)
         return RC_ERR_STATE;
     const rc_vocab_opts d = {0};
@@ -193,41 +240,49 @@ rc_status rc_vocab_finalize(rc_vocab *v, const rc_vocab_opts *o) {
         counts[k] = v->counts[ids[i]];
         order[k++] = ids[i];
     }
-    rc_status st = rebuild(v, order, k, counts);
+    int64_t total = 0;
+    rc_status st = RC_OK;
+    for (size_t i = 0; i < k && st == RC_OK; i++)
+        if (__builtin_add_overflow(total, counts[i], &total))
+            st = RC_ERR_RANGE; // the kept counts sum past INT64_MAX; nothing changes
+    if (st == RC_OK)
+        st = rebuild(v, order, k, counts);
     free(ids), free(order), free(counts);
     if (st != RC_OK)
         return st;
-    v->total = 0;
-    for (size_t i = 0; i < k; i++)
-        v->total += v->counts[i];
+    v->total = total;
     v->final = true;
     return RC_OK;
 }
 
 bool rc_vocab_finalized(const rc_vocab *v) {
-    return v->final;
+    return v && v->final;
 }
 
 // ---- lookups ------------------------------------------------------------------------------------
 
 int32_t rc_vocab_size(const rc_vocab *v) {
-    return (int32_t)v->tab.n;
+    return v ? (int32_t)v->tab.n : 0;
 }
 
 int64_t rc_vocab_total(const rc_vocab *v) {
-    return v->total;
+    return v ? v->total : 0;
 }
 
 int32_t rc_vocab_find(const rc_vocab *v, const char *tok, size_t len) {
+    if (!v || (!tok && len))
+        return -1;
     return rc_strtab_find(&v->tab, tok, len, rc_hash_bytes(tok, len));
 }
 
 int32_t rc_vocab_id(const rc_vocab *v, const char *tok, size_t len) {
     int32_t id = rc_vocab_find(v, tok, len);
-    return id >= 0 ? id : v->special[1];
+    return id >= 0 || !v ? id : v->special[1];
 }
 
 size_t rc_vocab_ids(const rc_vocab *v, const rc_tokens *t, int32_t *ids) {
+    if (!t || !ids)
+        return 0;
     for (size_t i = 0; i < t->n; i++) {
         size_t len;
         const char *s = rc_token(t, i, &len);
@@ -237,7 +292,7 @@ size_t rc_vocab_ids(const rc_vocab *v, const rc_tokens *t, int32_t *ids) {
 }
 
 const char *rc_vocab_token(const rc_vocab *v, int32_t id, size_t *len) {
-    if (id < 0 || (size_t)id >= v->tab.n)
+    if (!v || id < 0 || (size_t)id >= v->tab.n)
         return NULL;
     size_t l;
     const char *s = rc_strtab_key(&v->tab, id, &l);
@@ -247,11 +302,11 @@ const char *rc_vocab_token(const rc_vocab *v, int32_t id, size_t *len) {
 }
 
 int64_t rc_vocab_count(const rc_vocab *v, int32_t id) {
-    return id >= 0 && (size_t)id < v->tab.n ? v->counts[id] : 0;
+    return v && id >= 0 && (size_t)id < v->tab.n ? v->counts[id] : 0;
 }
 
 int32_t rc_vocab_special_id(const rc_vocab *v, unsigned special) {
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; v && k < 3; k++)
         if (special == (1u << k))
             return v->special[k];
     return -1;
@@ -272,7 +327,10 @@ rc_status rc_vocab_load_entry(rc_vocab *v, const char *tok, size_t len, int64_t 
     if (!rc_grow((void **)&v->counts, &v->counts_cap, v->tab.n, sizeof *v->counts))
         return RC_ERR_NOMEM;
     v->counts[id] = count;
-    v->total += count;
+    int64_t total;
+    if (__builtin_add_overflow(v->total, count, &total))
+        return RC_ERR_RANGE;
+    v->total = total;
     int s = special_index(&v->tab, id);
     if (s >= 0)
         v->special[s] = id;

@@ -4,6 +4,8 @@
 #include "text/text_impl.h"
 
 rc_status rc_vocab_save(const rc_vocab *v, const char *path, char *err, size_t err_len) {
+    if (!v || !path)
+        return rc_err_null(err, err_len, "rc_vocab_save", v ? "path" : "v");
     if (!rc_vocab_finalized(v))
         return rc_errf(err, err_len, RC_ERR_STATE, "%s: finalize the vocabulary before saving it",
                        path);
@@ -52,6 +54,10 @@ static rc_status load_line(rc_vocab *v, const char *line, size_t len, int64_t li
     if (st == RC_ERR_FORMAT)
         rc_errf(why, why_len, st, "duplicate token '%.*s' (first on line %lld)",
                 (int)(tlen > 40 ? 40 : tlen), line, (long long)first_line[dup]);
+    else if (st == RC_ERR_RANGE) // a file whose counts no int64 can sum: its contents are wrong
+        st = rc_errf(why, why_len, RC_ERR_FORMAT,
+                     "count %lld of '%.*s' takes the total past INT64_MAX", (long long)count,
+                     (int)(tlen > 40 ? 40 : tlen), line);
     else if (st != RC_OK)
         rc_errf(why, why_len, st, "out of memory");
     (void)lineno;
@@ -59,7 +65,10 @@ static rc_status load_line(rc_vocab *v, const char *line, size_t len, int64_t li
 }
 
 rc_status rc_vocab_load(rc_vocab **out, const char *path, char *err, size_t err_len) {
-    *out = NULL;
+    if (out)
+        *out = NULL;
+    if (!out || !path)
+        return rc_err_null(err, err_len, "rc_vocab_load", out ? "path" : "v");
     rc_vocab *v;
     if (rc_vocab_new(&v) != RC_OK)
         return RC_ERR_NOMEM;

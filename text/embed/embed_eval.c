@@ -374,7 +374,7 @@ void rc_analogy_result_free(rc_analogy_result *r) {
 rc_status rc_eval_analogies(const rc_wordvecs *wv, const char *path, const rc_eval_opts *o,
                             rc_analogy_result *res, char *err, size_t err_len) {
     if (!wv || !path || !res)
-        return rc_errf(err, err_len, RC_ERR_ARG, "rc_eval_analogies: NULL argument");
+        return rc_err_null(err, err_len, "rc_eval_analogies", !wv ? "wv" : !path ? "path" : "res");
     memset(res, 0, sizeof *res);
     rc_line_reader *in;
     rc_status st = rc_line_reader_open(&in, path, &rc_embed_table_lines, err, err_len);
@@ -468,7 +468,7 @@ static bool push_pair(double **gold, double **model, int64_t *n, int64_t *cap, d
 rc_status rc_eval_wordsim(const rc_wordvecs *wv, const char *path, const rc_eval_opts *o,
                           rc_wordsim_result *res, char *err, size_t err_len) {
     if (!wv || !path || !res)
-        return rc_errf(err, err_len, RC_ERR_ARG, "rc_eval_wordsim: NULL argument");
+        return rc_err_null(err, err_len, "rc_eval_wordsim", !wv ? "wv" : !path ? "path" : "res");
     memset(res, 0, sizeof *res);
     rc_line_reader *in;
     rc_status st = rc_line_reader_open(&in, path, &rc_embed_table_lines, err, err_len);

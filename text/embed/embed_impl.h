@@ -73,6 +73,11 @@ void rc_rowset_apply(rc_rowset *s, int32_t k0, float lr);
 // error, not an out-of-memory crash.
 extern const rc_line_opts rc_embed_text_lines, rc_embed_table_lines;
 
+// The words of a line of a corpus or of labelled text, as fastText reads them: the runs of
+// non-space characters (rc_tokenize with RC_PUNCT_KEEP), a NUL byte also separating words (a
+// word could not hold one: rc_wordvecs_add and the .vec format refuse it). Spans index line.
+rc_status rc_embed_words(const char *line, size_t len, rc_tokens *t, char *why, size_t why_len);
+
 // Unicode simple lower-casing of s[0..len) into out (room for 2*len bytes; invalid bytes are
 // copied); returns the length written.
 size_t rc_embed_fold(const char *s, size_t len, char *out);

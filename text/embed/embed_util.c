@@ -11,6 +11,42 @@ const rc_line_opts rc_embed_text_lines = {
     .max_line = (size_t)1 << 20, .long_line = RC_LONG_LINE_SPLIT, .validate_utf8 = true};
 const rc_line_opts rc_embed_table_lines = {.max_line = (size_t)64 << 20};
 
+// Splits t's tokens at their NUL bytes, dropping the empty pieces.
+static rc_status split_at_nul(rc_tokens *t, char *why, size_t why_len) {
+    const size_t n = t->n;
+    rc_span *old = malloc((n ? n : 1) * sizeof *old);
+    if (!old)
+        return rc_errf(why, why_len, RC_ERR_NOMEM, "out of memory for tokens");
+    memcpy(old, t->spans, n * sizeof *old);
+    t->n = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = t->text + old[i].off;
+        for (uint32_t a = 0, b = 0; b <= old[i].len; b++) {
+            if (b < old[i].len && s[b] != '\0')
+                continue;
+            if (b > a && !rc_grow((void **)&t->spans, &t->spans_cap, t->n + 1, sizeof *t->spans)) {
+                free(old);
+                t->n = 0;
+                return rc_errf(why, why_len, RC_ERR_NOMEM, "out of memory for tokens");
+            }
+            if (b > a)
+                t->spans[t->n++] = (rc_span){old[i].off + a, b - a};
+            a = b + 1;
+        }
+    }
+    free(old);
+    return RC_OK;
+}
+
+rc_status rc_embed_words(const char *line, size_t len, rc_tokens *t, char *why, size_t why_len) {
+    rc_tok_opts o = rc_tok_defaults();
+    o.punct = RC_PUNCT_KEEP;
+    rc_status st = rc_tokenize(&o, line, len, t, why, why_len);
+    if (st != RC_OK || !memchr(line, '\0', len))
+        return st;
+    return split_at_nul(t, why, why_len);
+}
+
 void rc_embed_fill_uniform(float *x, int64_t n, float range, rc_rng *r) {
     const float scale = 2.0f * range / 16777216.0f;
     for (int64_t i = 0; i < n; i += 2) {

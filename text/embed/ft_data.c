@@ -63,9 +63,7 @@ static rc_status add_ngram_rows(const rc_ft *m, ft_ints *feats, const ft_ints *h
 rc_status rc_ft_line(rc_ft *m, const char *line, size_t len, bool text_only, rc_tokens *t,
                      ft_ints *feats, ft_ints *labels, ft_ints *hashes, int64_t *n_tokens, char *why,
                      size_t why_len) {
-    rc_tok_opts to = rc_tok_defaults();
-    to.punct = RC_PUNCT_KEEP; // whitespace-separated tokens, as fastText reads them
-    rc_status st = rc_tokenize(&to, line, len, t, why, why_len);
+    rc_status st = rc_embed_words(line, len, t, why, why_len); // as fastText reads them
     if (st != RC_OK)
         return st;
     const bool counting = !rc_vocab_finalized(m->words);

@@ -7,7 +7,7 @@
 
 uint32_t rc_fasttext_hash(const char *s, size_t len) {
     uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = 0; s && i < len; i++) {
         // fastText widens each byte as a signed char: 0xC3 becomes 0xFFFFFFC3.
         h ^= (uint32_t)(int32_t)(int8_t)s[i];
         h *= 16777619u;

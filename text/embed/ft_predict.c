@@ -156,8 +156,10 @@ int32_t rc_ft_predict(const rc_ft *m, const char *text, size_t len, int32_t k, f
 
 rc_status rc_ft_test_file(const rc_ft *m, const char *path, int32_t k, rc_ft_test_result *res,
                           char *err, size_t err_len) {
-    if (!m || !path || !res || k < 1)
-        return rc_errf(err, err_len, RC_ERR_ARG, "rc_ft_test_file: bad argument");
+    if (!m || !path || !res)
+        return rc_err_null(err, err_len, "rc_ft_test_file", !m ? "m" : !path ? "path" : "res");
+    if (k < 1)
+        return rc_errf(err, err_len, RC_ERR_ARG, "rc_ft_test_file: k must be >= 1, got %d", k);
     memset(res, 0, sizeof *res);
     rc_line_reader *r;
     rc_status st = rc_line_reader_open(&r, path, &rc_embed_text_lines, err, err_len);

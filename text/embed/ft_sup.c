@@ -402,9 +402,10 @@ static rc_status ft_run_workers(rc_ft *m, const ft_set *set, rc_ft_stats *stats,
 
 rc_status rc_ft_train_file(rc_ft **out, const char *path, const rc_ft_opts *o, rc_ft_stats *stats,
                            char *err, size_t err_len) {
+    if (out)
+        *out = NULL;
     if (!out || !path)
-        return rc_errf(err, err_len, RC_ERR_ARG, "rc_ft_train_file: NULL argument");
-    *out = NULL;
+        return rc_err_null(err, err_len, "rc_ft_train_file", out ? "path" : "m");
     rc_ft_opts def = rc_ft_defaults();
     if (!o)
         o = &def;

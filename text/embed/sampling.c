@@ -104,6 +104,8 @@ rc_status rc_unigram_table_new(rc_unigram_table **out, const int64_t *counts, in
 }
 
 int32_t rc_unigram_table_sample(const rc_unigram_table *t, rc_rng *rng) {
+    if (!t || !rng)
+        return -1;
     uint64_t u = rc_rng_u64(rng);
     // High 32 bits pick the slot (multiply-shift: bias below n / 2^32), low 32 bits the side.
     int32_t i = (int32_t)(((u >> 32) * (uint64_t)t->n) >> 32);

@@ -140,9 +140,10 @@ static rc_status read_body(const char *path, rc_line_reader *in, rc_wordvecs *wv
 
 rc_status rc_wordvecs_load_vec(rc_wordvecs **out, const char *path, const rc_vec_load_opts *opts,
                                rc_vec_load_stats *stats, char *err, size_t err_len) {
+    if (out)
+        *out = NULL;
     if (!out || !path)
-        return rc_errf(err, err_len, RC_ERR_ARG, "rc_wordvecs_load_vec: NULL argument");
-    *out = NULL;
+        return rc_err_null(err, err_len, "rc_wordvecs_load_vec", out ? "path" : "wv");
     if (stats)
         memset(stats, 0, sizeof *stats);
     rc_line_reader *in;
@@ -177,7 +178,7 @@ rc_status rc_wordvecs_load_vec(rc_wordvecs **out, const char *path, const rc_vec
 
 rc_status rc_wordvecs_save_vec(const rc_wordvecs *wv, const char *path, char *err, size_t err_len) {
     if (!wv || !path)
-        return rc_errf(err, err_len, RC_ERR_ARG, "rc_wordvecs_save_vec: NULL argument");
+        return rc_err_null(err, err_len, "rc_wordvecs_save_vec", wv ? "path" : "wv");
     rc_afile af;
     rc_status st = rc_afile_open(&af, path, err, err_len);
     if (st != RC_OK)

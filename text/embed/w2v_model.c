@@ -78,10 +78,11 @@ void rc_w2v_free(rc_w2v **m) {
 
 // ---- corpus --------------------------------------------------------------------------------
 
-static rc_tok_opts whitespace_tokens(void) {
-    rc_tok_opts t = rc_tok_defaults();
-    t.punct = RC_PUNCT_KEEP; // words are the runs of non-space characters, as in word2vec
-    return t;
+// The words of a corpus line (rc_vocab_count_lines' tokenizer).
+static rc_status corpus_words(const void *ctx, const char *line, size_t len, rc_tokens *t,
+                              char *why, size_t why_len) {
+    (void)ctx;
+    return rc_embed_words(line, len, t, why, why_len);
 }
 
 // Appends v to a[0..*n) (room for *cap entries).
@@ -109,7 +110,6 @@ static void corpus_free(w2v_corpus *c) {
 static rc_status read_ids(const rc_vocab *v, const char *path, int64_t max_sentence, w2v_corpus *c,
                           char *err, size_t err_len) {
     memset(c, 0, sizeof *c);
-    const rc_tok_opts topts = whitespace_tokens();
     rc_line_reader *r;
     rc_status st = rc_line_reader_open(&r, path, &rc_embed_text_lines, err, err_len);
     if (st != RC_OK)
@@ -122,7 +122,7 @@ static rc_status read_ids(const rc_vocab *v, const char *path, int64_t max_sente
     char why[160];
     bool ok = push_i64(&c->sent, &n_sent1, &sent_cap, 0);
     while (ok && (st = rc_line_reader_next(r, &line, &len, err, err_len)) == RC_OK && line) {
-        if ((st = rc_tokenize(&topts, line, len, &t, why, sizeof why)) != RC_OK) {
+        if ((st = rc_embed_words(line, len, &t, why, sizeof why)) != RC_OK) {
             rc_errf(err, err_len, st, "%s:%lld: %s", path, (long long)rc_line_reader_lineno(r),
                     why);
             break;
@@ -159,8 +159,8 @@ static rc_status build_vocab(rc_w2v *m, const char *path, char *err, size_t err_
     rc_status st = rc_vocab_new(&m->vocab);
     if (st != RC_OK)
         return rc_errf(err, err_len, st, "%s: out of memory", path);
-    const rc_tok_opts topts = whitespace_tokens();
-    st = rc_vocab_count_file(m->vocab, path, &topts, &rc_embed_text_lines, false, err, err_len);
+    st = rc_vocab_count_lines(m->vocab, path, corpus_words, NULL, &rc_embed_text_lines, false, err,
+                              err_len);
     if (st != RC_OK)
         return st;
     const rc_vocab_opts vo = {.min_count = m->o.min_count, .max_size = m->o.max_vocab};
@@ -249,9 +249,10 @@ static rc_status build_tables(rc_w2v *m) {
 
 rc_status rc_w2v_train_file(rc_w2v **out, const char *path, const rc_w2v_opts *o,
                             rc_w2v_stats *stats, char *err, size_t err_len) {
+    if (out)
+        *out = NULL;
     if (!out || !path)
-        return rc_errf(err, err_len, RC_ERR_ARG, "rc_w2v_train_file: NULL argument");
-    *out = NULL;
+        return rc_err_null(err, err_len, "rc_w2v_train_file", out ? "path" : "m");
     rc_w2v_opts def = rc_w2v_defaults();
     if (!o)
         o = &def;

@@ -220,7 +220,10 @@ static rc_status group(rc_beir *b, char **qid, char **qtext, int64_t n_all, cons
 
 rc_status rc_beir_load(rc_beir **out, const char *dir, const char *split, char *err,
                        size_t err_len) {
-    *out = NULL;
+    if (out)
+        *out = NULL;
+    if (!out || !dir || !split)
+        return rc_err_null(err, err_len, "rc_beir_load", !out ? "b" : !dir ? "dir" : "split");
     rc_beir *b = calloc(1, sizeof *b);
     if (!b)
         return RC_ERR_NOMEM;

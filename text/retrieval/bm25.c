@@ -46,8 +46,13 @@ rc_bm25_opts rc_bm25_defaults(void) {
 }
 
 rc_status rc_bm25_new(rc_bm25 **out, const rc_bm25_opts *o) {
+    if (!out)
+        return RC_ERR_ARG;
     *out = NULL;
-    if (!o || o->k1 < 0 || o->b < 0 || o->b > 1 || o->delta < 0)
+    const rc_bm25_opts defaults = rc_bm25_defaults();
+    if (!o)
+        o = &defaults;
+    if (o->k1 < 0 || o->b < 0 || o->b > 1 || o->delta < 0)
         return RC_ERR_ARG;
     rc_bm25 *ix = calloc(1, sizeof *ix);
     if (!ix)
@@ -84,15 +89,15 @@ void rc_bm25_free(rc_bm25 **pix) {
 }
 
 int64_t rc_bm25_num_docs(const rc_bm25 *ix) {
-    return ix->n_docs;
+    return ix ? ix->n_docs : 0;
 }
 
 int32_t rc_bm25_num_terms(const rc_bm25 *ix) {
-    return (int32_t)ix->terms.n;
+    return ix ? (int32_t)ix->terms.n : 0;
 }
 
 double rc_bm25_avgdl(const rc_bm25 *ix) {
-    return ix->avgdl;
+    return ix ? ix->avgdl : 0;
 }
 
 // Tokenize, drop stop words, stem: the same for documents and queries.
@@ -155,6 +160,8 @@ static bool append_row(rc_bm25 *ix, int32_t length) {
 }
 
 rc_status rc_bm25_add(rc_bm25 *ix, const char *text, size_t len, char *err, size_t err_len) {
+    if (!ix || (!text && len))
+        return rc_err_null(err, err_len, "rc_bm25_add", ix ? "text" : "ix");
     if (ix->built)
         return rc_errf(err, err_len, RC_ERR_STATE,
                        "the index is built: add documents before rc_bm25_build");
@@ -182,6 +189,8 @@ static double idf_of(const rc_bm25_opts *o, double N, double df) {
 }
 
 rc_status rc_bm25_build(rc_bm25 *ix) {
+    if (!ix)
+        return RC_ERR_ARG;
     if (ix->built)
         return RC_ERR_STATE;
     const size_t T = ix->terms.n;
@@ -261,7 +270,10 @@ static rc_status query_terms(const rc_bm25 *ix, const char *q, size_t len, int32
 
 rc_status rc_bm25_score(const rc_bm25 *ix, const char *q, size_t len, int32_t doc, double *score,
                         char *err, size_t err_len) {
-    *score = 0;
+    if (score)
+        *score = 0;
+    if (!ix || (!q && len) || !score)
+        return rc_err_null(err, err_len, "rc_bm25_score", !ix ? "ix" : !score ? "score" : "q");
     if (ix->built && (doc < 0 || doc >= ix->n_docs))
         return rc_errf(err, err_len, RC_ERR_RANGE, "document %d is outside [0,%lld)", doc,
                        (long long)ix->n_docs);
@@ -336,7 +348,13 @@ static int top_k(const double *acc, const int32_t *touched, int64_t n_touched, i
 
 rc_status rc_bm25_search(const rc_bm25 *ix, const char *q, size_t len, int k, int32_t *docs,
                          float *scores, int *n_found, char *err, size_t err_len) {
-    *n_found = 0;
+    if (n_found)
+        *n_found = 0;
+    if (!ix || (!q && len) || !n_found)
+        return rc_err_null(err, err_len, "rc_bm25_search", !ix ? "ix" : !n_found ? "n_found" : "q");
+    if (k > 0 && (!docs || !scores))
+        return rc_errf(err, err_len, RC_ERR_ARG, "rc_bm25_search: %s is NULL with k = %d",
+                       docs ? "scores" : "docs", k);
     if (k < 0)
         return rc_errf(err, err_len, RC_ERR_ARG, "k is %d", k);
     int32_t *ids;

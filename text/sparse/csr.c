@@ -15,7 +15,7 @@ void rc_csr_free(rc_csr *m) {
 }
 
 int64_t rc_csr_nnz(const rc_csr *m) {
-    return m->indptr ? m->indptr[m->rows] : 0;
+    return m && m->indptr ? m->indptr[m->rows] : 0;
 }
 
 bool rc_csr_grow(void **p, size_t used, size_t need, size_t elem) {
@@ -47,6 +47,8 @@ static bool ensure_open_row(rc_csr *m) {
 }
 
 rc_status rc_csr_push(rc_csr *m, int32_t col, float value) {
+    if (!m)
+        return RC_ERR_ARG;
     if (col < 0 || col >= m->cols)
         return RC_ERR_RANGE;
     if (!ensure_open_row(m))
@@ -98,6 +100,8 @@ static bool sort_row(rc_csr *m, int64_t lo, int64_t hi) {
 }
 
 rc_status rc_csr_end_row(rc_csr *m) {
+    if (!m)
+        return RC_ERR_ARG;
     if (!ensure_open_row(m))
         return RC_ERR_NOMEM;
     int64_t lo = m->indptr[m->rows], hi = m->indptr[m->rows + 1];
@@ -120,6 +124,8 @@ rc_status rc_csr_end_row(rc_csr *m) {
 }
 
 rc_status rc_csr_gather_rows(const rc_csr *src, const int64_t *idx, int64_t n, rc_csr *dst) {
+    if (!src || !dst || n < 0 || (!idx && n) || src == dst)
+        return RC_ERR_ARG;
     rc_csr_free(dst);
     dst->cols = src->cols;
     int64_t nnz = 0;
@@ -146,6 +152,8 @@ rc_status rc_csr_gather_rows(const rc_csr *src, const int64_t *idx, int64_t n, r
 }
 
 rc_status rc_csr_check(const rc_csr *m, char *err, size_t err_len) {
+    if (!m)
+        return rc_err_null(err, err_len, "rc_csr_check", "m");
     if (m->rows < 0 || m->cols < 0 || (m->rows > 0 && !m->indptr))
         return rc_errf(err, err_len, RC_ERR_FORMAT, "matrix [%lld,%lld] has no indptr",
                        (long long)m->rows, (long long)m->cols);

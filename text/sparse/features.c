@@ -22,8 +22,13 @@ rc_features_opts rc_features_defaults(void) {
 }
 
 rc_status rc_features_new(rc_features **out, const rc_features_opts *o) {
+    if (!out)
+        return RC_ERR_ARG;
     *out = NULL;
-    if (!o || o->ngram_min < 1 || o->ngram_max < o->ngram_min || o->max_features < 0)
+    const rc_features_opts defaults = rc_features_defaults();
+    if (!o)
+        o = &defaults;
+    if (o->ngram_min < 1 || o->ngram_max < o->ngram_min || o->max_features < 0)
         return RC_ERR_ARG;
     rc_features *f = calloc(1, sizeof *f);
     if (!f)
@@ -43,11 +48,11 @@ void rc_features_free(rc_features **pf) {
 }
 
 int32_t rc_features_size(const rc_features *f) {
-    return (int32_t)f->terms.n;
+    return f ? (int32_t)f->terms.n : 0;
 }
 
 const char *rc_features_term(const rc_features *f, int32_t j, size_t *len) {
-    if (j < 0 || (size_t)j >= f->terms.n)
+    if (!f || j < 0 || (size_t)j >= f->terms.n)
         return NULL;
     size_t l;
     const char *s = rc_strtab_key(&f->terms, j, &l);
@@ -57,15 +62,17 @@ const char *rc_features_term(const rc_features *f, int32_t j, size_t *len) {
 }
 
 int32_t rc_features_find(const rc_features *f, const char *term, size_t len) {
+    if (!f || (!term && len))
+        return -1;
     return rc_strtab_find(&f->terms, term, len, rc_hash_bytes(term, len));
 }
 
 int64_t rc_features_df(const rc_features *f, int32_t j) {
-    return j >= 0 && (size_t)j < f->terms.n ? f->df[j] : 0;
+    return f && j >= 0 && (size_t)j < f->terms.n ? f->df[j] : 0;
 }
 
 int64_t rc_features_num_docs(const rc_features *f) {
-    return f->n_docs;
+    return f ? f->n_docs : 0;
 }
 
 // ---- per-document counting
@@ -175,6 +182,11 @@ static rc_status count_docs(const rc_features_opts *o, counter *c, const char *c
     char why[200];
     for (int64_t d = 0; d < n && st == RC_OK; d++) {
         c->doc = d;
+        if (!docs[d] && lens[d]) {
+            st = rc_errf(err, err_len, RC_ERR_ARG, "document %lld is NULL with length %zu",
+                         (long long)d, lens[d]);
+            break;
+        }
         st = rc_doc_terms(o, docs[d], lens[d], &sc, count_term, c, why, sizeof why);
         if (st == RC_OK && !emit_row(c, m))
             st = RC_ERR_NOMEM;
@@ -405,6 +417,8 @@ static bool install_terms(rc_features *f, const counter *c, const int32_t *newid
 
 rc_status rc_features_fit(rc_features *f, const char *const *docs, const size_t *lens, int64_t n,
                           rc_csr *counts, char *err, size_t err_len) {
+    if (!f)
+        return rc_err_null(err, err_len, "rc_features_fit", "f");
     if (n < 0 || (n > 0 && (!docs || !lens)))
         return rc_errf(err, err_len, RC_ERR_ARG, "fit needs documents and their lengths");
     rc_strtab tab = {0};
@@ -440,6 +454,10 @@ rc_status rc_features_fit(rc_features *f, const char *const *docs, const size_t 
 
 rc_status rc_features_transform(const rc_features *f, const char *const *docs, const size_t *lens,
                                 int64_t n, rc_csr *counts, char *err, size_t err_len) {
+    if (!f || !counts)
+        return rc_err_null(err, err_len, "rc_features_transform", f ? "counts" : "f");
+    if (n < 0 || (n > 0 && (!docs || !lens)))
+        return rc_errf(err, err_len, RC_ERR_ARG, "transform needs documents and their lengths");
     if (!f->fitted)
         return rc_errf(err, err_len, RC_ERR_STATE, "transform before fit");
     size_t V = f->terms.n;

@@ -23,8 +23,13 @@ rc_tfidf_opts rc_tfidf_defaults(void) {
 }
 
 rc_status rc_tfidf_new(rc_tfidf **out, const rc_tfidf_opts *o) {
+    if (!out)
+        return RC_ERR_ARG;
     *out = NULL;
-    if (!o || o->norm < RC_NORM_L2 || o->norm > RC_NORM_NONE)
+    const rc_tfidf_opts defaults = rc_tfidf_defaults();
+    if (!o)
+        o = &defaults;
+    if (o->norm < RC_NORM_L2 || o->norm > RC_NORM_NONE)
         return RC_ERR_ARG;
     rc_tfidf *t = calloc(1, sizeof *t);
     if (!t)
@@ -49,11 +54,11 @@ void rc_tfidf_free(rc_tfidf **pt) {
 }
 
 const rc_features *rc_tfidf_features(const rc_tfidf *t) {
-    return t->f;
+    return t ? t->f : NULL;
 }
 
 const double *rc_tfidf_idf(const rc_tfidf *t) {
-    return t->idf;
+    return t ? t->idf : NULL;
 }
 
 static bool fit_idf(rc_tfidf *t) {
@@ -74,6 +79,8 @@ static inline double weight(double count, bool sublinear, double idf) {
 }
 
 rc_status rc_tfidf_apply(const rc_tfidf *t, rc_csr *m) {
+    if (!t || !m)
+        return RC_ERR_ARG;
     if (!t->idf)
         return RC_ERR_STATE;
     if (m->cols != rc_features_size(t->f))
@@ -99,6 +106,8 @@ rc_status rc_tfidf_apply(const rc_tfidf *t, rc_csr *m) {
 
 rc_status rc_tfidf_fit(rc_tfidf *t, const char *const *docs, const size_t *lens, int64_t n,
                        rc_csr *out, char *err, size_t err_len) {
+    if (!t)
+        return rc_err_null(err, err_len, "rc_tfidf_fit", "t");
     rc_csr counts = {0}, *m = out ? out : &counts;
     rc_status st = rc_features_fit(t->f, docs, lens, n, m, err, err_len);
     if (st != RC_OK)
@@ -115,6 +124,8 @@ rc_status rc_tfidf_fit(rc_tfidf *t, const char *const *docs, const size_t *lens,
 
 rc_status rc_tfidf_transform(const rc_tfidf *t, const char *const *docs, const size_t *lens,
                              int64_t n, rc_csr *out, char *err, size_t err_len) {
+    if (!t || !out)
+        return rc_err_null(err, err_len, "rc_tfidf_transform", t ? "out" : "t");
     if (!t->idf)
         return rc_errf(err, err_len, RC_ERR_STATE, "transform before fit");
     rc_status st = rc_features_transform(t->f, docs, lens, n, out, err, err_len);

@@ -225,3 +225,34 @@ Test(text, token_buffers_are_reused) {
     cr_assert_eq(t.buf, buf, "a smaller input must not reallocate the buffer");
     rc_tokens_free(&t);
 }
+
+// The NULL policy (include/recur/base.h, issue 11 fault 3): RC_ERR_ARG with a message, never a
+// crash; NULL options are rc_tok_defaults().
+Test(text, tokenizer_stop_words_and_stems_reject_null_arguments) {
+    char err[128] = "";
+    const rc_tok_opts o = rc_tok_defaults();
+    cr_assert_eq(rc_tokenize(&o, "a", 1, NULL, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_tokenize: t is NULL");
+    rc_tokens t = {0};
+    cr_assert_eq(rc_tokenize(&o, NULL, 3, &t, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_tokenize: s is NULL with len 3");
+    cr_assert_eq(rc_tokenize(&o, NULL, 0, &t, err, sizeof err), RC_OK);
+    cr_assert_eq(t.n, 0);
+    tokenize_ok(NULL, "Don't stop", &t);
+    assert_tokens(&t, (const char *const[]){"Don", "'", "t", "stop"}, 4);
+
+    rc_stopset *s = (rc_stopset *)&t;
+    const char *const words[] = {"t", NULL};
+    cr_assert_eq(rc_stopset_new(NULL, words, 1), RC_ERR_ARG);
+    cr_assert_eq(rc_stopset_new(&s, NULL, 2), RC_ERR_ARG);
+    cr_assert_null(s);
+    cr_assert_eq(rc_stopset_new(&s, words, 2), RC_ERR_ARG); // words[1] is NULL
+    cr_assert_null(s);
+    cr_assert_not(rc_stopset_has(NULL, "t", 1));
+    rc_tokens_remove_stopwords(NULL, NULL);
+    rc_tokens_remove_stopwords(&t, NULL); // no stop words: every token stays
+    cr_assert_eq(t.n, 4);
+    cr_assert_eq(rc_tokens_stem(NULL), RC_ERR_ARG);
+    rc_tokens_free(&t);
+    rc_tokens_free(NULL);
+}

@@ -2,6 +2,7 @@
 // streaming line reader (long lines, CRLF, invalid UTF-8, errors naming file and line).
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test_util.h"
 
@@ -315,4 +316,169 @@ Test(text, line_reader_empty_file_and_exact_limit) {
     path = write_file("exact.txt", "abc\r\nabc\nabcd", 13);
     read_all(path, &o, out, sizeof out, &last, err, sizeof err);
     cr_assert_str_eq(out, "1:abc|2:abc|[error 3]");
+}
+
+// The NULL policy (include/recur/base.h): a NULL the function needs is RC_ERR_ARG with a message
+// naming the function and the argument, never a crash (issue 11, fault 3); NULL options are the
+// defaults.
+Test(text, line_reader_and_vocab_reject_null_arguments) {
+    char err[256] = "";
+    rc_line_reader *r = (rc_line_reader *)&err; // not NULL: open must clear it
+    cr_assert_eq(rc_line_reader_open(&r, NULL, NULL, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_line_reader_open: path is NULL");
+    cr_assert_null(r);
+    cr_assert_eq(rc_line_reader_open(NULL, "/tmp/x", NULL, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_line_reader_open: r is NULL");
+    const char *line = "x";
+    size_t len = 1;
+    cr_assert_eq(rc_line_reader_next(NULL, &line, &len, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_line_reader_next: r is NULL");
+    cr_assert_null(line);
+    cr_assert_eq(rc_line_reader_lineno(NULL), 0);
+    cr_assert_null(rc_line_reader_path(NULL));
+    rc_line_reader_close(NULL);
+
+    rc_vocab *v = (rc_vocab *)&err;
+    cr_assert_eq(rc_vocab_load(&v, NULL, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_vocab_load: path is NULL");
+    cr_assert_null(v);
+    cr_assert_eq(rc_vocab_load(NULL, "/tmp/v.txt", err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_vocab_load: v is NULL");
+    cr_assert_eq(rc_vocab_save(NULL, "/tmp/v.txt", err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_vocab_save: v is NULL");
+    cr_assert_eq(rc_vocab_count_file(NULL, "/tmp/c.txt", NULL, NULL, false, err, sizeof err),
+                 RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_vocab_count_file: v is NULL");
+    cr_assert_eq(rc_vocab_new(NULL), RC_ERR_ARG);
+    cr_assert_eq(rc_vocab_add(NULL, "a", 1, 1), RC_ERR_ARG);
+    cr_assert_eq(rc_vocab_add_tokens(NULL, &(rc_tokens){0}), RC_ERR_ARG);
+    cr_assert_eq(rc_vocab_finalize(NULL, NULL), RC_ERR_ARG);
+    cr_assert_not(rc_vocab_finalized(NULL));
+    cr_assert_eq(rc_vocab_size(NULL), 0);
+    cr_assert_eq(rc_vocab_total(NULL), 0);
+    cr_assert_eq(rc_vocab_find(NULL, "a", 1), -1);
+    cr_assert_eq(rc_vocab_id(NULL, "a", 1), -1);
+    cr_assert_null(rc_vocab_token(NULL, 0, &len));
+    cr_assert_eq(rc_vocab_count(NULL, 0), 0);
+    cr_assert_eq(rc_vocab_special_id(NULL, RC_SPECIAL_UNK), -1);
+    rc_vocab_free(NULL);
+
+    cr_assert_eq(rc_vocab_new(&v), RC_OK);
+    cr_assert_eq(rc_vocab_add(v, NULL, 1, 1), RC_ERR_ARG);
+    cr_assert_eq(rc_vocab_add_tokens(v, NULL), RC_ERR_ARG);
+    cr_assert_eq(rc_vocab_count_file(v, NULL, NULL, NULL, false, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_vocab_count_file: path is NULL");
+    char path[256];
+    tu_write_file(tu_tmpfile(path, sizeof path, "null-opts.txt"), "b a, a\n", 7);
+    // NULL tokenizer and line options: rc_tok_defaults() and the line reader's defaults.
+    cr_assert_eq(rc_vocab_count_file(v, path, NULL, NULL, false, err, sizeof err), RC_OK, "%s",
+                 err);
+    unlink(path);
+    cr_assert_eq(rc_vocab_finalize(v, NULL), RC_OK);
+    cr_assert_eq(rc_vocab_size(v), 3);
+    assert_token(v, 0, "a", 2);
+    assert_token(v, 1, ",", 1); // punctuation split off, as rc_tok_defaults() has it
+    assert_token(v, 2, "b", 1);
+    cr_assert_eq(rc_vocab_save(v, NULL, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_vocab_save: path is NULL");
+    rc_vocab_free(&v);
+}
+
+// Issue 11 fault 4: after a too-long line, the lines already read into the buffer with it are
+// returned, not dropped ("a caller may report it and read on").
+Test(text, line_reader_reads_on_after_a_long_line) {
+    char path[256];
+    const char body[] = "one\nthis line is too long\nthree\nfour\nfive\n";
+    tu_write_file(tu_tmpfile(path, sizeof path, "five.txt"), body, strlen(body));
+    rc_line_opts o = {.max_line = 10};
+    char out[512], err[256];
+    rc_status last = RC_OK;
+    read_all(path, &o, out, sizeof out, &last, err, sizeof err);
+    cr_assert_str_eq(out, "1:one|[error 2]|3:three|4:four|5:five");
+    cr_assert_eq(last, RC_ERR_FORMAT);
+    char want[512];
+    snprintf(want, sizeof want, "%s:2: line longer than 10 bytes", path);
+    cr_assert_str_eq(err, want);
+    // The same with the long line last and no newline after it.
+    tu_write_file(path, "one\ntwo\nthis line is too long", 29);
+    read_all(path, &o, out, sizeof out, &last, err, sizeof err);
+    cr_assert_str_eq(out, "1:one|2:two|[error 3]");
+    unlink(path);
+}
+
+// Issue 11 fault 5: with max_line below 4, a character longer than max_line is not cut in two
+// (that made valid UTF-8 invalid); its piece holds the whole character, max_line + 3 bytes at
+// most.
+Test(text, line_reader_split_below_four_bytes_keeps_characters_whole) {
+    char path[256];
+    // "€" is 3 bytes (E2 82 AC), "𝄞" 4 (F0 9D 84 9E).
+    const char body[] = "\xE2\x82\xAC\xE2\x82\xAC\na\xE2\x82\xAC"
+                        "b\n\xF0\x9D\x84\x9E"
+                        "c\n";
+    tu_write_file(tu_tmpfile(path, sizeof path, "split-small.txt"), body, strlen(body));
+    char out[512], err[256] = "";
+    rc_status last = RC_OK;
+    rc_line_opts o = {.max_line = 2, .long_line = RC_LONG_LINE_SPLIT, .validate_utf8 = true};
+    read_all(path, &o, out, sizeof out, &last, err, sizeof err);
+    cr_assert_eq(last, RC_OK, "%s", err);
+    cr_assert_str_eq(out, "1:\xE2\x82\xAC|1:\xE2\x82\xAC|2:a|2:\xE2\x82\xAC|2:b|"
+                          "3:\xF0\x9D\x84\x9E|3:c");
+    o.max_line = 1;
+    read_all(path, &o, out, sizeof out, &last, err, sizeof err);
+    cr_assert_eq(last, RC_OK, "%s", err);
+    cr_assert_str_eq(out, "1:\xE2\x82\xAC|1:\xE2\x82\xAC|2:a|2:\xE2\x82\xAC|2:b|"
+                          "3:\xF0\x9D\x84\x9E|3:c");
+    o.max_line = 3;
+    read_all(path, &o, out, sizeof out, &last, err, sizeof err);
+    cr_assert_eq(last, RC_OK, "%s", err);
+    cr_assert_str_eq(out, "1:\xE2\x82\xAC|1:\xE2\x82\xAC|2:a|2:\xE2\x82\xAC|2:b|"
+                          "3:\xF0\x9D\x84\x9E|3:c");
+    unlink(path);
+}
+
+// Issue 11 fault 6: counts never overflow int64. Ten 18-digit counts in a file pass INT64_MAX
+// (the total went negative); adding to a count of INT64_MAX wrapped it, and finalize dropped the
+// token.
+Test(text, vocab_counts_never_overflow) {
+    char path[256], err[256] = "", want[512], body[512];
+    size_t at = 0;
+    for (int i = 0; i < 10; i++)
+        at += (size_t)snprintf(body + at, sizeof body - at, "%c\t999999999999999999\n", 'a' + i);
+    tu_write_file(tu_tmpfile(path, sizeof path, "big-counts.txt"), body, at);
+    rc_vocab *v;
+    cr_assert_eq(rc_vocab_load(&v, path, err, sizeof err), RC_ERR_FORMAT);
+    snprintf(want, sizeof want,
+             "%s:10: count 999999999999999999 of 'j' takes the total past INT64_MAX", path);
+    cr_assert_str_eq(err, want);
+    cr_assert_null(v);
+    // Nine fit: 8999999999999999991.
+    tu_write_file(path, body, at - strlen("j\t999999999999999999\n"));
+    cr_assert_eq(rc_vocab_load(&v, path, err, sizeof err), RC_OK, "%s", err);
+    cr_assert_eq(rc_vocab_total(v), 8999999999999999991LL);
+    rc_vocab_free(&v);
+
+    cr_assert_eq(rc_vocab_new(&v), RC_OK);
+    cr_assert_eq(rc_vocab_add(v, "a", 1, INT64_MAX), RC_OK);
+    cr_assert_eq(rc_vocab_add(v, "a", 1, 1), RC_ERR_RANGE);
+    tu_write_file(path, "b a\n", 4);
+    cr_assert_eq(rc_vocab_count_file(v, path, NULL, NULL, false, err, sizeof err), RC_ERR_RANGE);
+    snprintf(want, sizeof want, "%s:1: the count of 'a' would pass INT64_MAX", path);
+    cr_assert_str_eq(err, want);
+    cr_assert_eq(rc_vocab_count(v, rc_vocab_find(v, "b", 1)), 1); // counted before the failure
+    cr_assert_eq(rc_vocab_finalize(v, &(rc_vocab_opts){.min_count = 2}), RC_OK);
+    assert_token(v, 0, "a", INT64_MAX); // kept, its count unchanged
+    cr_assert_eq(rc_vocab_size(v), 1);
+    rc_vocab_free(&v);
+
+    // Two tokens whose total would pass INT64_MAX: finalize refuses, the counts stay.
+    cr_assert_eq(rc_vocab_new(&v), RC_OK);
+    cr_assert_eq(rc_vocab_add(v, "a", 1, INT64_MAX), RC_OK);
+    cr_assert_eq(rc_vocab_add(v, "b", 1, 1), RC_OK);
+    cr_assert_eq(rc_vocab_finalize(v, NULL), RC_ERR_RANGE);
+    cr_assert_not(rc_vocab_finalized(v));
+    cr_assert_eq(rc_vocab_finalize(v, &(rc_vocab_opts){.min_count = 2}), RC_OK); // "b" left out
+    assert_token(v, 0, "a", INT64_MAX);
+    cr_assert_eq(rc_vocab_total(v), INT64_MAX);
+    rc_vocab_free(&v);
+    unlink(path);
 }

@@ -263,3 +263,48 @@ Test(embed, wordsim_spearman_and_errors) {
     cr_assert_eq(rc_eval_wordsim(wv, "/nonexistent.tsv", NULL, &r, err, sizeof err), RC_ERR_IO);
     rc_wordvecs_free(&wv);
 }
+
+// The NULL policy (include/recur/base.h, issue 11 fault 3): RC_ERR_ARG with a message naming the
+// function and the argument (these said "NULL argument" or "bad argument"), never a crash.
+Test(embed, null_arguments_name_function_and_argument) {
+    char err[256] = "";
+    rc_wordvecs *wv = (rc_wordvecs *)&err; // not NULL: the loader must clear it
+    cr_assert_eq(rc_wordvecs_load_vec(&wv, NULL, NULL, NULL, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_wordvecs_load_vec: path is NULL");
+    cr_assert_null(wv);
+    cr_assert_eq(rc_wordvecs_load_vec(NULL, "/tmp/v.vec", NULL, NULL, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_wordvecs_load_vec: wv is NULL");
+    cr_assert_eq(rc_wordvecs_save_vec(NULL, "/tmp/v.vec", err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_wordvecs_save_vec: wv is NULL");
+    rc_w2v *m = (rc_w2v *)&err;
+    cr_assert_eq(rc_w2v_train_file(&m, NULL, NULL, NULL, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_w2v_train_file: path is NULL");
+    cr_assert_null(m);
+    rc_ft *ft = (rc_ft *)&err;
+    cr_assert_eq(rc_ft_train_file(&ft, NULL, NULL, NULL, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_ft_train_file: path is NULL");
+    cr_assert_null(ft);
+    rc_ft_test_result tr;
+    cr_assert_eq(rc_ft_test_file(NULL, "/tmp/t.txt", 1, &tr, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_ft_test_file: m is NULL");
+
+    wv = toy_vectors();
+    rc_analogy_result ar;
+    rc_wordsim_result wr;
+    cr_assert_eq(rc_eval_analogies(NULL, "/tmp/q.txt", NULL, &ar, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_eval_analogies: wv is NULL");
+    cr_assert_eq(rc_eval_analogies(wv, NULL, NULL, &ar, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_eval_analogies: path is NULL");
+    cr_assert_eq(rc_eval_wordsim(wv, "/tmp/ws.tsv", NULL, NULL, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_eval_wordsim: res is NULL");
+    cr_assert_eq(rc_eval_wordsim(wv, NULL, NULL, &wr, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_eval_wordsim: path is NULL");
+    cr_assert_eq(rc_wordvecs_save_vec(wv, NULL, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_wordvecs_save_vec: path is NULL");
+    rc_wordvecs_free(&wv);
+
+    rc_rng rng;
+    rc_rng_seed(&rng, 1);
+    cr_assert_eq(rc_unigram_table_sample(NULL, &rng), -1);
+    cr_assert_eq(rc_fasttext_hash(NULL, 3), rc_fasttext_hash("", 0));
+}

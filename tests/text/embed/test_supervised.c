@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test_util.h"
 
@@ -149,5 +150,32 @@ Test(ftsup, sst2_dev_accuracy) {
     cr_assert_eq(rc_ft_test_file(m, dv, 1, &r, err, sizeof err), RC_OK, "%s", err);
     cr_assert_eq(r.examples, 872);
     cr_assert_geq(r.accuracy, 0.70, "SST-2 dev accuracy %.4f", r.accuracy);
+    rc_ft_free(&m);
+}
+
+// Issue 11 fault 7: a NUL byte separates tokens (fastText's readWord), in training and in
+// prediction alike.
+Test(ftsup, nul_byte_separates_tokens) {
+    char path[256], err[256] = "";
+    tu_tmpfile(path, sizeof path, "nul-labels.txt");
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    for (int i = 0; i < 20; i++) {
+        fwrite("__label__x\0apple pear\n", 1, 22, f);
+        fwrite("__label__y code\0bug\n", 1, 20, f);
+    }
+    fclose(f);
+    rc_ft_opts o = rc_ft_defaults();
+    o.dim = 4;
+    rc_ft *m = NULL;
+    cr_assert_eq(rc_ft_train_file(&m, path, &o, NULL, err, sizeof err), RC_OK, "%s", err);
+    unlink(path);
+    cr_assert_eq(rc_ft_num_labels(m), 2);
+    cr_assert_eq(rc_vocab_size(rc_ft_vocab(m)), 4); // apple pear code bug
+    cr_assert_geq(rc_vocab_find(rc_ft_vocab(m), "bug", 3), 0);
+    int32_t label;
+    float prob;
+    cr_assert_eq(rc_ft_predict(m, "code\0bug", 8, 1, 0, &label, &prob), 1);
+    cr_assert_str_eq(rc_ft_label(m, label), "__label__y");
     rc_ft_free(&m);
 }

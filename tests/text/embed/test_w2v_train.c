@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test_util.h"
 
@@ -223,4 +224,42 @@ Test(w2v, bad_corpora_and_settings) {
     rc_w2v *m = NULL;
     cr_assert_eq(rc_w2v_train_file(&m, "/nonexistent/c.txt", &o, NULL, err, sizeof err), RC_ERR_IO);
     cr_assert(strstr(err, "/nonexistent/c.txt"), "%s", err);
+}
+
+// Issue 11 fault 7: a NUL byte separates words, as fastText reads a corpus. It was part of a
+// word, which trained and which rc_w2v_to_wordvecs then refused (RC_ERR_ARG, no message): the
+// reader and the .vec writer now agree.
+Test(w2v, nul_byte_separates_words) {
+    char path[256], vec[256], err[256] = "";
+    tu_tmpfile(path, sizeof path, "nul-corpus.txt");
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    for (int i = 0; i < 50; i++)
+        fwrite("a b\0c d\0\0e\n", 1, 11, f); // words a b c d e
+    fclose(f);
+    rc_w2v_opts o = small_opts();
+    o.epochs = 1;
+    rc_w2v *m = NULL;
+    rc_w2v_stats s;
+    cr_assert_eq(rc_w2v_train_file(&m, path, &o, &s, err, sizeof err), RC_OK, "%s", err);
+    unlink(path);
+    cr_assert_eq(s.words, 50 * 5);
+    const rc_vocab *v = rc_w2v_vocab(m);
+    cr_assert_eq(rc_vocab_size(v), 5);
+    for (int i = 0; i < 5; i++) {
+        const char w[2] = {(char)('a' + i), 0};
+        cr_assert_geq(rc_vocab_find(v, w, 1), 0, "word %s", w);
+    }
+    rc_wordvecs *wv = NULL;
+    cr_assert_eq(rc_w2v_to_wordvecs(m, &wv), RC_OK);
+    cr_assert_eq(rc_wordvecs_count(wv), 5);
+    tu_tmpfile(vec, sizeof vec, "nul-corpus.vec");
+    cr_assert_eq(rc_wordvecs_save_vec(wv, vec, err, sizeof err), RC_OK, "%s", err);
+    rc_wordvecs *back = NULL;
+    cr_assert_eq(rc_wordvecs_load_vec(&back, vec, NULL, NULL, err, sizeof err), RC_OK, "%s", err);
+    unlink(vec);
+    cr_assert_eq(rc_wordvecs_count(back), 5);
+    rc_wordvecs_free(&back);
+    rc_wordvecs_free(&wv);
+    rc_w2v_free(&m);
 }

@@ -168,6 +168,58 @@ Test(text, bm25_errors) {
 //   DCG@4 = 1/log2(2) + 2/log2(4) = 1 + 1 = 2; IDCG@4 = 2/1 + 1/log2(3) + 1/2 = 3.1309298;
 //   nDCG@4 = 0.6387878. nDCG@1 = 1 / 2 = 0.5.
 //   AP = (1/1 + 2/3) / 3 = 0.5555556.
+// The NULL policy (include/recur/base.h, issue 11 fault 3): RC_ERR_ARG naming function and
+// argument, never a crash; NULL options are rc_bm25_defaults().
+Test(text, bm25_and_beir_reject_null_arguments) {
+    char err[256] = "";
+    rc_beir *b = (rc_beir *)&err; // not NULL: the loader must clear it
+    cr_assert_eq(rc_beir_load(&b, NULL, "test", err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_beir_load: dir is NULL");
+    cr_assert_null(b);
+    cr_assert_eq(rc_beir_load(&b, "/tmp", NULL, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_beir_load: split is NULL");
+    cr_assert_eq(rc_beir_load(NULL, "/tmp", "test", err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_beir_load: b is NULL");
+    rc_beir_free(NULL);
+
+    cr_assert_eq(rc_bm25_new(NULL, NULL), RC_ERR_ARG);
+    cr_assert_eq(rc_bm25_add(NULL, "a", 1, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_bm25_add: ix is NULL");
+    cr_assert_eq(rc_bm25_build(NULL), RC_ERR_ARG);
+    cr_assert_eq(rc_bm25_num_docs(NULL), 0);
+    cr_assert_eq(rc_bm25_num_terms(NULL), 0);
+    cr_assert_eq(rc_bm25_avgdl(NULL), 0);
+    rc_bm25 *ix;
+    cr_assert_eq(rc_bm25_new(&ix, NULL), RC_OK); // the defaults: stemmed, lower-cased words
+    cr_assert_eq(rc_bm25_add(ix, NULL, 3, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_bm25_add: text is NULL");
+    cr_assert_eq(rc_bm25_add(ix, "Running cats", 12, err, sizeof err), RC_OK, "%s", err);
+    cr_assert_eq(rc_bm25_add(ix, "dogs", 4, err, sizeof err), RC_OK, "%s", err);
+    cr_assert_eq(rc_bm25_build(ix), RC_OK);
+    int32_t docs[2];
+    float scores[2];
+    int n = -1;
+    cr_assert_eq(rc_bm25_search(ix, "cat", 3, 2, docs, scores, &n, err, sizeof err), RC_OK);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(docs[0], 0);
+    cr_assert_eq(rc_bm25_search(NULL, "cat", 3, 2, docs, scores, &n, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_bm25_search: ix is NULL");
+    cr_assert_eq(n, 0);
+    cr_assert_eq(rc_bm25_search(ix, NULL, 3, 2, docs, scores, &n, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_bm25_search: q is NULL");
+    cr_assert_eq(rc_bm25_search(ix, "cat", 3, 2, docs, scores, NULL, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_bm25_search: n_found is NULL");
+    cr_assert_eq(rc_bm25_search(ix, "cat", 3, 2, NULL, scores, &n, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_bm25_search: docs is NULL with k = 2");
+    double s = -1;
+    cr_assert_eq(rc_bm25_score(NULL, "cat", 3, 0, &s, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_bm25_score: ix is NULL");
+    cr_assert_eq(s, 0);
+    cr_assert_eq(rc_bm25_score(ix, "cat", 3, 0, NULL, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_bm25_score: score is NULL");
+    rc_bm25_free(&ix);
+}
+
 Test(text, retrieval_measures_hand_computed) {
     const int32_t ranked[] = {3, 5, 7, 1};
     const int32_t rel[] = {7, 3, 9, 5}, grade[] = {2, 1, 1, 0};

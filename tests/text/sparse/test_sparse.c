@@ -102,6 +102,30 @@ Test(text, csr_rows_append_after_gather) {
     rc_csr_free(&g);
 }
 
+// The NULL policy (include/recur/base.h, issue 11 fault 3): RC_ERR_ARG, never a crash.
+Test(text, csr_functions_reject_null_arguments) {
+    char err[128] = "";
+    cr_assert_eq(rc_csr_push(NULL, 0, 1.0f), RC_ERR_ARG);
+    cr_assert_eq(rc_csr_end_row(NULL), RC_ERR_ARG);
+    cr_assert_eq(rc_csr_nnz(NULL), 0);
+    cr_assert_eq(rc_csr_check(NULL, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_csr_check: m is NULL");
+    rc_csr m = {.cols = 3}, dst = {0};
+    cr_assert_eq(rc_csr_push(&m, 2, 1.0f), RC_OK);
+    cr_assert_eq(rc_csr_end_row(&m), RC_OK);
+    const int64_t idx[] = {0, 0};
+    cr_assert_eq(rc_csr_gather_rows(NULL, idx, 2, &dst), RC_ERR_ARG);
+    cr_assert_eq(rc_csr_gather_rows(&m, NULL, 2, &dst), RC_ERR_ARG);
+    cr_assert_eq(rc_csr_gather_rows(&m, idx, 2, NULL), RC_ERR_ARG);
+    cr_assert_eq(rc_csr_gather_rows(&m, idx, 2, &m), RC_ERR_ARG); // would free its own source
+    cr_assert_eq(rc_csr_nnz(&m), 1);
+    cr_assert_eq(rc_csr_gather_rows(&m, idx, 2, &dst), RC_OK);
+    cr_assert_eq(rc_csr_nnz(&dst), 2);
+    rc_csr_free(&m);
+    rc_csr_free(&dst);
+    rc_csr_free(NULL);
+}
+
 Test(text, sparse_matmul_equals_dense_loops) {
     const int64_t R = 7, C = 11, N = 3;
     float A[7 * 11], B[11 * 3], G[7 * 3];

@@ -220,6 +220,59 @@ Test(text, tfidf_errors) {
     cr_assert_null(t);
 }
 
+// The NULL policy (include/recur/base.h, issue 11 fault 3): RC_ERR_ARG naming function and
+// argument, never a crash; NULL options are rc_features_defaults() / rc_tfidf_defaults().
+Test(text, features_and_tfidf_reject_null_arguments) {
+    char err[256] = "";
+    rc_csr m = {0};
+    const char *docs[] = {"the cat sat", "The cat, the hat!", "a dog"};
+    size_t lens[] = {11, 17, 5};
+    cr_assert_eq(rc_features_new(NULL, NULL), RC_ERR_ARG);
+    cr_assert_eq(rc_tfidf_new(NULL, NULL), RC_ERR_ARG);
+    cr_assert_eq(rc_features_fit(NULL, docs, lens, 3, &m, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_features_fit: f is NULL");
+    cr_assert_eq(rc_features_transform(NULL, docs, lens, 3, &m, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_features_transform: f is NULL");
+    cr_assert_eq(rc_tfidf_fit(NULL, docs, lens, 3, &m, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_tfidf_fit: t is NULL");
+    cr_assert_eq(rc_tfidf_transform(NULL, docs, lens, 3, &m, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_tfidf_transform: t is NULL");
+    cr_assert_eq(rc_tfidf_apply(NULL, &m), RC_ERR_ARG);
+    cr_assert_eq(rc_features_size(NULL), 0);
+    cr_assert_null(rc_features_term(NULL, 0, NULL));
+    cr_assert_eq(rc_features_find(NULL, "cat", 3), -1);
+    cr_assert_eq(rc_features_df(NULL, 0), 0);
+    cr_assert_eq(rc_features_num_docs(NULL), 0);
+    cr_assert_null(rc_tfidf_features(NULL));
+    cr_assert_null(rc_tfidf_idf(NULL));
+
+    rc_tfidf *t;
+    cr_assert_eq(rc_tfidf_new(&t, NULL), RC_OK); // scikit-learn's defaults
+    fit_ok(t, docs, 3, &m);
+    cr_assert_eq(rc_features_size(rc_tfidf_features(t)), 5); // cat dog hat sat the
+    cr_assert_float_eq(entry(&m, rc_tfidf_features(t), 1, "hat"), 0.5068900f, 1e-6);
+    cr_assert_eq(rc_tfidf_apply(t, NULL), RC_ERR_ARG);
+    cr_assert_eq(rc_tfidf_transform(t, docs, lens, 3, NULL, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_tfidf_transform: out is NULL");
+    cr_assert_eq(rc_tfidf_transform(t, NULL, NULL, 3, &m, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "transform needs documents and their lengths");
+    const char *holes[] = {"cat", NULL};
+    size_t hlens[] = {3, 4};
+    cr_assert_eq(rc_tfidf_transform(t, holes, hlens, 2, &m, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "document 1 is NULL with length 4");
+    rc_tfidf_free(&t);
+    rc_csr_free(&m);
+
+    rc_features *f;
+    cr_assert_eq(rc_features_new(&f, NULL), RC_OK);
+    cr_assert_eq(rc_features_fit(f, holes, hlens, 2, NULL, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "document 1 is NULL with length 4");
+    cr_assert_eq(rc_features_fit(f, docs, lens, 3, NULL, err, sizeof err), RC_OK, "%s", err);
+    cr_assert_eq(rc_features_transform(f, docs, lens, 3, NULL, err, sizeof err), RC_ERR_ARG);
+    cr_assert_str_eq(err, "rc_features_transform: counts is NULL");
+    rc_features_free(&f);
+}
+
 // ---- scikit-learn parity -------------------------------------------------------------------
 
 typedef struct fixture {
