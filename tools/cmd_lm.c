@@ -247,7 +247,7 @@ static int parse(int argc, char **argv, lm_opts *o) {
 
 // ---- shared with cmd_lm_train.c ---------------------------------------------------------------
 
-static const rc_tok_opts *ptb_tokens(void) {
+const rc_tok_opts *lm_tokens(void) {
     static const rc_tok_opts t = {.mode = RC_TOK_WORDS, .punct = RC_PUNCT_KEEP};
     return &t;
 }
@@ -256,7 +256,7 @@ bool lm_read_stream(const rc_vocab *v, const char *path, int batch, rc_lm_stream
                     size_t err_len) {
     int32_t *ids;
     int64_t n;
-    if (rc_vocab_read_ids(v, path, ptb_tokens(), NULL, true, &ids, &n, err, err_len) != RC_OK)
+    if (rc_vocab_read_ids(v, path, lm_tokens(), NULL, true, &ids, &n, err, err_len) != RC_OK)
         return false;
     rc_status st = rc_lm_stream_new(s, ids, n, batch, err, err_len);
     free(ids);

@@ -37,14 +37,13 @@ static bool build_vocab(trainer *t) {
         lm_vocab_path(o->resume, path, sizeof path);
         return rc_vocab_load(&t->m.vocab, path, t->err, sizeof t->err) == RC_OK;
     }
-    static const rc_tok_opts words = {.mode = RC_TOK_WORDS, .punct = RC_PUNCT_KEEP};
     const rc_vocab_opts vo = {.min_count = o->min_count,
                               .max_size = o->max_vocab,
                               .specials = RC_SPECIAL_UNK | RC_SPECIAL_EOS};
     snprintf(path, sizeof path, "%s/vocab.txt", o->out);
     return rc_vocab_new(&t->m.vocab) == RC_OK &&
-           rc_vocab_count_file(t->m.vocab, o->train, &words, NULL, true, t->err, sizeof t->err) ==
-               RC_OK &&
+           rc_vocab_count_file(t->m.vocab, o->train, lm_tokens(), NULL, true, t->err,
+                               sizeof t->err) == RC_OK &&
            (rc_vocab_finalize(t->m.vocab, &vo) == RC_OK ||
             (snprintf(t->err, sizeof t->err, "%s: the vocabulary could not be built", o->train),
              false)) &&

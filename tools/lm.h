@@ -29,6 +29,8 @@ typedef struct lm_model {
     rc_vocab *vocab;
 } lm_model;
 
+// How lines split into words: at spaces, punctuation and <unk> kept whole (PTB's layout).
+const rc_tok_opts *lm_tokens(void);
 // Reads a file into a stream of `batch` columns (tokens split at spaces, <eos> per line).
 bool lm_read_stream(const rc_vocab *v, const char *path, int batch, rc_lm_stream *s, char *err,
                     size_t err_len);

@@ -1,11 +1,12 @@
 // A text file as one stream of vocabulary ids, for language models (include/recur/text.h).
 #include <stdlib.h>
 
-#include <recur/text.h>
-
 #include "common/common.h"
+#include "text/text_impl.h"
 
 typedef struct id_list {
+    const rc_vocab *v;
+    int32_t eos; // appended after each line, or -1
     int32_t *ids;
     size_t n, cap;
 } id_list;
@@ -17,13 +18,13 @@ static bool push(id_list *l, int32_t id) {
     return true;
 }
 
-// The ids of one line's tokens (and <eos>), appended to l.
-static rc_status line_ids(const rc_vocab *v, const rc_tokens *t, int32_t eos, id_list *l, char *why,
-                          size_t why_len) {
+// The ids of one line's tokens (and <eos>), appended to the list.
+static rc_status line_ids(void *ctx, const rc_tokens *t, char *why, size_t why_len) {
+    id_list *l = ctx;
     for (size_t i = 0; i < t->n; i++) {
         size_t len;
         const char *s = rc_token(t, i, &len);
-        const int32_t id = rc_vocab_id(v, s, len);
+        const int32_t id = rc_vocab_id(l->v, s, len);
         if (id < 0)
             return rc_errf(why, why_len, RC_ERR_FORMAT,
                            "token '%.*s' is not in the vocabulary, which has no <unk>",
@@ -31,7 +32,7 @@ static rc_status line_ids(const rc_vocab *v, const rc_tokens *t, int32_t eos, id
         if (!push(l, id))
             return rc_errf(why, why_len, RC_ERR_NOMEM, "out of memory (%zu ids)", l->n);
     }
-    if (eos >= 0 && !push(l, eos))
+    if (l->eos >= 0 && !push(l, l->eos))
         return rc_errf(why, why_len, RC_ERR_NOMEM, "out of memory (%zu ids)", l->n);
     return RC_OK;
 }
@@ -45,34 +46,14 @@ rc_status rc_vocab_read_ids(const rc_vocab *v, const char *path, const rc_tok_op
                        "required");
     *ids = NULL;
     *n = 0;
-    const int32_t eos_id = eos ? rc_vocab_special_id(v, RC_SPECIAL_EOS) : -1;
-    if (!rc_vocab_finalized(v) || (eos && eos_id < 0))
+    id_list l = {.v = v, .eos = eos ? rc_vocab_special_id(v, RC_SPECIAL_EOS) : -1};
+    if (!rc_vocab_finalized(v) || (eos && l.eos < 0))
         return rc_errf(err, err_len, RC_ERR_ARG,
                        "rc_vocab_read_ids: %s: the vocabulary must be finalized%s", path,
                        eos ? " and have <eos>" : "");
-    rc_line_reader *r;
-    rc_status st = rc_line_reader_open(&r, path, lopts, err, err_len);
-    if (st != RC_OK)
-        return st;
-    rc_tokens t = {0};
-    id_list l = {0};
-    const char *line;
-    size_t len;
-    char why[200];
-    while ((st = rc_line_reader_next(r, &line, &len, err, err_len)) == RC_OK && line) {
-        if (!len) // as rc_vocab_count_file: an empty line has no tokens and no <eos>
-            continue;
-        st = rc_tokenize(topts, line, len, &t, why, sizeof why);
-        if (st == RC_OK)
-            st = line_ids(v, &t, eos_id, &l, why, sizeof why);
-        if (st != RC_OK) {
-            rc_errf(err, err_len, st, "%s:%lld: %s", path, (long long)rc_line_reader_lineno(r),
-                    why);
-            break;
-        }
-    }
-    rc_tokens_free(&t);
-    rc_line_reader_close(&r);
+    // As rc_vocab_count_file: an empty line has no tokens and no <eos>.
+    rc_status st =
+        rc_each_token_line(path, lopts, rc_tokenize_line, topts, line_ids, &l, err, err_len);
     if (st != RC_OK) {
         free(l.ids);
         return st;

@@ -216,3 +216,31 @@ rc_status rc_line_reader_next(rc_line_reader *r, const char **line, size_t *len,
             return st;
     }
 }
+
+rc_status rc_each_token_line(const char *path, const rc_line_opts *lopts, rc_line_tokenizer tok,
+                             const void *tok_ctx, rc_token_line_fn fn, void *ctx, char *err,
+                             size_t err_len) {
+    rc_line_reader *r;
+    rc_status st = rc_line_reader_open(&r, path, lopts, err, err_len);
+    if (st != RC_OK)
+        return st;
+    rc_tokens t = {0};
+    const char *line;
+    size_t len;
+    char why[200];
+    while ((st = rc_line_reader_next(r, &line, &len, err, err_len)) == RC_OK && line) {
+        if (!len) // an empty line has no tokens
+            continue;
+        st = tok(tok_ctx, line, len, &t, why, sizeof why);
+        if (st == RC_OK)
+            st = fn(ctx, &t, why, sizeof why);
+        if (st != RC_OK) {
+            rc_errf(err, err_len, st, "%s:%lld: %s", path, (long long)rc_line_reader_lineno(r),
+                    why);
+            break;
+        }
+    }
+    rc_tokens_free(&t);
+    rc_line_reader_close(&r);
+    return st;
+}

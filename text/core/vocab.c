@@ -104,8 +104,8 @@ static void count_error(char *why, size_t why_len, rc_status st, const rc_tokens
         rc_errf(why, why_len, st, "%s", rc_status_str(st));
 }
 
-static rc_status tokenize_line(const void *topts, const char *line, size_t len, rc_tokens *t,
-                               char *why, size_t why_len) {
+rc_status rc_tokenize_line(const void *topts, const char *line, size_t len, rc_tokens *t, char *why,
+                           size_t why_len) {
     return rc_tokenize(topts, line, len, t, why, why_len);
 }
 
@@ -113,7 +113,23 @@ rc_status rc_vocab_count_file(rc_vocab *v, const char *path, const rc_tok_opts *
                               const rc_line_opts *lopts, bool eos, char *err, size_t err_len) {
     if (!v || !path)
         return rc_err_null(err, err_len, "rc_vocab_count_file", v ? "path" : "v");
-    return rc_vocab_count_lines(v, path, tokenize_line, topts, lopts, eos, err, err_len);
+    return rc_vocab_count_lines(v, path, rc_tokenize_line, topts, lopts, eos, err, err_len);
+}
+
+typedef struct count_ctx {
+    rc_vocab *v;
+    bool eos;
+} count_ctx;
+
+static rc_status count_line(void *ctx, const rc_tokens *t, char *why, size_t why_len) {
+    const count_ctx *c = ctx;
+    size_t bad;
+    rc_status st = add_tokens(c->v, t, &bad);
+    if (st != RC_OK)
+        count_error(why, why_len, st, t, bad);
+    else if (c->eos && (st = add_checked(c->v, "<eos>", 5, 1)) != RC_OK)
+        rc_errf(why, why_len, st, "the count of '<eos>' would pass INT64_MAX");
+    return st;
 }
 
 rc_status rc_vocab_count_lines(rc_vocab *v, const char *path, rc_line_tokenizer tok,
@@ -121,32 +137,8 @@ rc_status rc_vocab_count_lines(rc_vocab *v, const char *path, rc_line_tokenizer 
                                size_t err_len) {
     if (v->final)
         return rc_errf(err, err_len, RC_ERR_STATE, "%s: the vocabulary is already finalized", path);
-    rc_line_reader *r;
-    rc_status st = rc_line_reader_open(&r, path, lopts, err, err_len);
-    if (st != RC_OK)
-        return st;
-    rc_tokens t = {0};
-    const char *line;
-    size_t len;
-    char why[160];
-    while ((st = rc_line_reader_next(r, &line, &len, err, err_len)) == RC_OK && line) {
-        if (!len)
-            continue;
-        size_t bad;
-        st = tok(ctx, line, len, &t, why, sizeof why);
-        if (st == RC_OK && (st = add_tokens(v, &t, &bad)) != RC_OK)
-            count_error(why, sizeof why, st, &t, bad);
-        if (st == RC_OK && eos && (st = add_checked(v, "<eos>", 5, 1)) != RC_OK)
-            rc_errf(why, sizeof why, st, "the count of '<eos>' would pass INT64_MAX");
-        if (st != RC_OK) {
-            rc_errf(err, err_len, st, "%s:%lld: %s", path, (long long)rc_line_reader_lineno(r),
-                    why);
-            break;
-        }
-    }
-    rc_tokens_free(&t);
-    rc_line_reader_close(&r);
-    return st;
+    count_ctx c = {v, eos};
+    return rc_each_token_line(path, lopts, tok, ctx, count_line, &c, err, err_len);
 }
 
 // ---- finalize ---------------------------------------------------------------------------------
