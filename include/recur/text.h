@@ -152,7 +152,8 @@ typedef struct rc_line_opts {
 } rc_line_opts;
 
 // Reads a file line by line with memory bounded by max_line (plus a 64 KiB read buffer), so a
-// corpus larger than memory streams through. Lines end at '\n'; a '\r' before it is removed;
+// corpus larger than memory streams through; the buffer starts at 128 KiB and grows only as far
+// as the longest line needs. Lines end at '\n'; a '\r' before it is removed;
 // the last line needs no newline. Lines are returned without the newline and are valid until
 // the next call.
 typedef struct rc_line_reader rc_line_reader;

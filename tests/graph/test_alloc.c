@@ -11,15 +11,21 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test_util.h"
 
 static atomic_bool counting;
 static atomic_long n_allocs;
+static atomic_size_t largest; // the largest single request while counting
 
-static void count(void) {
-    if (atomic_load(&counting))
-        atomic_fetch_add(&n_allocs, 1);
+static void count_bytes(size_t n) {
+    if (!atomic_load(&counting))
+        return;
+    atomic_fetch_add(&n_allocs, 1);
+    size_t was = atomic_load(&largest);
+    while (n > was && !atomic_compare_exchange_weak(&largest, &was, n))
+        ;
 }
 
 // The wrappers (the linker routes the library's calls here; __real_* is the allocator itself).
@@ -37,27 +43,27 @@ int __wrap_posix_memalign(void **p, size_t a, size_t n);
 char *__wrap_strdup(const char *s);
 
 void *__wrap_malloc(size_t n) {
-    count();
+    count_bytes(n);
     return __real_malloc(n);
 }
 void *__wrap_calloc(size_t k, size_t n) {
-    count();
+    count_bytes(k * n);
     return __real_calloc(k, n);
 }
 void *__wrap_realloc(void *p, size_t n) {
-    count();
+    count_bytes(n);
     return __real_realloc(p, n);
 }
 void *__wrap_aligned_alloc(size_t a, size_t n) {
-    count();
+    count_bytes(n);
     return __real_aligned_alloc(a, n);
 }
 int __wrap_posix_memalign(void **p, size_t a, size_t n) {
-    count();
+    count_bytes(n);
     return __real_posix_memalign(p, a, n);
 }
 char *__wrap_strdup(const char *s) {
-    count();
+    count_bytes(strlen(s) + 1);
     return __real_strdup(s);
 }
 
@@ -190,4 +196,43 @@ Test(alloc, wrappers_count_library_allocations) {
     cr_assert_geq(atomic_load(&n_allocs), 3, "graph, tape page and arena block: %ld calls",
                   atomic_load(&n_allocs));
     rc_graph_free(&g);
+}
+
+// Issue 11.9f: the .vec, BEIR and evaluation readers allow 64 MiB lines, and every open
+// allocated a 64 MiB line buffer whatever the file held. The buffer now grows with the longest
+// line: a small .vec file costs no large request, a 2.7 MB line still loads.
+static size_t largest_request_loading_vec(const char *path, int32_t *dim) {
+    char err[256] = "";
+    rc_wordvecs *wv = NULL;
+    atomic_store(&largest, 0);
+    atomic_store(&counting, true);
+    rc_status st = rc_wordvecs_load_vec(&wv, path, NULL, NULL, err, sizeof err);
+    atomic_store(&counting, false);
+    cr_assert_eq(st, RC_OK, "%s", err);
+    *dim = rc_wordvecs_dim(wv);
+    rc_wordvecs_free(&wv);
+    return atomic_load(&largest);
+}
+
+Test(alloc, vec_reader_buffer_grows_with_its_lines) {
+    char path[256];
+    const char small[] = "2 3\nthe 0.1 0.2 0.3\nof -1 0 1\n";
+    tu_write_file(tu_tmpfile(path, sizeof path, "small.vec"), small, strlen(small));
+    int32_t dim;
+    size_t big = largest_request_loading_vec(path, &dim);
+    cr_assert_eq(dim, 3);
+    cr_assert_leq(big, (size_t)1 << 20, "a 3-dimensional .vec file asked for %zu bytes at once",
+                  big);
+    enum { D = 300000 }; // one line of 2.7 MB: the buffer must grow past its first size
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    fprintf(f, "1 %d\nword", D);
+    for (int i = 0; i < D; i++)
+        fprintf(f, " 0.%07d", i);
+    fputc('\n', f);
+    fclose(f);
+    big = largest_request_loading_vec(path, &dim);
+    cr_assert_eq(dim, D);
+    cr_assert_geq(big, (size_t)D * 9, "the buffer held a %d-byte line in %zu bytes", D * 9, big);
+    unlink(path);
 }
