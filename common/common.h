@@ -11,8 +11,10 @@
 
 #include <recur/base.h>
 
-// Writes a formatted message into err (when err is non-NULL and err_len > 0) and returns st, so
-// error paths read `return rc_errf(err, len, RC_ERR_ARG, "...", ...);`.
+// Writes a formatted message into err (when err is non-NULL and err_len > 0) and the thread's
+// last error (rc_last_error), and returns st, so error paths read
+// `return rc_errf(err, len, RC_ERR_ARG, "...", ...);`. Functions without an err buffer pass
+// NULL, 0.
 rc_status rc_errf(char *err, size_t err_len, rc_status st, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 // The same with a va_list, for helpers that add a prefix or take their own arguments.

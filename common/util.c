@@ -15,9 +15,11 @@
 #include "common/common.h"
 
 rc_status rc_verrf(char *err, size_t err_len, rc_status st, const char *fmt, va_list ap) {
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
     if (err && err_len)
-        vsnprintf(err, err_len, fmt, ap);
-    return st;
+        snprintf(err, err_len, "%s", msg);
+    return rc_set_last_error(st, "%s", msg);
 }
 
 rc_status rc_errf(char *err, size_t err_len, rc_status st, const char *fmt, ...) {

@@ -1,10 +1,26 @@
 // Status names, shape helpers, the random number generator and the contract-violation abort.
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "graph_impl.h"
+
+// One buffer per thread, so threads that fail at once do not overwrite each other's message.
+static _Thread_local char last_error[512];
+
+const char *rc_last_error(void) {
+    return last_error;
+}
+
+rc_status rc_set_last_error(rc_status st, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(last_error, sizeof last_error, fmt, ap);
+    va_end(ap);
+    return st;
+}
 
 const char *rc_status_str(rc_status st) {
     switch (st) {

@@ -102,22 +102,30 @@ void rc_graph_fail(rc_graph *g, rc_status st, const char *op, int64_t node, cons
         else
             at = (size_t)snprintf(g->errmsg, cap, "%s: ", op);
     }
-    if (at >= cap)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(g->errmsg + at, cap - at, fmt, ap);
-    va_end(ap);
+    if (at < cap) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(g->errmsg + at, cap - at, fmt, ap);
+        va_end(ap);
+    }
+    rc_set_last_error(st, "%s", g->errmsg);
 }
 
 void rc_graph_set_error(rc_graph *g, rc_status st, const char *who, const char *fmt, ...) {
-    RC_ASSERT(g && who && fmt && st != RC_OK);
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    rc_graph_fail(g, st, who, -1, "%s", msg);
+    char msg[512] = "";
+    if (fmt) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+    }
+    if (st == RC_OK) // a caller's slip: still an error, not a silent success
+        st = RC_ERR_ARG;
+    if (!g) { // no graph to hold it: the thread's last error still tells
+        rc_set_last_error(st, "%s: %s", who ? who : "rc_graph_set_error", msg);
+        return;
+    }
+    rc_graph_fail(g, st, who ? who : "rc_graph_set_error", -1, "%s", msg);
 }
 
 // ---- scopes ------------------------------------------------------------------------------------

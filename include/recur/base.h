@@ -51,6 +51,21 @@ typedef enum rc_status {
 // A short constant name for a status ("shape error", "stale handle", ...).
 RC_API const char *rc_status_str(rc_status st);
 
+// Why the last failing call failed, on the calling thread: every function that returns an error
+// status records its message here ("rc_bm25_new: k1 must be >= 0, got -1"), those with an err
+// buffer write the same text there too, and graph errors copy their rc_graph_errmsg. "" before
+// the first error. A successful call leaves it as it was, as errno does; the text stays valid
+// until the next error on this thread.
+RC_API const char *rc_last_error(void);
+// Records a message as the calling thread's last error and returns st, so user code (a cell type,
+// a plugin, a loader) reports the way the library does: `return rc_set_last_error(RC_ERR_ARG,
+// "my_cell: hidden must be > 0, got %d", h);`.
+RC_API rc_status rc_set_last_error(rc_status st, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
 // Shape in numpy order: dim[ndim-1] is contiguous. ndim 0 is a scalar with one element.
 typedef struct rc_shape {
     int32_t ndim;

@@ -42,7 +42,8 @@ RC_API size_t rc_graph_bytes_reserved(const rc_graph *g); // arena memory held, 
 RC_API rc_status rc_graph_status(const rc_graph *g);
 RC_API const char *rc_graph_errmsg(const rc_graph *g); // "" when status is RC_OK
 // Sets the sticky error from code outside the ops (a layer rejecting its arguments): the message
-// reads "who (scope s): ...". The first error wins; st must not be RC_OK.
+// reads "who (scope s): ...". The first error wins; st must not be RC_OK (RC_OK is taken as
+// RC_ERR_ARG). With g NULL only the thread's last error (rc_last_error) records it.
 RC_API void rc_graph_set_error(rc_graph *g, rc_status st, const char *who, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
