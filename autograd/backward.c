@@ -69,9 +69,8 @@ static rc_status sweep(rc_graph *g, uint32_t from) {
 }
 
 rc_status rc_backward_seeded(rc_var v, const float *seed) {
+    RC_NEED_VAR(v, RC_ERR_ARG); // no graph to record a message in: the thread's last error
     rc_graph *g = v.g;
-    if (!g)
-        return RC_ERR_ARG; // RC_NONE or an uninitialised handle: no graph to record a message in
     if (!seed) {
         if (g->status == RC_OK)
             rc_graph_fail(g, RC_ERR_ARG, "backward", -1, "seed is NULL");
@@ -100,9 +99,8 @@ rc_status rc_backward_seeded(rc_var v, const float *seed) {
 }
 
 rc_status rc_backward(rc_var loss) {
+    RC_NEED_VAR(loss, RC_ERR_ARG); // no graph to record a message in: the thread's last error
     rc_graph *g = loss.g;
-    if (!g)
-        return RC_ERR_ARG; // RC_NONE or an uninitialised handle: no graph to record a message in
     if (!rc_graph_check_var(g, loss, "backward", 0) || g->status != RC_OK)
         return g->status ? g->status : RC_ERR_ARG;
     const rc_node *root = rc_node_at(g, loss.idx);
@@ -119,7 +117,7 @@ rc_status rc_backward(rc_var loss) {
 }
 
 rc_status rc_graph_replay(rc_graph *g) {
-    RC_ASSERT(g);
+    RC_NEED(g, RC_ERR_ARG);
     if (g->status != RC_OK)
         return g->status;
     rc_tensor ins_stack[BACKWARD_STACK_INPUTS];
@@ -130,8 +128,10 @@ rc_status rc_graph_replay(rc_graph *g) {
         rc_tensor *ins = ins_stack;
         if (node->n_in > BACKWARD_STACK_INPUTS) {
             ins = rc_arena_alloc(&g->grads, (size_t)node->n_in * sizeof *ins);
-            if (!ins)
-                return RC_ERR_NOMEM;
+            if (!ins) {
+                rc_graph_fail(g, RC_ERR_NOMEM, "rc_graph_replay", k, "out of memory");
+                return g->status;
+            }
         }
         for (int i = 0; i < node->n_in; i++)
             ins[i] = rc_node_at(g, node->in[i])->value;

@@ -183,7 +183,7 @@ static rc_status check_op_numeric(const rc_op_def *op, uint64_t seed, const int 
                                   const rc_shape *shapes, rc_gradcheck_report *rep) {
     rc_graph *g;
     if (rc_graph_new(&g) != RC_OK)
-        return RC_ERR_NOMEM;
+        return RC_ERR_NOMEM; // rc_graph_new said so in rc_last_error
     rc_rng rng;
     rc_rng_seed(&rng, seed);
     rc_var in[RC_OP_TEST_MAX_IN];
@@ -224,10 +224,20 @@ done:
     return st;
 }
 
+// An op with no test inputs (a custom op registered without its `test` spec) cannot be checked.
+static rc_status check_test_spec(const rc_op_def *op, const char *who) {
+    if (op->test.n_in >= 1 && op->test.n_in <= RC_OP_TEST_MAX_IN)
+        return RC_OK;
+    return rc_set_last_error(RC_ERR_ARG, "%s: op '%s' has test.n_in = %d; want 1 to %d", who,
+                             op->name ? op->name : "?", op->test.n_in, RC_OP_TEST_MAX_IN);
+}
+
 rc_status rc_gradcheck_op(const rc_op_def *op, uint64_t seed, rc_gradcheck_report *rep) {
-    RC_ASSERT(op && rep);
+    RC_NEED(op, RC_ERR_ARG);
+    RC_NEED(rep, RC_ERR_ARG);
     report_init(rep);
-    RC_ASSERT(op->test.n_in >= 1 && op->test.n_in <= RC_OP_TEST_MAX_IN);
+    if (check_test_spec(op, "rc_gradcheck_op") != RC_OK)
+        return RC_ERR_ARG;
     return check_op_numeric(op, seed, NULL, op->test.shape, rep);
 }
 
@@ -238,7 +248,7 @@ static rc_status check_twice(const rc_op_def *op, uint64_t seed, rc_gradcheck_re
     for (int pass = 1; pass <= 2 && st == RC_OK; pass++) {
         rc_graph *g;
         if (rc_graph_new(&g) != RC_OK)
-            return RC_ERR_NOMEM;
+            return RC_ERR_NOMEM; // rc_graph_new said so in rc_last_error
         rc_rng rng;
         rc_rng_seed(&rng, seed);
         rc_var in[RC_OP_TEST_MAX_IN];
@@ -305,10 +315,12 @@ static bool op_accepts(const rc_op_def *op, const rc_shape *shapes) {
 
 rc_status rc_gradcheck_op_accumulation(const rc_op_def *op, uint64_t seed,
                                        rc_gradcheck_report *rep) {
-    RC_ASSERT(op && rep);
+    RC_NEED(op, RC_ERR_ARG);
+    RC_NEED(rep, RC_ERR_ARG);
     report_init(rep);
     const rc_op_test *t = &op->test;
-    RC_ASSERT(t->n_in >= 1 && t->n_in <= RC_OP_TEST_MAX_IN);
+    if (check_test_spec(op, "rc_gradcheck_op_accumulation") != RC_OK)
+        return RC_ERR_ARG;
     rc_status st = check_twice(op, seed, rep);
     if (st != RC_OK)
         return st;
@@ -347,7 +359,8 @@ static bool is_checked_leaf(const rc_node *n) {
 }
 
 rc_status rc_gradcheck_loss(rc_var loss, const rc_gradcheck_opts *opts, rc_gradcheck_report *rep) {
-    RC_ASSERT(loss.g && rep);
+    RC_NEED(rep, RC_ERR_ARG);
+    RC_NEED_VAR(loss, RC_ERR_ARG);
     report_init(rep);
     rc_graph *g = loss.g;
     rc_gradcheck_opts o = opts ? *opts : rc_gradcheck_defaults();
@@ -370,7 +383,7 @@ rc_status rc_gradcheck_loss(rc_var loss, const rc_gradcheck_opts *opts, rc_gradc
             continue;
         float *analytic = malloc((size_t)n->value.n * sizeof(float));
         if (!analytic)
-            return RC_ERR_NOMEM;
+            return rc_set_last_error(RC_ERR_NOMEM, "rc_gradcheck_loss: out of memory");
         if (n->grad)
             memcpy(analytic, n->grad, (size_t)n->value.n * sizeof(float));
         else

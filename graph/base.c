@@ -48,7 +48,13 @@ _Noreturn void rc_assert_fail(const char *what, const char *file, int line) {
 
 rc_shape rc_shape_make(int ndim, const int64_t *dims) {
     rc_shape s = {0, {0}};
-    RC_ASSERT(ndim >= 0 && ndim <= RC_MAX_DIMS);
+    if (ndim < 0 || ndim > RC_MAX_DIMS || (ndim && !dims)) {
+        // An invalid shape that every leaf and op rejects with a shape error.
+        rc_set_last_error(RC_ERR_SHAPE, "rc_shape_make: ndim %d%s; want 0 to %d dimensions", ndim,
+                          ndim && !dims ? " with dims NULL" : "", RC_MAX_DIMS);
+        s.ndim = -1;
+        return s;
+    }
     s.ndim = ndim;
     for (int i = 0; i < ndim; i++)
         s.dim[i] = dims[i];

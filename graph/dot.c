@@ -1,6 +1,7 @@
 // Graphviz DOT export. Nodes are records "name | op | [shape]"; parameters, inputs and nodes that
 // received a gradient are coloured apart; edges carry their input slot; name scopes become nested
 // clusters so an unrolled network reads step by step.
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -385,7 +386,7 @@ static void emit_graph(sink *s, const rc_graph *g, unsigned flags) {
 }
 
 size_t rc_graph_dot_string(const rc_graph *g, unsigned flags, char *buf, size_t len) {
-    RC_ASSERT(g);
+    RC_NEED(g, 0);
     sink s = {NULL, buf, len, 0, false};
     if (buf && len)
         buf[0] = '\0';
@@ -394,29 +395,36 @@ size_t rc_graph_dot_string(const rc_graph *g, unsigned flags, char *buf, size_t 
 }
 
 rc_status rc_graph_dump_dot(const rc_graph *g, const char *path, unsigned flags) {
-    RC_ASSERT(g && path);
+    RC_NEED(g, RC_ERR_ARG);
+    RC_NEED(path, RC_ERR_ARG);
     size_t len = strlen(path);
     char *tmp = malloc(len + 16);
     if (!tmp)
-        return RC_ERR_NOMEM;
+        return rc_set_last_error(RC_ERR_NOMEM, "rc_graph_dump_dot: %s: out of memory", path);
     snprintf(tmp, len + 16, "%s.tmp.XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd >= 0)
         fchmod(fd, 0644); // mkstemp makes 0600; a graph drawing is not a secret
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
+        rc_set_last_error(RC_ERR_IO, "rc_graph_dump_dot: %s: cannot create a temporary file: %s",
+                          path, strerror(errno));
         if (fd >= 0)
             close(fd), unlink(tmp);
         free(tmp);
         return RC_ERR_IO;
     }
     sink s = {f, NULL, 0, 0, false};
+    errno = 0;
     emit_graph(&s, g, flags);
     bool ok = !s.failed && fflush(f) == 0 && fsync(fileno(f)) == 0;
     ok = (fclose(f) == 0) && ok;
     ok = ok && rename(tmp, path) == 0;
-    if (!ok)
+    if (!ok) {
+        rc_set_last_error(RC_ERR_IO, "rc_graph_dump_dot: %s: write failed: %s", path,
+                          strerror(errno ? errno : EIO));
         unlink(tmp);
+    }
     free(tmp);
     return ok ? RC_OK : RC_ERR_IO;
 }

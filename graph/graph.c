@@ -8,11 +8,11 @@
 #include "graph_impl.h"
 
 rc_status rc_graph_new(rc_graph **out) {
-    RC_ASSERT(out);
+    RC_NEED(out, RC_ERR_ARG);
     *out = NULL;
     rc_graph *g = calloc(1, sizeof *g);
     if (!g)
-        return RC_ERR_NOMEM;
+        return rc_set_last_error(RC_ERR_NOMEM, "rc_graph_new: out of memory");
     g->grad_enabled = true;
     g->gen = 1;
     g->scope_stack[0] = "";
@@ -34,7 +34,7 @@ void rc_graph_free(rc_graph **g) {
 }
 
 void rc_graph_reset(rc_graph *g) {
-    RC_ASSERT(g);
+    RC_NEED(g, );
     rc_arena_rewind(&g->values);
     rc_arena_rewind(&g->grads);
     g->n_nodes = 0;
@@ -48,40 +48,43 @@ void rc_graph_reset(rc_graph *g) {
 }
 
 int64_t rc_graph_num_nodes(const rc_graph *g) {
-    RC_ASSERT(g);
+    if (!g)
+        return 0;
     return g->n_nodes;
 }
 
 size_t rc_graph_bytes_reserved(const rc_graph *g) {
-    RC_ASSERT(g);
+    if (!g)
+        return 0;
     return g->values.reserved + g->grads.reserved +
            (size_t)g->n_pages * RC_PAGE_SIZE * sizeof(rc_node);
 }
 
 rc_status rc_graph_status(const rc_graph *g) {
-    RC_ASSERT(g);
+    RC_NEED(g, RC_ERR_ARG);
     return g->status;
 }
 
 const char *rc_graph_errmsg(const rc_graph *g) {
-    RC_ASSERT(g);
+    RC_NEED(g, "rc_graph_errmsg: g is NULL");
     return g->errmsg;
 }
 
 bool rc_graph_set_grad_enabled(rc_graph *g, bool enabled) {
-    RC_ASSERT(g);
+    RC_NEED(g, false);
     bool prev = g->grad_enabled;
     g->grad_enabled = enabled;
     return prev;
 }
 
 bool rc_graph_grad_enabled(const rc_graph *g) {
-    RC_ASSERT(g);
+    if (!g)
+        return false;
     return g->grad_enabled;
 }
 
 void rc_graph_set_check_finite(rc_graph *g, bool on) {
-    RC_ASSERT(g);
+    RC_NEED(g, );
     g->check_finite = on;
 }
 
@@ -135,7 +138,11 @@ const char *rc_graph_scope(const rc_graph *g) {
 }
 
 void rc_scope_push(rc_graph *g, const char *fmt, ...) {
-    RC_ASSERT(g && fmt);
+    RC_NEED(g, );
+    if (!fmt) { // still pushed, so that the caller's rc_scope_pop stays balanced
+        rc_graph_fail(g, RC_ERR_ARG, "rc_scope_push", -1, "fmt is NULL");
+        fmt = "?";
+    }
     if (g->scope_depth >= RC_MAX_SCOPE_DEPTH) {
         rc_graph_fail(g, RC_ERR_STATE, "rc_scope_push", -1, "scopes nested deeper than %d",
                       RC_MAX_SCOPE_DEPTH);
@@ -162,7 +169,7 @@ void rc_scope_push(rc_graph *g, const char *fmt, ...) {
 }
 
 void rc_scope_pop(rc_graph *g) {
-    RC_ASSERT(g);
+    RC_NEED(g, );
     if (g->scope_depth == 0) {
         rc_graph_fail(g, RC_ERR_STATE, "rc_scope_pop", -1, "no scope to pop");
         return;
@@ -284,7 +291,7 @@ float *rc_graph_grad_buffer(rc_graph *g, rc_node *n) {
 }
 
 void *rc_graph_copy(rc_graph *g, const void *data, size_t bytes) {
-    RC_ASSERT(g);
+    RC_NEED(g, NULL);
     void *p = rc_arena_alloc(&g->values, bytes);
     if (!p) {
         rc_graph_fail(g, RC_ERR_NOMEM, NULL, -1, "out of memory copying %zu bytes", bytes);
@@ -296,7 +303,8 @@ void *rc_graph_copy(rc_graph *g, const void *data, size_t bytes) {
 }
 
 void *rc_ctx_alloc(rc_opctx *ctx, size_t bytes) {
-    RC_ASSERT(ctx && ctx->g);
+    RC_NEED(ctx, NULL);
+    RC_NEED(ctx->g, NULL);
     return rc_graph_copy(ctx->g, NULL, bytes);
 }
 
@@ -312,7 +320,10 @@ static bool shape_valid(rc_shape s) {
 }
 
 static rc_var leaf(rc_graph *g, rc_shape shape, const char *who) {
-    RC_ASSERT(g);
+    if (!g) {
+        rc_set_last_error(RC_ERR_ARG, "%s: g is NULL", who);
+        return RC_NONE;
+    }
     if (g->status != RC_OK)
         return rc_graph_poison(g);
     if (!shape_valid(shape)) {
@@ -375,7 +386,7 @@ rc_var rc_requires_grad(rc_var v) {
 }
 
 rc_var rc_detach(rc_var v) {
-    RC_ASSERT(v.g);
+    RC_NEED_VAR(v, RC_NONE);
     if (!rc_graph_check_var(v.g, v, "rc_detach", 0) || v.g->status != RC_OK)
         return rc_graph_poison(v.g);
     rc_tensor value = rc_node_at(v.g, v.idx)->value;

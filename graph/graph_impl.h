@@ -14,6 +14,26 @@
     } while (0)
 _Noreturn void rc_assert_fail(const char *what, const char *file, int line);
 
+// The NULL policy (include/recur/base.h) at a public function's entry, where RC_ASSERT would
+// abort on a caller's mistake: a NULL the function needs returns `ret` (RC_ERR_ARG, NULL, 0,
+// RC_NONE, ...) with rc_last_error "rc_params_add: name is NULL".
+#define RC_NEED(ptr, ret)                                                                          \
+    do {                                                                                           \
+        if (!(ptr)) {                                                                              \
+            rc_set_last_error(RC_ERR_ARG, "%s: %s is NULL", __func__, #ptr);                       \
+            return ret;                                                                            \
+        }                                                                                          \
+    } while (0)
+// The same for a handle that must belong to a graph (RC_NONE or a zeroed handle has none).
+#define RC_NEED_VAR(v, ret)                                                                        \
+    do {                                                                                           \
+        if (!(v).g) {                                                                              \
+            rc_set_last_error(RC_ERR_ARG, "%s: %s is RC_NONE or an uninitialised handle",          \
+                              __func__, #v);                                                       \
+            return ret;                                                                            \
+        }                                                                                          \
+    } while (0)
+
 // ---- arena: chained blocks, never moved, rewound on reset ----------------------------------
 typedef struct rc_arena_block rc_arena_block;
 typedef struct rc_arena {

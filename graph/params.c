@@ -10,7 +10,7 @@ struct rc_params {
 };
 
 rc_status rc_params_new(rc_params **ps) {
-    RC_ASSERT(ps);
+    RC_NEED(ps, RC_ERR_ARG);
     *ps = calloc(1, sizeof **ps);
     return *ps ? RC_OK : RC_ERR_NOMEM;
 }
@@ -35,30 +35,53 @@ void rc_params_free(rc_params **ps) {
     *ps = NULL;
 }
 
-rc_status rc_params_add(rc_params *ps, const char *name, rc_shape shape, rc_param **out) {
-    RC_ASSERT(ps && name);
-    if (out)
-        *out = NULL;
-    if (!*name || rc_params_find(ps, name))
-        return RC_ERR_ARG;
+static rc_status no_memory(const char *name) {
+    return rc_set_last_error(RC_ERR_NOMEM, "rc_params_add: out of memory for parameter '%s'", name);
+}
+
+// A name not yet in the store, and a shape of 1 to RC_MAX_DIMS positive dimensions whose bytes
+// fit (at most 2^40 entries).
+static rc_status check_new_param(const rc_params *ps, const char *name, rc_shape shape) {
+    char sb[96];
+    if (!*name)
+        return rc_set_last_error(RC_ERR_ARG, "rc_params_add: the name is empty");
+    if (rc_params_find(ps, name))
+        return rc_set_last_error(RC_ERR_ARG, "rc_params_add: a parameter '%s' exists already",
+                                 name);
     if (shape.ndim < 0 || shape.ndim > RC_MAX_DIMS)
-        return RC_ERR_SHAPE;
+        return rc_set_last_error(RC_ERR_SHAPE, "rc_params_add: '%s' has %d dimensions; at most %d",
+                                 name, shape.ndim, RC_MAX_DIMS);
     for (int i = 0; i < shape.ndim; i++)
         if (shape.dim[i] <= 0)
-            return RC_ERR_SHAPE;
-    if (!rc_shape_size_ok(shape))
-        return RC_ERR_RANGE; // more than 2^40 entries: the byte size would overflow
+            return rc_set_last_error(RC_ERR_SHAPE,
+                                     "rc_params_add: '%s' has shape %s; every size must be > 0",
+                                     name, rc_shape_str(shape, sb, sizeof sb));
+    if (!rc_shape_size_ok(shape)) // the byte size would overflow
+        return rc_set_last_error(RC_ERR_RANGE,
+                                 "rc_params_add: '%s' has shape %s, more than 2^40 entries", name,
+                                 rc_shape_str(shape, sb, sizeof sb));
+    return RC_OK;
+}
+
+rc_status rc_params_add(rc_params *ps, const char *name, rc_shape shape, rc_param **out) {
+    if (out)
+        *out = NULL;
+    RC_NEED(ps, RC_ERR_ARG);
+    RC_NEED(name, RC_ERR_ARG);
+    rc_status st = check_new_param(ps, name, shape);
+    if (st != RC_OK)
+        return st;
     if (ps->n == ps->cap) {
         int cap = ps->cap ? ps->cap * 2 : 16;
         rc_param **items = realloc(ps->items, (size_t)cap * sizeof *items);
         if (!items)
-            return RC_ERR_NOMEM;
+            return no_memory(name);
         ps->items = items;
         ps->cap = cap;
     }
     rc_param *p = calloc(1, sizeof *p);
     if (!p)
-        return RC_ERR_NOMEM;
+        return no_memory(name);
     int64_t n = rc_shape_numel(shape);
     int64_t rows = shape.ndim ? shape.dim[0] : 1;
     p->name = malloc(strlen(name) + 1);
@@ -67,7 +90,7 @@ rc_status rc_params_add(rc_params *ps, const char *name, rc_shape shape, rc_para
     p->touched = calloc((size_t)rows, 1);
     if (!p->name || !p->value.data || !p->grad.data || !p->touched) {
         param_free(p);
-        return RC_ERR_NOMEM;
+        return no_memory(name);
     }
     strcpy(p->name, name);
     ps->items[ps->n++] = p;
@@ -77,7 +100,8 @@ rc_status rc_params_add(rc_params *ps, const char *name, rc_shape shape, rc_para
 }
 
 rc_param *rc_params_find(const rc_params *ps, const char *name) {
-    RC_ASSERT(ps && name);
+    if (!ps || !name)
+        return NULL; // a getter: absent
     for (int i = 0; i < ps->n; i++)
         if (!strcmp(ps->items[i]->name, name))
             return ps->items[i];
@@ -85,12 +109,14 @@ rc_param *rc_params_find(const rc_params *ps, const char *name) {
 }
 
 int rc_params_count(const rc_params *ps) {
-    RC_ASSERT(ps);
+    if (!ps)
+        return 0;
     return ps->n;
 }
 
 rc_param *rc_params_at(const rc_params *ps, int i) {
-    RC_ASSERT(ps);
+    if (!ps)
+        return NULL;
     return i >= 0 && i < ps->n ? ps->items[i] : NULL;
 }
 
@@ -116,13 +142,14 @@ static void param_zero_grad(rc_param *p) {
 }
 
 void rc_params_zero_grad(rc_params *ps) {
-    RC_ASSERT(ps);
+    RC_NEED(ps, );
     for (int i = 0; i < ps->n; i++)
         param_zero_grad(ps->items[i]);
 }
 
 int64_t rc_params_numel(const rc_params *ps) {
-    RC_ASSERT(ps);
+    if (!ps)
+        return 0;
     int64_t n = 0;
     for (int i = 0; i < ps->n; i++)
         n += ps->items[i]->value.n;
@@ -130,37 +157,46 @@ int64_t rc_params_numel(const rc_params *ps) {
 }
 
 const char *rc_param_name(const rc_param *p) {
-    RC_ASSERT(p);
+    if (!p)
+        return NULL;
     return p->name;
 }
 
 rc_tensor rc_param_value(const rc_param *p) {
-    RC_ASSERT(p);
+    RC_NEED(p, (rc_tensor){0});
     return p->value;
 }
 
 rc_tensor rc_param_grad(const rc_param *p) {
-    RC_ASSERT(p);
+    RC_NEED(p, (rc_tensor){0});
     return p->grad;
 }
 
 float *rc_param_state(rc_param *p, int k) {
-    RC_ASSERT(p && k >= 0 && k < RC_PARAM_STATE_SLOTS);
+    RC_NEED(p, NULL);
+    if (k < 0 || k >= RC_PARAM_STATE_SLOTS) {
+        rc_set_last_error(RC_ERR_RANGE, "rc_param_state: slot %d of '%s'; slots are 0 to %d", k,
+                          p->name, RC_PARAM_STATE_SLOTS - 1);
+        return NULL;
+    }
     if (!p->state[k])
         p->state[k] = rc_aligned_calloc((size_t)p->value.n * sizeof(float));
     return p->state[k];
 }
 
 const uint8_t *rc_param_touched_rows(const rc_param *p) {
-    RC_ASSERT(p);
+    if (!p)
+        return NULL;
     return p->dense_touch ? NULL : p->touched;
 }
 
 rc_status rc_param_mark_touched(rc_param *p, int64_t row) {
-    RC_ASSERT(p);
+    RC_NEED(p, RC_ERR_ARG);
     int64_t rows = p->value.shape.ndim ? p->value.shape.dim[0] : 1;
     if (row >= rows)
-        return RC_ERR_RANGE;
+        return rc_set_last_error(RC_ERR_RANGE,
+                                 "rc_param_mark_touched: row %lld of '%s', which has %lld rows",
+                                 (long long)row, p->name, (long long)rows);
     if (row < 0)
         p->dense_touch = true;
     else
@@ -169,17 +205,22 @@ rc_status rc_param_mark_touched(rc_param *p, int64_t row) {
 }
 
 void rc_param_set_frozen(rc_param *p, bool frozen) {
-    RC_ASSERT(p);
+    RC_NEED(p, );
     p->frozen = frozen;
 }
 
 bool rc_param_frozen(const rc_param *p) {
-    RC_ASSERT(p);
+    if (!p)
+        return false;
     return p->frozen;
 }
 
 rc_var rc_use(rc_graph *g, rc_param *p) {
-    RC_ASSERT(g && p);
+    RC_NEED(g, RC_NONE);
+    if (!p) {
+        rc_graph_fail(g, RC_ERR_ARG, "rc_use", -1, "p is NULL");
+        return rc_graph_poison(g);
+    }
     if (g->status != RC_OK)
         return rc_graph_poison(g);
     if (p->used_g == g && p->used_gen == g->gen && p->used_idx < g->n_nodes &&

@@ -7,8 +7,11 @@
 #include <recur/regularize.h>
 
 rc_status rc_dropout_layer_init(rc_dropout_layer *l, float p) {
-    if (!l || !(p >= 0 && p <= 1))
-        return RC_ERR_ARG;
+    if (!l)
+        return rc_set_last_error(RC_ERR_ARG, "rc_dropout_layer_init: l is NULL");
+    if (!(p >= 0 && p <= 1))
+        return rc_set_last_error(RC_ERR_ARG, "rc_dropout_layer_init: p = %g; want 0 <= p <= 1",
+                                 (double)p);
     *l = (rc_dropout_layer){p, true};
     return RC_OK;
 }

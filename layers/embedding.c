@@ -13,19 +13,26 @@
 rc_status rc_embedding_layer_init(rc_embedding_layer *l, rc_params *ps, const char *prefix,
                                   int64_t V, int64_t D, const rc_embedding_opts *opts,
                                   rc_rng *rng) {
+    const char *fn = "rc_embedding_layer_init";
     if (!l || !ps || !rng)
-        return RC_ERR_ARG;
+        return rc_set_last_error(RC_ERR_ARG, "%s: %s is NULL", fn, !l ? "l" : !ps ? "ps" : "rng");
     memset(l, 0, sizeof *l);
     const rc_embedding_opts none = {false, 0, 0, 0};
     if (!opts)
         opts = &none;
     if (V <= 0 || D <= 0 || V > INT32_MAX)
-        return RC_ERR_SHAPE;
+        return rc_set_last_error(RC_ERR_SHAPE,
+                                 "%s: V = %lld, D = %lld; want 0 < V <= 2^31-1, D > 0", fn,
+                                 (long long)V, (long long)D);
     if (opts->has_padding && (opts->padding_idx < -V || opts->padding_idx >= V))
-        return RC_ERR_RANGE;
+        return rc_set_last_error(RC_ERR_RANGE, "%s: padding_idx %lld is outside [-%lld, %lld)", fn,
+                                 (long long)opts->padding_idx, (long long)V, (long long)V);
     if (!(opts->max_norm >= 0) || isinf(opts->max_norm) || !(opts->norm_type >= 0) ||
         isinf(opts->norm_type))
-        return RC_ERR_ARG;
+        return rc_set_last_error(RC_ERR_ARG,
+                                 "%s: max_norm %g and norm_type %g must be finite and "
+                                 ">= 0",
+                                 fn, (double)opts->max_norm, (double)opts->norm_type);
     const char *leaf = "weight";
     const rc_shape shape = RC_SHAPE(V, D);
     rc_param *w = NULL;

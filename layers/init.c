@@ -21,8 +21,12 @@ double rc_init_gain(rc_nonlinearity nl, double param) {
 }
 
 rc_status rc_init_fans(rc_shape s, int64_t *fan_in, int64_t *fan_out) {
-    if (s.ndim < 2)
-        return RC_ERR_SHAPE;
+    if (s.ndim < 2) {
+        char sb[96];
+        return rc_set_last_error(RC_ERR_SHAPE,
+                                 "rc_init_fans: shape %s has %d dimensions; fans need at least 2",
+                                 rc_shape_str(s, sb, sizeof sb), s.ndim);
+    }
     int64_t receptive = 1;
     for (int i = 2; i < s.ndim; i++)
         receptive *= s.dim[i];
@@ -102,7 +106,10 @@ static rc_status fill_orthogonal(rc_tensor t, double gain, rc_rng *rng) {
     const int64_t m = tall ? rows : cols, k = tall ? cols : rows;
     double *a = malloc((size_t)(2 * m * k + k) * sizeof *a);
     if (!a)
-        return RC_ERR_NOMEM;
+        return rc_set_last_error(RC_ERR_NOMEM,
+                                 "rc_init_tensor: out of memory for an orthogonal "
+                                 "[%lld,%lld] matrix",
+                                 (long long)rows, (long long)cols);
     // The normals of a [rows, cols] matrix in row-major order; A is it, or its transpose when
     // wide, so that A is always tall.
     for (int64_t r = 0; r < rows; r++)
@@ -129,7 +136,7 @@ static bool finite_args(const rc_init *in) {
 static rc_status fan_scale(rc_tensor t, const rc_init *in, double *scale) {
     int64_t fan_in, fan_out;
     if (rc_init_fans(t.shape, &fan_in, &fan_out) != RC_OK)
-        return RC_ERR_SHAPE;
+        return RC_ERR_SHAPE; // rc_init_fans said why
     const double gain = in->gain == 0 ? 1.0 : in->gain;
     switch (in->kind) {
     case RC_INIT_XAVIER_UNIFORM:
@@ -140,7 +147,10 @@ static rc_status fan_scale(rc_tensor t, const rc_init *in, double *scale) {
         return RC_OK;
     default: {
         if (in->mode != RC_FAN_IN && in->mode != RC_FAN_OUT)
-            return RC_ERR_ARG;
+            return rc_set_last_error(RC_ERR_ARG,
+                                     "rc_init_tensor: Kaiming mode %d is neither "
+                                     "RC_FAN_IN nor RC_FAN_OUT",
+                                     (int)in->mode);
         const double fan = (double)(in->mode == RC_FAN_IN ? fan_in : fan_out);
         const double std = rc_init_gain(in->nonlinearity, in->neg_slope) / sqrt(fan);
         *scale = in->kind == RC_INIT_KAIMING_UNIFORM ? sqrt(3.0) * std : std;
@@ -149,9 +159,37 @@ static rc_status fan_scale(rc_tensor t, const rc_init *in, double *scale) {
     }
 }
 
+// The arguments every kind needs, and the bounds of the kinds with a range.
+static rc_status check_init(rc_tensor t, const rc_init *in, const rc_rng *rng) {
+    const char *fn = "rc_init_tensor";
+    if (!in || !rng || !t.data)
+        return rc_set_last_error(RC_ERR_ARG, "%s: %s is NULL", fn,
+                                 !in    ? "init"
+                                 : !rng ? "rng"
+                                        : "t.data");
+    if (t.n != rc_shape_numel(t.shape))
+        return rc_set_last_error(RC_ERR_ARG, "%s: t.n = %lld does not match its shape", fn,
+                                 (long long)t.n);
+    if (!finite_args(in))
+        return rc_set_last_error(RC_ERR_ARG, "%s: a, b, gain and neg_slope must be finite", fn);
+    if (in->kind == RC_INIT_UNIFORM && in->a > in->b)
+        return rc_set_last_error(RC_ERR_ARG, "%s: uniform bounds a = %g > b = %g", fn, in->a,
+                                 in->b);
+    if (in->kind == RC_INIT_NORMAL && in->b < 0)
+        return rc_set_last_error(RC_ERR_ARG, "%s: normal std b = %g must be >= 0", fn, in->b);
+    if (in->kind == RC_INIT_RNN_DEFAULT && in->hidden <= 0)
+        return rc_set_last_error(RC_ERR_ARG, "%s: RC_INIT_RNN_DEFAULT needs hidden > 0, got %lld",
+                                 fn, (long long)in->hidden);
+    if (in->kind == RC_INIT_ORTHOGONAL && t.shape.ndim < 2)
+        return rc_set_last_error(RC_ERR_SHAPE, "%s: orthogonal needs 2 or more dimensions, got %d",
+                                 fn, t.shape.ndim);
+    return RC_OK;
+}
+
 rc_status rc_init_tensor(rc_tensor t, const rc_init *in, rc_rng *rng) {
-    if (!in || !rng || !t.data || t.n != rc_shape_numel(t.shape) || !finite_args(in))
-        return RC_ERR_ARG;
+    rc_status st = check_init(t, in, rng);
+    if (st != RC_OK)
+        return st;
     double scale = 0;
     switch (in->kind) {
     case RC_INIT_ZEROS: memset(t.data, 0, (size_t)t.n * sizeof *t.data); return RC_OK;
@@ -159,19 +197,9 @@ rc_status rc_init_tensor(rc_tensor t, const rc_init *in, rc_rng *rng) {
         for (int64_t i = 0; i < t.n; i++)
             t.data[i] = (float)in->a;
         return RC_OK;
-    case RC_INIT_UNIFORM:
-        if (in->a > in->b)
-            return RC_ERR_ARG;
-        fill_uniform(t, in->a, in->b, rng);
-        return RC_OK;
-    case RC_INIT_NORMAL:
-        if (in->b < 0)
-            return RC_ERR_ARG;
-        fill_normal(t, in->a, in->b, rng);
-        return RC_OK;
+    case RC_INIT_UNIFORM: fill_uniform(t, in->a, in->b, rng); return RC_OK;
+    case RC_INIT_NORMAL: fill_normal(t, in->a, in->b, rng); return RC_OK;
     case RC_INIT_RNN_DEFAULT:
-        if (in->hidden <= 0)
-            return RC_ERR_ARG;
         scale = 1.0 / sqrt((double)in->hidden);
         fill_uniform(t, -scale, scale, rng);
         return RC_OK;
@@ -179,7 +207,7 @@ rc_status rc_init_tensor(rc_tensor t, const rc_init *in, rc_rng *rng) {
     case RC_INIT_XAVIER_NORMAL:
     case RC_INIT_KAIMING_UNIFORM:
     case RC_INIT_KAIMING_NORMAL: {
-        rc_status st = fan_scale(t, in, &scale);
+        st = fan_scale(t, in, &scale);
         if (st != RC_OK)
             return st;
         if (in->kind == RC_INIT_XAVIER_UNIFORM || in->kind == RC_INIT_KAIMING_UNIFORM)
@@ -188,25 +216,27 @@ rc_status rc_init_tensor(rc_tensor t, const rc_init *in, rc_rng *rng) {
             fill_normal(t, 0.0, scale, rng);
         return RC_OK;
     }
-    case RC_INIT_ORTHOGONAL:
-        if (t.shape.ndim < 2)
-            return RC_ERR_SHAPE;
-        return fill_orthogonal(t, in->gain == 0 ? 1.0 : in->gain, rng);
-    default: return RC_ERR_ARG;
+    case RC_INIT_ORTHOGONAL: return fill_orthogonal(t, in->gain == 0 ? 1.0 : in->gain, rng);
+    default:
+        return rc_set_last_error(RC_ERR_ARG, "rc_init_tensor: unknown init kind %d", (int)in->kind);
     }
 }
 
 rc_status rc_init_param(rc_param *p, const rc_init *init, rc_rng *rng) {
     if (!p)
-        return RC_ERR_ARG;
+        return rc_set_last_error(RC_ERR_ARG, "rc_init_param: p is NULL");
     return rc_init_tensor(rc_param_value(p), init, rng);
 }
 
 rc_status rc_init_forget_bias(rc_tensor bias, float value) {
     if (!bias.data)
-        return RC_ERR_ARG;
-    if (bias.shape.ndim != 1 || bias.n % 4 != 0)
-        return RC_ERR_SHAPE;
+        return rc_set_last_error(RC_ERR_ARG, "rc_init_forget_bias: bias.data is NULL");
+    if (bias.shape.ndim != 1 || bias.n % 4 != 0) {
+        char sb[96];
+        return rc_set_last_error(RC_ERR_SHAPE,
+                                 "rc_init_forget_bias: bias is %s; want [4H] laid out [i|f|g|o]",
+                                 rc_shape_str(bias.shape, sb, sizeof sb));
+    }
     const int64_t H = bias.n / 4;
     for (int64_t i = H; i < 2 * H; i++)
         bias.data[i] = value;

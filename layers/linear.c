@@ -27,9 +27,9 @@ rc_status rc_layer_add_params(rc_params *ps, const char *prefix, int n, const ch
     for (int i = 0; i < n && st == RC_OK; i++) {
         names[i] = rc_layer_name(prefix, leaf[i]);
         if (!names[i])
-            st = RC_ERR_NOMEM;
-        else if (rc_params_find(ps, names[i]))
-            st = RC_ERR_ARG; // checked for all first, so a clash adds nothing
+            st = rc_set_last_error(RC_ERR_NOMEM, "out of memory naming '%s'", leaf[i]);
+        else if (rc_params_find(ps, names[i])) // checked for all first: a clash adds nothing
+            st = rc_set_last_error(RC_ERR_ARG, "a parameter '%s' exists already", names[i]);
     }
     for (int i = 0; i < n && st == RC_OK; i++)
         st = rc_params_add(ps, names[i], shape[i], &out[i]);
@@ -41,10 +41,16 @@ rc_status rc_layer_add_params(rc_params *ps, const char *prefix, int n, const ch
 rc_status rc_linear_layer_init(rc_linear_layer *l, rc_params *ps, const char *prefix,
                                int64_t dim_in, int64_t dim_out, bool bias, rc_rng *rng) {
     if (!l || !ps || !rng)
-        return RC_ERR_ARG;
+        return rc_set_last_error(RC_ERR_ARG, "rc_linear_layer_init: %s is NULL",
+                                 !l    ? "l"
+                                 : !ps ? "ps"
+                                       : "rng");
     memset(l, 0, sizeof *l);
     if (dim_in <= 0 || dim_out <= 0)
-        return RC_ERR_SHAPE;
+        return rc_set_last_error(RC_ERR_SHAPE,
+                                 "rc_linear_layer_init: dim_in = %lld, dim_out = %lld; both must "
+                                 "be > 0",
+                                 (long long)dim_in, (long long)dim_out);
     const char *leaf[2] = {"weight", "bias"};
     const rc_shape shape[2] = {RC_SHAPE(dim_out, dim_in), RC_SHAPE(dim_out)};
     rc_param *p[2] = {NULL, NULL};

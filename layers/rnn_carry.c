@@ -10,17 +10,22 @@
 #include <recur/regularize.h>
 
 rc_status rc_rnn_carry_save(rc_rnn_carry *carry, const rc_var *state, int n_state) {
-    if (!carry || !state || n_state < 1 || n_state > RC_CELL_MAX_STATE)
-        return RC_ERR_ARG;
+    const char *fn = "rc_rnn_carry_save";
+    if (!carry || !state)
+        return rc_set_last_error(RC_ERR_ARG, "%s: %s is NULL", fn, !carry ? "carry" : "state");
+    if (n_state < 1 || n_state > RC_CELL_MAX_STATE)
+        return rc_set_last_error(RC_ERR_ARG, "%s: n_state = %d; want 1 to %d", fn, n_state,
+                                 RC_CELL_MAX_STATE);
     for (int k = 0; k < n_state; k++)
         if (!rc_ok(state[k]))
-            return RC_ERR_ARG;
+            return rc_set_last_error(RC_ERR_ARG, "%s: state[%d] is not a valid handle%s", fn, k,
+                                     state[k].g ? " (its graph holds an error)" : "");
     for (int k = 0; k < n_state; k++) {
         rc_tensor v = rc_value(state[k]);
         if ((size_t)v.n > carry->cap[k]) {
             float *d = realloc(carry->data[k], (size_t)v.n * sizeof *d);
             if (!d)
-                return RC_ERR_NOMEM;
+                return rc_set_last_error(RC_ERR_NOMEM, "%s: out of memory", fn);
             carry->data[k] = d;
             carry->cap[k] = (size_t)v.n;
         }
@@ -32,8 +37,11 @@ rc_status rc_rnn_carry_save(rc_rnn_carry *carry, const rc_var *state, int n_stat
 }
 
 void rc_rnn_carry_load(const rc_rnn_carry *carry, rc_graph *g, rc_var *state0) {
+    if (!state0)
+        return;
     for (int k = 0; k < RC_CELL_MAX_STATE; k++)
-        state0[k] = k < carry->n_state ? rc_input(g, carry->shape[k], carry->data[k]) : RC_NONE;
+        state0[k] =
+            carry && k < carry->n_state ? rc_input(g, carry->shape[k], carry->data[k]) : RC_NONE;
 }
 
 void rc_rnn_carry_clear(rc_rnn_carry *carry) {

@@ -243,8 +243,13 @@ static void result_clear(rc_rnn_result *out) {
 
 rc_status rc_rnn_forward_steps(rc_graph *g, const rc_rnn *rnn, const rc_var *xs, int T,
                                const rc_rnn_run *run, rc_var *ys, rc_rnn_result *out) {
-    if (!g || !rnn || !out)
+    if (!g || !rnn || !out) {
+        rc_graph_set_error(g, RC_ERR_ARG, "rc_rnn_forward_steps", "%s is NULL",
+                           !g     ? "g"
+                           : !rnn ? "rnn"
+                                  : "out");
         return RC_ERR_ARG;
+    }
     result_clear(out);
     const rc_rnn_run r = run ? *run : (rc_rnn_run){0};
     if (rc_graph_status(g) != RC_OK)
@@ -257,8 +262,13 @@ rc_status rc_rnn_forward_steps(rc_graph *g, const rc_rnn *rnn, const rc_var *xs,
 
 rc_status rc_rnn_forward(rc_graph *g, const rc_rnn *rnn, rc_var x, const rc_rnn_run *run,
                          rc_rnn_result *out) {
-    if (!g || !rnn || !out)
+    if (!g || !rnn || !out) {
+        rc_graph_set_error(g, RC_ERR_ARG, "rc_rnn_forward", "%s is NULL",
+                           !g     ? "g"
+                           : !rnn ? "rnn"
+                                  : "out");
         return RC_ERR_ARG;
+    }
     result_clear(out);
     const rc_rnn_run r = run ? *run : (rc_rnn_run){0};
     if (rc_graph_status(g) != RC_OK)

@@ -94,14 +94,14 @@ static double chained_lr(const rc_sched *s, double lr) {
 rc_status rc_sched_new(rc_sched **out, rc_optim *o, const rc_sched_opts *opts, char *err,
                        size_t err_len) {
     if (!out || !o || !opts)
-        return rc_errf(err, err_len, RC_ERR_ARG, "schedule: NULL argument");
+        return rc_err_null(err, err_len, "rc_sched_new", !out ? "out" : !o ? "o" : "opts");
     *out = NULL;
     rc_status st = check(opts, err, err_len);
     if (st != RC_OK)
         return st;
     rc_sched *s = calloc(1, sizeof *s);
     if (!s)
-        return RC_ERR_NOMEM;
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "rc_sched_new: out of memory");
     s->o = o;
     s->opts = *opts;
     s->st.best = opts->mode == RC_PLATEAU_MIN ? INFINITY : -INFINITY;
@@ -120,8 +120,12 @@ void rc_sched_free(rc_sched **s) {
 }
 
 rc_status rc_sched_step(rc_sched *s) {
-    if (!s || s->opts.kind == RC_SCHED_PLATEAU)
-        return RC_ERR_STATE;
+    if (!s)
+        return rc_err_null(NULL, 0, "rc_sched_step", "s");
+    if (s->opts.kind == RC_SCHED_PLATEAU)
+        return rc_errf(NULL, 0, RC_ERR_STATE,
+                       "rc_sched_step: a plateau schedule steps with the "
+                       "metric it watches: call rc_sched_step_metric");
     s->st.last_epoch++;
     rc_optim_set_lr(s->o, chained_lr(s, rc_optim_lr(s->o)));
     return RC_OK;
@@ -136,8 +140,12 @@ static bool is_better(const rc_sched_opts *o, double a, double best) {
 }
 
 rc_status rc_sched_step_metric(rc_sched *s, double metric) {
-    if (!s || s->opts.kind != RC_SCHED_PLATEAU)
-        return RC_ERR_STATE;
+    if (!s)
+        return rc_err_null(NULL, 0, "rc_sched_step_metric", "s");
+    if (s->opts.kind != RC_SCHED_PLATEAU)
+        return rc_errf(NULL, 0, RC_ERR_STATE,
+                       "rc_sched_step_metric: only a plateau schedule "
+                       "takes a metric: call rc_sched_step");
     rc_sched_state *st = &s->st;
     st->last_epoch++;
     if (is_better(&s->opts, metric, st->best)) {

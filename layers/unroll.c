@@ -186,8 +186,10 @@ static void unroll(rc_graph *g, const rc_cell *cell, const seq_in *in, int T, in
 rc_status rc_rnn_unroll(rc_graph *g, const rc_cell *cell, const rc_var *xs, int T,
                         const rc_var *state0, rc_var *ys, rc_var *state_n,
                         const rc_unroll_opts *opts) {
-    if (!g || !cell)
+    if (!g || !cell) {
+        rc_graph_set_error(g, RC_ERR_ARG, WHO, "%s is NULL", !g ? "g" : "cell");
         return RC_ERR_ARG;
+    }
     const rc_unroll_opts o = opts ? *opts : (rc_unroll_opts){0};
     if (rc_graph_status(g) != RC_OK)
         return rc_graph_status(g);
@@ -204,8 +206,10 @@ rc_status rc_rnn_unroll(rc_graph *g, const rc_cell *cell, const rc_var *xs, int 
 
 rc_status rc_rnn_unroll_seq(rc_graph *g, const rc_cell *cell, rc_var x, const rc_var *state0,
                             rc_var *ys, rc_var *state_n, const rc_unroll_opts *opts) {
-    if (!g || !cell)
+    if (!g || !cell) {
+        rc_graph_set_error(g, RC_ERR_ARG, WHO_SEQ, "%s is NULL", !g ? "g" : "cell");
         return RC_ERR_ARG;
+    }
     const rc_unroll_opts o = opts ? *opts : (rc_unroll_opts){0};
     if (rc_graph_status(g) != RC_OK)
         return rc_graph_status(g);

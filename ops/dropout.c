@@ -45,7 +45,7 @@ static rc_var draw_mask(rc_graph *g, rc_shape shape, float p, rc_rng *rng) {
 }
 
 rc_var rc_dropout_mask(rc_graph *g, rc_shape shape, float p, rc_rng *rng) {
-    RC_ASSERT(g);
+    RC_NEED(g, RC_NONE);
     if (g->status != RC_OK || !dropout_args_ok(g, "dropout_mask", p, rng) ||
         !shape_ok(g, "dropout_mask", shape))
         return rc_graph_poison(g);
@@ -53,7 +53,9 @@ rc_var rc_dropout_mask(rc_graph *g, rc_shape shape, float p, rc_rng *rng) {
 }
 
 rc_var rc_dropout(rc_var x, float p, rc_rng *rng, rc_var *mask_out) {
-    RC_ASSERT(x.g);
+    if (mask_out)
+        *mask_out = RC_NONE;
+    RC_NEED_VAR(x, RC_NONE);
     rc_graph *g = x.g;
     if (mask_out)
         *mask_out = rc_graph_poison(g);

@@ -165,7 +165,7 @@ const rc_op_def rc_op_embedding = {
 };
 
 rc_var rc_embedding_pad(rc_var table, const int32_t *ids, rc_shape ids_shape, int32_t padding_idx) {
-    RC_ASSERT(table.g);
+    RC_NEED_VAR(table, RC_NONE);
     emb_attr attr = {NULL, ids_shape, padding_idx};
     if (ids && rc_ok(table) && ids_shape_valid(ids_shape))
         attr.ids = rc_graph_copy(table.g, ids, (size_t)rc_shape_numel(ids_shape) * sizeof *ids);
@@ -251,7 +251,7 @@ const rc_op_def rc_op_index_select = {
 };
 
 rc_var rc_index_select(rc_var x, int axis, const int32_t *idx, int64_t n) {
-    RC_ASSERT(x.g);
+    RC_NEED_VAR(x, RC_NONE);
     isel_attr attr = {NULL, n, axis};
     if (idx && n >= 1 && n <= MAX_IDS && rc_ok(x))
         attr.idx = rc_graph_copy(x.g, idx, (size_t)n * sizeof *idx);

@@ -356,7 +356,10 @@ const rc_op_def rc_op_nll = {
 
 static rc_var cls_build(const rc_op_def *op, rc_var x, const int32_t *targets, rc_reduction red,
                         int32_t ignore_index) {
-    RC_ASSERT(x.g);
+    if (!x.g) {
+        rc_set_last_error(RC_ERR_ARG, "%s: x is RC_NONE or an uninitialised handle", op->name);
+        return RC_NONE;
+    }
     cls_attr attr = {NULL, (int32_t)red, ignore_index};
     // Copy N targets only when x is [N,C]: otherwise N is unknown and the shape rule reports x.
     const rc_shape s = rc_shape_of(x);

@@ -397,7 +397,10 @@ rc_var rc_stack(const rc_var *xs, int n, int axis) {
 // ---- split: n equal slices -------------------------------------------------------------------
 
 void rc_split(rc_var x, int axis, int n, rc_var *out) {
-    RC_ASSERT(x.g && out);
+    RC_NEED(out, );
+    for (int i = 0; i < n; i++)
+        out[i] = RC_NONE;
+    RC_NEED_VAR(x, );
     rc_graph *g = x.g;
     for (int i = 0; i < n; i++)
         out[i] = rc_graph_poison(g);

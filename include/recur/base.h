@@ -12,8 +12,8 @@
 // - Ops given RC_NONE, a zeroed, stale, foreign or poisoned handle return a poisoned handle and
 //   never crash; the error is recorded in the graph of another input. With no graph at all (every
 //   input RC_NONE) the result is RC_NONE, and rc_backward of it returns RC_ERR_ARG.
-// text/ follows this policy throughout; parts of layers/ may still crash on some NULL arguments
-// (issue 11, fault 3).
+// - Functions without an err buffer, and graph functions given no graph at all, say why in
+//   rc_last_error(): "rc_params_add: name is NULL".
 #ifndef RECUR_BASE_H
 #define RECUR_BASE_H
 
@@ -82,7 +82,8 @@ typedef struct rc_tensor {
 
 // rc_shape_make(2, (int64_t[]){B, H}); the macro RC_SHAPE(B, H) counts the dimensions for you.
 // C and C++ alike: C++, which has no compound literals, gets RC_SHAPE through the inline template
-// rc_shape_dims(B, H) and RC_SCALAR_SHAPE as rc_shape{0, {0}} (end of this header).
+// rc_shape_dims(B, H) and RC_SCALAR_SHAPE as rc_shape{0, {0}} (end of this header). An ndim
+// outside 0..RC_MAX_DIMS gives ndim -1, a shape every leaf and op rejects (rc_last_error says why).
 RC_API rc_shape rc_shape_make(int ndim, const int64_t *dims);
 #ifndef __cplusplus
 #define RC_SHAPE(...)                                                                              \

@@ -70,7 +70,8 @@ RC_CELL_TYPE_WITH_INIT(rc_indrnn_cell_type, "indrnn",
 
 rc_status rc_indrnn_clip(const rc_cell *cell) {
     if (!cell || cell->type != &rc_indrnn_cell_type)
-        return RC_ERR_ARG;
+        return rc_set_last_error(RC_ERR_ARG, "rc_indrnn_clip: %s",
+                                 !cell ? "cell is NULL" : "the cell is not an IndRNN cell");
     const rc_indrnn_params *p = cell->params;
     const float m = p->recurrent_max;
     rc_tensor u = rc_param_value(p->weight_hh);

@@ -78,14 +78,14 @@ static rc_status check_opts(const rc_optim_opts *o, char *err, size_t len) {
 rc_status rc_optim_new(rc_optim **out, rc_params *ps, const rc_optim_opts *opts, char *err,
                        size_t err_len) {
     if (!out || !ps || !opts)
-        return rc_errf(err, err_len, RC_ERR_ARG, "optimizer: NULL argument");
+        return rc_err_null(err, err_len, "rc_optim_new", !out ? "out" : !ps ? "ps" : "opts");
     *out = NULL;
     rc_status st = check_opts(opts, err, err_len);
     if (st != RC_OK)
         return st;
     rc_optim *o = calloc(1, sizeof *o);
     if (!o)
-        return RC_ERR_NOMEM;
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "rc_optim_new: out of memory");
     o->ps = ps;
     o->o = *opts;
     o->k = kind_def((int)opts->kind);
@@ -102,19 +102,20 @@ void rc_optim_free(rc_optim **o) {
 }
 
 double rc_optim_lr(const rc_optim *o) {
-    return o->o.lr;
+    return o ? o->o.lr : 0;
 }
 
 void rc_optim_set_lr(rc_optim *o, double lr) {
-    o->o.lr = lr;
+    if (o)
+        o->o.lr = lr;
 }
 
 const rc_optim_opts *rc_optim_options(const rc_optim *o) {
-    return &o->o;
+    return o ? &o->o : NULL;
 }
 
 rc_params *rc_optim_params(const rc_optim *o) {
-    return o->ps;
+    return o ? o->ps : NULL;
 }
 
 // The steps array covers every parameter of the store (parameters may be added later).
@@ -132,7 +133,7 @@ static bool grow_steps(rc_optim *o) {
 }
 
 static int param_index(const rc_optim *o, const rc_param *p) {
-    for (int i = 0; i < rc_params_count(o->ps); i++)
+    for (int i = 0; o && i < rc_params_count(o->ps); i++)
         if (rc_params_at(o->ps, i) == p)
             return i;
     return -1;
@@ -144,19 +145,23 @@ int64_t rc_optim_step_count(const rc_optim *o, const rc_param *p) {
 }
 
 rc_status rc_optim_set_step_count(rc_optim *o, const rc_param *p, int64_t steps) {
+    const char *fn = "rc_optim_set_step_count";
+    if (!o || !p)
+        return rc_err_null(NULL, 0, fn, !o ? "o" : "p");
     int i = param_index(o, p);
     if (i < 0)
-        return RC_ERR_NOTFOUND;
+        return rc_errf(NULL, 0, RC_ERR_NOTFOUND, "%s: parameter '%s' is not in the store", fn,
+                       rc_param_name(p));
     if (steps < 0)
-        return RC_ERR_ARG;
+        return rc_errf(NULL, 0, RC_ERR_ARG, "%s: steps = %lld; want >= 0", fn, (long long)steps);
     if (!grow_steps(o))
-        return RC_ERR_NOMEM;
+        return rc_errf(NULL, 0, RC_ERR_NOMEM, "%s: out of memory", fn);
     o->steps[i] = steps;
     return RC_OK;
 }
 
 const char *rc_optim_slot_name(const rc_optim *o, int k) {
-    return k >= 0 && k < RC_PARAM_STATE_SLOTS ? o->k->slot_name(&o->o, k) : NULL;
+    return o && k >= 0 && k < RC_PARAM_STATE_SLOTS ? o->k->slot_name(&o->o, k) : NULL;
 }
 
 // ---- one step -------------------------------------------------------------------------------
@@ -213,9 +218,9 @@ static bool any_row(const uint8_t *rows, int64_t n) {
 
 rc_status rc_optim_step(rc_optim *o) {
     if (!o)
-        return RC_ERR_ARG;
+        return rc_err_null(NULL, 0, "rc_optim_step", "o");
     if (!grow_steps(o))
-        return RC_ERR_NOMEM;
+        return rc_errf(NULL, 0, RC_ERR_NOMEM, "rc_optim_step: out of memory");
     for (int i = 0; i < rc_params_count(o->ps); i++) {
         rc_param *p = rc_params_at(o->ps, i);
         if (rc_param_frozen(p))
@@ -227,7 +232,10 @@ rc_status rc_optim_step(rc_optim *o) {
             continue; // no gradient reached p since zero_grad
         rc_optim_bufs b = {.p = v.data, .g = rc_param_grad(p).data};
         if (!state_bufs(o, p, o->steps[i] == 0, &b))
-            return RC_ERR_NOMEM;
+            return rc_errf(NULL, 0, RC_ERR_NOMEM,
+                           "rc_optim_step: out of memory for the state "
+                           "of '%s'",
+                           rc_param_name(p));
         const rc_optim_coef c = make_coef(o, ++o->steps[i]);
         if (!touched)
             o->k->update(&c, &b, 0, v.n);
