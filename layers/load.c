@@ -126,7 +126,7 @@ static rc_status map_all(plan *p, char *err, size_t len) {
         if (st != RC_OK)
             return st;
         if (keep && !(p->store_name[i] = strdup(buf)))
-            return RC_ERR_NOMEM;
+            return rc_errf(err, len, RC_ERR_NOMEM, "%s: out of memory", rc_st_path(p->f));
         if (keep)
             p->files[p->n_files++] = (named){p->store_name[i], i};
     }

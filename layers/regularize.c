@@ -104,7 +104,7 @@ static rc_status make(rc_regularizer **out, const float *rate, int n, uint64_t s
                       size_t len, const char *who) {
     rc_regularizer *r = calloc(1, sizeof *r);
     if (!r) {
-        rc_errf(err, len, RC_ERR_ARG, "%s: out of memory", who);
+        rc_errf(err, len, RC_ERR_NOMEM, "%s: out of memory", who);
         return RC_ERR_NOMEM;
     }
     r->training = true;
@@ -182,7 +182,7 @@ rc_status rc_weight_drop_new(rc_regularizer **out, const rc_weight_drop_opts *op
     (*out)->match = malloc(strlen(match) + 1);
     if (!(*out)->match) {
         rc_regularizer_free(out);
-        rc_errf(err, err_len, RC_ERR_ARG, "%s: out of memory", who);
+        rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory", who);
         return RC_ERR_NOMEM;
     }
     strcpy((*out)->match, match);
@@ -287,7 +287,7 @@ rc_status rc_hook_chain_new(rc_hook_chain **out, const rc_rnn_hooks *const *link
         ch->link = malloc((size_t)n * sizeof *ch->link);
     if (!ch || !ch->link) {
         free(ch);
-        rc_errf(err, err_len, RC_ERR_ARG, "%s: out of memory", who);
+        rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory", who);
         return RC_ERR_NOMEM;
     }
     memcpy(ch->link, links, (size_t)n * sizeof *links);

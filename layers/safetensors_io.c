@@ -285,7 +285,7 @@ static rc_status build_header(const rc_safetensors_entry *t, int n, const char *
     }
     free(s);
     if (!*text)
-        return RC_ERR_NOMEM;
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory for the header", path);
     *len = padded;
     return RC_OK;
 }
