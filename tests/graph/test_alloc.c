@@ -236,3 +236,23 @@ Test(alloc, vec_reader_buffer_grows_with_its_lines) {
     cr_assert_geq(big, (size_t)D * 9, "the buffer held a %d-byte line in %zu bytes", D * 9, big);
     unlink(path);
 }
+
+// Found by fuzz_vec: a header promising 88888888888888 vectors of 3 floats made the loader ask
+// for 10^15 bytes before reading a line (AddressSanitizer: allocation-size-too-big). Room is now
+// what the file's bytes can hold, and the missing lines are the error.
+Test(alloc, vec_header_count_does_not_size_the_table) {
+    char path[256], err[256] = "";
+    const char body[] = "88888888888888 3\nthe 0.1 0.2 0.3\n";
+    tu_write_file(tu_tmpfile(path, sizeof path, "huge-count.vec"), body, strlen(body));
+    rc_wordvecs *wv = NULL;
+    atomic_store(&largest, 0);
+    atomic_store(&counting, true);
+    rc_status st = rc_wordvecs_load_vec(&wv, path, NULL, NULL, err, sizeof err);
+    atomic_store(&counting, false);
+    cr_assert_eq(st, RC_ERR_FORMAT, "%s", err);
+    cr_assert(strstr(err, "huge-count.vec"), "%s", err);
+    cr_assert_leq(atomic_load(&largest), (size_t)1 << 20, "asked for %zu bytes at once",
+                  atomic_load(&largest));
+    cr_assert_null(wv);
+    unlink(path);
+}

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "embed_impl.h"
 
@@ -138,6 +139,17 @@ static rc_status read_body(const char *path, rc_line_reader *in, rc_wordvecs *wv
     return st;
 }
 
+// The vectors to make room for: the header's count (or the limit), but no more than the file's
+// bytes can hold (a line of D values has at least 2 D + 1 bytes), so a header promising 10^16
+// vectors allocates nothing huge before read_body reports the lines missing.
+static int64_t room_for(const char *path, int64_t want, int32_t D) {
+    struct stat sb;
+    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return want; // a pipe: its size is unknown
+    const int64_t most = (int64_t)sb.st_size / (2 * (int64_t)D + 1) + 1;
+    return want < most ? want : most;
+}
+
 rc_status rc_wordvecs_load_vec(rc_wordvecs **out, const char *path, const rc_vec_load_opts *opts,
                                rc_vec_load_stats *stats, char *err, size_t err_len) {
     if (out)
@@ -158,7 +170,7 @@ rc_status rc_wordvecs_load_vec(rc_wordvecs **out, const char *path, const rc_vec
     if (st == RC_OK) {
         int64_t want = opts && opts->limit > 0 && opts->limit < V ? opts->limit : V;
         vec = malloc((size_t)D * sizeof *vec);
-        st = vec ? rc_wordvecs_new(&wv, want, D) : RC_ERR_NOMEM;
+        st = vec ? rc_wordvecs_new(&wv, room_for(path, want, D), D) : RC_ERR_NOMEM;
         if (st != RC_OK)
             rc_errf(err, err_len, st, "%s: cannot hold %lld vectors of %d floats", path,
                     (long long)want, D);
