@@ -12,6 +12,9 @@ DEBIAN_PACKAGES := gcc g++ make meson ninja-build pkg-config libdnnl-dev libcrit
 BENCH_PACKAGES := python3-torch
 # PyTorch's peer BLAS for bench-rnn (Debian's torch otherwise runs on the reference BLAS).
 BENCH_RNN_PACKAGES := python3-torch libopenblas0-openmp
+# make test builds and runs the MPI checks (tests/dist) when these can be installed; without
+# them recur builds for one process and those checks are skipped.
+MPI_PACKAGES := openmpi-bin libopenmpi-dev
 # make fuzz: clang's libFuzzer, sanitizer runtimes and OpenMP.
 FUZZ_PACKAGES := clang libclang-rt-14-dev libomp-14-dev
 FUZZ_SECONDS ?= 60
@@ -25,7 +28,7 @@ export RECUR_DATA := $(abspath ../shared/data)
 endif
 endif
 
-.PHONY: deps bench-deps bench-rnn-deps fuzz-deps demo test test-plain test-sanitize format-check \
+.PHONY: deps mpi-deps bench-deps bench-rnn-deps fuzz-deps demo test test-plain test-sanitize format-check \
         format fuzz bench bench-rnn bench-load clean
 
 deps:
@@ -60,6 +63,15 @@ fuzz-deps: deps
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
+mpi-deps: deps
+	@missing=$$(for p in $(MPI_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages (optional, for the MPI checks):" $$missing; \
+	  { $(SUDO) apt-get update -qq && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; } || \
+	    echo "MPI packages not installed: the MPI checks will be skipped"; \
+	fi
+
 build-release/build.ninja:
 	meson setup build-release --buildtype=release
 
@@ -74,7 +86,7 @@ demo: deps build-release/build.ninja
 	ninja -C build-release
 	./build-release/tools/recur gates --out gates-out
 
-test: deps test-plain test-sanitize
+test: deps mpi-deps test-plain test-sanitize
 
 test-plain: build-test/build.ninja format-check
 	ninja -C build-test

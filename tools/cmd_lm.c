@@ -268,15 +268,42 @@ bool lm_read_stream(const rc_vocab *v, const char *path, int batch, rc_lm_stream
     return st == RC_OK;
 }
 
-bool lm_perplexity(const lm_model *m, const char *path, const lm_opts *o, double *ppl,
+bool lm_read_shard(const rc_vocab *v, const char *path, int batch, rc_dist *d, rc_lm_stream *s,
+                   char *err, size_t err_len) {
+    const int ranks = rc_dist_size(d);
+    if (batch % ranks) {
+        snprintf(err, err_len, "a batch of %d columns does not split evenly over %d ranks", batch,
+                 ranks);
+        return false;
+    }
+    if (ranks == 1)
+        return lm_read_stream(v, path, batch, s, err, err_len);
+    rc_lm_stream all;
+    if (!lm_read_stream(v, path, batch, &all, err, err_len))
+        return false;
+    int64_t b0, b1;
+    rc_dist_shard(d, batch, &b0, &b1);
+    rc_status st = rc_lm_stream_columns(&all, (int)b0, (int)(b1 - b0), s, err, err_len);
+    rc_lm_stream_free(&all);
+    return st == RC_OK;
+}
+
+bool lm_perplexity(const lm_model *m, const char *path, const lm_opts *o, rc_dist *d, double *ppl,
                    int64_t *tokens, char *err, size_t err_len) {
     rc_lm_stream s;
-    if (!lm_read_stream(m->vocab, path, o->eval_batch, &s, err, err_len))
+    // The columns split over the ranks when they can; otherwise every rank reads them all and
+    // rank 0's figure stands.
+    rc_dist *share = o->eval_batch % rc_dist_size(d) ? NULL : d;
+    if (!lm_read_shard(m->vocab, path, o->eval_batch, share, &s, err, err_len))
         return false;
     double nll;
     rc_status st = rc_lm_evaluate(m->lm, &s, o->bptt, o->max_segments, &nll, tokens, err, err_len);
     rc_lm_stream_free(&s);
-    *ppl = *tokens ? exp(nll / (double)*tokens) : NAN;
+    double sums[2] = {nll, (double)*tokens};
+    if (st == RC_OK && share)
+        st = rc_dist_sum(share, sums, 2, err, err_len);
+    *tokens = (int64_t)sums[1];
+    *ppl = *tokens ? exp(sums[0] / sums[1]) : NAN;
     return st == RC_OK;
 }
 
@@ -384,7 +411,7 @@ static int lm_eval(const lm_opts *o) {
     for (int i = 0; i < o->n_files && st == CLI_OK; i++) {
         double ppl;
         int64_t tokens;
-        if (!lm_perplexity(&m, o->files[i], o, &ppl, &tokens, err, sizeof err))
+        if (!lm_perplexity(&m, o->files[i], o, NULL, &ppl, &tokens, err, sizeof err))
             st = cli_fail("lm", "%s", err);
         else if (o->json)
             json_array_append_new(files, json_pack("{s:s, s:I, s:f}", "file", o->files[i], "tokens",

@@ -1,7 +1,8 @@
 // `recur lm train`: the vocabulary from --train, the streams, the model, then epochs of truncated
 // BPTT with a "flat, then decay" learning rate, the validation perplexity after each epoch, the
 // checkpoints (last.safetensors every epoch, best.safetensors on a better validation figure), and
-// the test perplexity of the best model.
+// the test perplexity of the best model. Under mpirun every rank trains on its share of the
+// batch's columns, gradients averaged (include/recur/dist.h); rank 0 alone writes and prints.
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,7 +19,8 @@ typedef struct epoch_row {
 typedef struct trainer {
     const lm_opts *o;
     lm_model m;
-    rc_lm_stream train;
+    rc_lm_stream train; // this rank's columns of the training stream
+    rc_dist *dist;
     rc_optim *opt;
     rc_graph *g;
     rc_rng drop; // dropout masks
@@ -47,7 +49,8 @@ static bool build_vocab(trainer *t) {
            (rc_vocab_finalize(t->m.vocab, &vo) == RC_OK ||
             (snprintf(t->err, sizeof t->err, "%s: the vocabulary could not be built", o->train),
              false)) &&
-           rc_vocab_save(t->m.vocab, path, t->err, sizeof t->err) == RC_OK;
+           (rc_dist_rank(t->dist) != 0 ||
+            rc_vocab_save(t->m.vocab, path, t->err, sizeof t->err) == RC_OK);
 }
 
 static bool build_model(trainer *t) {
@@ -96,7 +99,11 @@ static bool resume_state(trainer *t) {
                                     sizeof t->err) == RC_OK;
 }
 
+// Rank 0 writes; the others wait for it, so that a file read next (best.safetensors for the test
+// figure) is complete on every rank.
 static bool save(trainer *t, const char *path, int epoch, bool with_state) {
+    if (rc_dist_rank(t->dist) != 0)
+        return rc_dist_barrier(t->dist, t->err, sizeof t->err) == RC_OK;
     lm_meta meta = {0};
     lm_meta_config(&meta, &t->m.lm->config);
     lm_meta_add(&meta, "lm.epoch", "%d", epoch);
@@ -104,7 +111,21 @@ static bool save(trainer *t, const char *path, int epoch, bool with_state) {
     lm_meta_add(&meta, "lm.best_epoch", "%d", t->best_epoch);
     const rc_checkpoint_extra extra = {
         .optim = with_state ? t->opt : NULL, .rng = with_state ? &t->drop : NULL, .meta = meta.kv};
-    return rc_checkpoint_save(path, t->m.lm->ps, &extra, t->err, sizeof t->err) == RC_OK;
+    return rc_checkpoint_save(path, t->m.lm->ps, &extra, t->err, sizeof t->err) == RC_OK &&
+           rc_dist_barrier(t->dist, t->err, sizeof t->err) == RC_OK;
+}
+
+// One step: the loss and gradients on this rank's columns, their mean over the ranks, clipping
+// and the optimizer.
+static bool step(trainer *t, const int32_t *x, const int32_t *y, int len, rc_rnn_carry *carry,
+                 double *nll) {
+    const int batch = t->train.batch;
+    char *err = t->err;
+    const size_t n = sizeof t->err;
+    return rc_lm_backward_step(t->m.lm, t->g, x, y, len, batch, carry, &t->drop, nll, err, n) ==
+               RC_OK &&
+           rc_dist_average_grads(t->dist, t->m.lm->ps, err, n) == RC_OK &&
+           rc_lm_update(t->m.lm, t->opt, t->o->clip, err, n) == RC_OK;
 }
 
 // One epoch over the training stream; *ppl is its training perplexity.
@@ -117,7 +138,7 @@ static bool train_epoch(trainer *t, int epoch, double *ppl, int64_t *tokens) {
     cli_progress p;
     char label[32], note[64];
     snprintf(label, sizeof label, "epoch %d", epoch);
-    cli_progress_start(&p, label, n, o->quiet);
+    cli_progress_start(&p, label, n, o->quiet || rc_dist_rank(t->dist) != 0);
     double nll = 0;
     *tokens = 0;
     bool ok = true;
@@ -125,8 +146,7 @@ static bool train_epoch(trainer *t, int epoch, double *ppl, int64_t *tokens) {
         const int32_t *x, *y;
         const int len = rc_lm_stream_segment(&t->train, o->bptt, k, &x, &y);
         double seg;
-        ok = rc_lm_train_step(t->m.lm, t->g, t->opt, x, y, len, t->train.batch, o->clip, &carry,
-                              &t->drop, &seg, t->err, sizeof t->err) == RC_OK;
+        ok = step(t, x, y, len, &carry, &seg);
         nll += seg;
         *tokens += (int64_t)len * t->train.batch;
         if (ok && (k % 64 == 63 || k + 1 == n)) {
@@ -136,12 +156,15 @@ static bool train_epoch(trainer *t, int epoch, double *ppl, int64_t *tokens) {
     }
     cli_progress_end(&p);
     rc_rnn_carry_free(&carry);
-    *ppl = exp(nll / (double)*tokens);
+    double sums[2] = {nll, (double)*tokens}; // every rank's share
+    ok = ok && rc_dist_sum(t->dist, sums, 2, t->err, sizeof t->err) == RC_OK;
+    *tokens = (int64_t)sums[1];
+    *ppl = exp(sums[0] / sums[1]);
     return ok;
 }
 
 static void print_row(const trainer *t, const epoch_row *r) {
-    if (t->o->json)
+    if (t->o->json || rc_dist_rank(t->dist) != 0)
         return;
     printf("epoch %3d  lr %-8.4g  train ppl %8.2f  valid ppl %8.2f  %7.1f s  %8.0f tokens/s\n",
            r->epoch, r->lr, r->train_ppl, r->valid_ppl, r->seconds, r->tokens_per_s);
@@ -157,7 +180,8 @@ static bool run_epochs(trainer *t) {
         const double t0 = cli_now();
         int64_t tokens, vtokens;
         if (!train_epoch(t, e, &r->train_ppl, &tokens) ||
-            !lm_perplexity(&t->m, o->valid, o, &r->valid_ppl, &vtokens, t->err, sizeof t->err))
+            !lm_perplexity(&t->m, o->valid, o, t->dist, &r->valid_ppl, &vtokens, t->err,
+                           sizeof t->err))
             return false;
         r->seconds = cli_now() - t0;
         r->tokens_per_s = (double)tokens / r->seconds;
@@ -208,7 +232,15 @@ static bool test_best(trainer *t, double *ppl, int64_t *tokens) {
     }
     return rc_checkpoint_load(t->path_best, t->m.lm->ps, NULL, true, NULL, t->err, sizeof t->err) ==
                RC_OK &&
-           lm_perplexity(&t->m, t->o->test, t->o, ppl, tokens, t->err, sizeof t->err);
+           lm_perplexity(&t->m, t->o->test, t->o, t->dist, ppl, tokens, t->err, sizeof t->err);
+}
+
+// Every rank starts from rank 0's parameters and optimizer state, and draws its own dropout
+// masks: rank r's generator is the r-th split of rank 0's (the one checkpoints keep).
+static bool join_ranks(trainer *t) {
+    for (int r = 0; r < rc_dist_rank(t->dist); r++)
+        t->drop = rc_rng_split(&t->drop);
+    return rc_dist_broadcast(t->dist, t->m.lm->ps, t->opt, t->err, sizeof t->err) == RC_OK;
 }
 
 static bool setup(trainer *t) {
@@ -220,9 +252,11 @@ static bool setup(trainer *t) {
     t->rows = calloc((size_t)o->epochs + 1, sizeof *t->rows);
     if (!t->rows)
         return snprintf(t->err, sizeof t->err, "out of memory"), false;
-    return cli_mkdir(o->out, t->err, sizeof t->err) && build_vocab(t) &&
-           lm_read_stream(t->m.vocab, o->train, o->batch, &t->train, t->err, sizeof t->err) &&
-           build_model(t) && (!o->resume || resume_state(t));
+    return rc_dist_init(&t->dist, NULL, t->err, sizeof t->err) == RC_OK &&
+           cli_mkdir(o->out, t->err, sizeof t->err) && build_vocab(t) &&
+           lm_read_shard(t->m.vocab, o->train, o->batch, t->dist, &t->train, t->err,
+                         sizeof t->err) &&
+           build_model(t) && (!o->resume || resume_state(t)) && join_ranks(t);
 }
 
 int lm_train(const lm_opts *o) {
@@ -230,15 +264,19 @@ int lm_train(const lm_opts *o) {
     double test_ppl;
     int64_t test_tokens;
     const bool ok = setup(&t) && run_epochs(&t) && test_best(&t, &test_ppl, &test_tokens);
-    if (ok && o->json)
+    const bool speaks = rc_dist_rank(t.dist) == 0;
+    if (ok && !speaks)
+        ;
+    else if (ok && o->json)
         report_json(&t, test_ppl, test_tokens);
     else if (ok)
         printf("best epoch %d: valid ppl %.2f%s", t.best_epoch, t.best_valid, o->test ? "" : "\n");
-    if (ok && o->test && !o->json)
+    if (ok && speaks && o->test && !o->json)
         printf(", test ppl %.2f (%lld tokens)\n", test_ppl, (long long)test_tokens);
     rc_graph_free(&t.g);
     rc_optim_free(&t.opt);
     rc_lm_stream_free(&t.train);
+    rc_dist_free(&t.dist);
     lm_model_free(&t.m);
     free(t.rows);
     return ok ? CLI_OK : cli_fail("lm", "%s", t.err[0] ? t.err : "training failed");

@@ -35,7 +35,12 @@ const rc_tok_opts *lm_tokens(void);
 bool lm_read_stream(const rc_vocab *v, const char *path, int batch, rc_lm_stream *s, char *err,
                     size_t err_len);
 // The summed negative log-likelihood and tokens of a file; perplexity exp(nll / tokens).
-bool lm_perplexity(const lm_model *m, const char *path, const lm_opts *o, double *ppl,
+// This rank's columns of that stream (rc_dist_shard over the batch; all of them for d NULL or
+// one rank); the batch must split evenly.
+bool lm_read_shard(const rc_vocab *v, const char *path, int batch, rc_dist *d, rc_lm_stream *s,
+                   char *err, size_t err_len);
+// With d, the ranks share the columns and the sums (every rank gets the figure).
+bool lm_perplexity(const lm_model *m, const char *path, const lm_opts *o, rc_dist *d, double *ppl,
                    int64_t *tokens, char *err, size_t err_len);
 // Metadata for a checkpoint: the model's config ("lm.cell", "lm.vocab", ...) and the training
 // state, as the key, value, ..., NULL list rc_checkpoint_extra.meta takes.

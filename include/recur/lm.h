@@ -29,6 +29,10 @@ typedef struct rc_lm_stream {
 RC_API rc_status rc_lm_stream_new(rc_lm_stream *s, const int32_t *ids, int64_t n, int batch,
                                   char *err, size_t err_len);
 RC_API void rc_lm_stream_free(rc_lm_stream *s); // accepts NULL and a zeroed stream
+// Columns [first, first + count) of s as a stream of their own (one rank's share of the batch,
+// rc_dist_shard): the same steps, batch count. RC_ERR_RANGE outside s's columns.
+RC_API rc_status rc_lm_stream_columns(const rc_lm_stream *s, int first, int count,
+                                      rc_lm_stream *out, char *err, size_t err_len);
 // Segments of at most bptt steps: inputs are rows [k*bptt, k*bptt + len) and targets the rows one
 // later, so there are ceil((steps - 1) / bptt) segments, the last one shorter.
 RC_API int64_t rc_lm_stream_segments(const rc_lm_stream *s, int bptt);
@@ -81,6 +85,12 @@ RC_API rc_status rc_lm_train_step(rc_lm *m, rc_graph *g, rc_optim *opt, const in
                                   const int32_t *y, int len, int batch, double clip,
                                   rc_rnn_carry *carry, rc_rng *rng, double *nll_sum, char *err,
                                   size_t err_len);
+// Its two halves, for a loop that works on the gradients between them (rc_dist_average_grads):
+// zeroing, the loss and back propagation; then clipping and the optimizer's step.
+RC_API rc_status rc_lm_backward_step(rc_lm *m, rc_graph *g, const int32_t *x, const int32_t *y,
+                                     int len, int batch, rc_rnn_carry *carry, rc_rng *rng,
+                                     double *nll_sum, char *err, size_t err_len);
+RC_API rc_status rc_lm_update(rc_lm *m, rc_optim *opt, double clip, char *err, size_t err_len);
 
 // The summed negative log-likelihood (natural log) of every target of the stream, reading it in
 // segments of bptt steps with the state carried (no dropout, nothing recorded for backward);

@@ -7,6 +7,7 @@
 #include "base.h"
 #include "cells.h"
 #include "checkpoint.h"
+#include "dist.h"
 #include "embed.h"
 #include "graph.h"
 #include "lm.h"

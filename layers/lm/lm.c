@@ -139,9 +139,16 @@ rc_var rc_lm_logits(const rc_lm *m, rc_graph *g, const int32_t *x, int len, int 
     return rc_linear(h, w, rc_use(g, m->head_bias));
 }
 
-rc_status rc_lm_train_step(rc_lm *m, rc_graph *g, rc_optim *opt, const int32_t *x, const int32_t *y,
-                           int len, int batch, double clip, rc_rnn_carry *carry, rc_rng *rng,
-                           double *nll_sum, char *err, size_t err_len) {
+rc_status rc_lm_backward_step(rc_lm *m, rc_graph *g, const int32_t *x, const int32_t *y, int len,
+                              int batch, rc_rnn_carry *carry, rc_rng *rng, double *nll_sum,
+                              char *err, size_t err_len) {
+    if (!m || !g || !x || !y || !nll_sum)
+        return rc_err_null(err, err_len, "rc_lm_backward_step",
+                           !m   ? "m"
+                           : !g ? "g"
+                           : !x ? "x"
+                           : !y ? "y"
+                                : "nll_sum");
     rc_graph_reset(g);
     rc_params_zero_grad(m->ps);
     rc_var logits = rc_lm_logits(m, g, x, len, batch, carry, true, true, rng);
@@ -149,19 +156,33 @@ rc_status rc_lm_train_step(rc_lm *m, rc_graph *g, rc_optim *opt, const int32_t *
     rc_var loss = rc_scale(mean, (float)len); // summed over steps, averaged over the batch
     rc_status st = rc_backward(loss);
     if (st != RC_OK)
-        return rc_errf(err, err_len, st, "rc_lm_train_step: %s", rc_graph_errmsg(g));
+        return rc_errf(err, err_len, st, "rc_lm_backward_step: %s", rc_graph_errmsg(g));
     *nll_sum = (double)rc_item(mean) * len * batch;
     if (!isfinite(*nll_sum))
         return rc_errf(err, err_len, RC_ERR_NONFINITE,
-                       "rc_lm_train_step: the loss is %g (training diverged; lower the learning "
+                       "rc_lm_backward_step: the loss is %g (training diverged; lower the learning "
                        "rate or clip)",
                        *nll_sum);
+    return RC_OK;
+}
+
+rc_status rc_lm_update(rc_lm *m, rc_optim *opt, double clip, char *err, size_t err_len) {
+    if (!m || !opt)
+        return rc_err_null(err, err_len, "rc_lm_update", !m ? "m" : "opt");
     if (clip > 0)
         rc_clip_grad_norm(m->ps, clip, 2.0);
-    if ((st = rc_optim_step(opt)) != RC_OK)
-        return rc_errf(err, err_len, st, "rc_lm_train_step: optimizer step failed: %s",
-                       rc_status_str(st));
+    rc_status st = rc_optim_step(opt);
+    if (st != RC_OK)
+        return rc_errf(err, err_len, st, "rc_lm_update: optimizer step failed: %s",
+                       rc_last_error());
     return RC_OK;
+}
+
+rc_status rc_lm_train_step(rc_lm *m, rc_graph *g, rc_optim *opt, const int32_t *x, const int32_t *y,
+                           int len, int batch, double clip, rc_rnn_carry *carry, rc_rng *rng,
+                           double *nll_sum, char *err, size_t err_len) {
+    rc_status st = rc_lm_backward_step(m, g, x, y, len, batch, carry, rng, nll_sum, err, err_len);
+    return st == RC_OK ? rc_lm_update(m, opt, clip, err, err_len) : st;
 }
 
 rc_status rc_lm_evaluate(const rc_lm *m, const rc_lm_stream *s, int bptt, int64_t max_segments,

@@ -2,6 +2,7 @@
 // (include/recur/lm.h), and the learning rate of a "flat, then decay" schedule.
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <recur/lm.h>
 
@@ -30,6 +31,26 @@ rc_status rc_lm_stream_new(rc_lm_stream *s, const int32_t *ids, int64_t n, int b
             s->data[t * batch + b] = ids[b * steps + t];
     s->steps = steps;
     s->batch = batch;
+    return RC_OK;
+}
+
+rc_status rc_lm_stream_columns(const rc_lm_stream *s, int first, int count, rc_lm_stream *out,
+                               char *err, size_t err_len) {
+    if (!s || !s->data || !out)
+        return rc_err_null(err, err_len, "rc_lm_stream_columns", !out ? "out" : "s");
+    *out = (rc_lm_stream){0};
+    if (first < 0 || count < 1 || first > s->batch - count)
+        return rc_errf(err, err_len, RC_ERR_RANGE,
+                       "rc_lm_stream_columns: columns [%d, %d) of a stream of %d", first,
+                       first + count, s->batch);
+    out->data = malloc((size_t)(s->steps * count) * sizeof *out->data);
+    if (!out->data)
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "rc_lm_stream_columns: out of memory");
+    for (int64_t t = 0; t < s->steps; t++)
+        memcpy(out->data + t * count, s->data + t * s->batch + first,
+               (size_t)count * sizeof *out->data);
+    out->steps = s->steps;
+    out->batch = count;
     return RC_OK;
 }
 

@@ -1,0 +1,411 @@
+// Data-parallel training (include/recur/dist.h): the world, shards, the broadcast of parameters
+// and optimizer state, gradient averaging (dense buckets; row-sparse tables as the union of the
+// touched rows), and the watchdog that ends a rank whose collective waits too long.
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <recur/dist.h>
+
+#include "comm.h"
+#include "common/common.h"
+
+#define DEFAULT_TIMEOUT 300.0
+#define DEFAULT_BUCKET ((size_t)4 << 20)
+
+struct rc_dist {
+    rc_comm *comm; // NULL in a world of one
+    int rank, size;
+    double timeout;
+    size_t bucket_floats;
+    float *bucket;
+    double comm_seconds;
+    int64_t comm_calls;
+    // The watchdog: the monotonic time the current collective began (0: none) and its name.
+    _Atomic double waiting_since;
+    const char *_Atomic waiting_on;
+    atomic_bool stop;
+    pthread_t watchdog;
+    bool has_watchdog;
+};
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+bool rc_dist_available(void) {
+    return rc_comm_built_with_mpi();
+}
+
+int rc_dist_rank(const rc_dist *d) {
+    return d ? d->rank : 0;
+}
+
+int rc_dist_size(const rc_dist *d) {
+    return d ? d->size : 1;
+}
+
+double rc_dist_comm_seconds(const rc_dist *d) {
+    return d ? d->comm_seconds : 0;
+}
+
+int64_t rc_dist_comm_calls(const rc_dist *d) {
+    return d ? d->comm_calls : 0;
+}
+
+// ---- the watchdog ------------------------------------------------------------------------------
+
+// Wakes every 0.2 s; a collective waiting past the timeout ends the process, which mpirun sees
+// as a failed rank and answers by ending the job. Writing to stderr from the library is the
+// exception here: no caller is left to return to while the call is stuck.
+static void *watch(void *arg) {
+    rc_dist *d = arg;
+    while (!atomic_load(&d->stop)) {
+        const double since = atomic_load(&d->waiting_since);
+        if (since > 0 && now() - since > d->timeout) {
+            fprintf(stderr,
+                    "recur: rank %d of %d: %s has waited %.0f s for the other ranks (one has "
+                    "died or hangs); ending this rank\n",
+                    d->rank, d->size, atomic_load(&d->waiting_on), now() - since);
+            fflush(stderr);
+            _exit(1);
+        }
+        nanosleep(&(struct timespec){0, 200 * 1000 * 1000}, NULL);
+    }
+    return NULL;
+}
+
+static double timeout_of(const rc_dist_opts *o) {
+    if (o && o->timeout_s != 0)
+        return o->timeout_s;
+    const char *env = getenv("RECUR_DIST_TIMEOUT");
+    const double t = env ? strtod(env, NULL) : 0;
+    return t != 0 && isfinite(t) ? t : DEFAULT_TIMEOUT;
+}
+
+static void begin(rc_dist *d, const char *what) {
+    atomic_store(&d->waiting_on, what);
+    atomic_store(&d->waiting_since, now());
+}
+
+static rc_status end(rc_dist *d, rc_status st, char *err, size_t err_len) {
+    const double t = now() - atomic_load(&d->waiting_since);
+    const char *what = atomic_load(&d->waiting_on);
+    atomic_store(&d->waiting_since, 0.0);
+    d->comm_seconds += t;
+    d->comm_calls++;
+    if (st != RC_OK)
+        return rc_errf(err, err_len, st, "%s: MPI failed on rank %d of %d", what, d->rank, d->size);
+    return RC_OK;
+}
+
+// ---- the world ---------------------------------------------------------------------------------
+
+rc_status rc_dist_init(rc_dist **out, const rc_dist_opts *opts, char *err, size_t err_len) {
+    if (!out)
+        return rc_err_null(err, err_len, "rc_dist_init", "d");
+    *out = NULL;
+    rc_dist *d = calloc(1, sizeof *d);
+    if (!d)
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "rc_dist_init: out of memory");
+    d->size = 1;
+    d->timeout = timeout_of(opts);
+    const size_t bytes = opts && opts->bucket_bytes ? opts->bucket_bytes : DEFAULT_BUCKET;
+    d->bucket_floats = bytes / sizeof(float) ? bytes / sizeof(float) : 1;
+    rc_status st = RC_OK;
+    if (rc_comm_launched())
+        st = rc_comm_start(&d->comm, &d->rank, &d->size, err, err_len);
+    if (st == RC_OK && d->size > 1 && !(d->bucket = malloc(d->bucket_floats * sizeof *d->bucket)))
+        st = rc_errf(err, err_len, RC_ERR_NOMEM, "rc_dist_init: out of memory for the bucket");
+    if (st == RC_OK && d->size > 1 && d->timeout > 0)
+        d->has_watchdog = pthread_create(&d->watchdog, NULL, watch, d) == 0;
+    if (st != RC_OK) {
+        rc_dist_free(&d);
+        return st;
+    }
+    *out = d;
+    return RC_OK;
+}
+
+void rc_dist_free(rc_dist **pd) {
+    if (!pd || !*pd)
+        return;
+    rc_dist *d = *pd;
+    if (d->has_watchdog) {
+        atomic_store(&d->stop, true);
+        pthread_join(d->watchdog, NULL);
+    }
+    if (d->comm)
+        rc_comm_stop(&d->comm);
+    free(d->bucket);
+    free(d);
+    *pd = NULL;
+}
+
+void rc_dist_shard(const rc_dist *d, int64_t n, int64_t *begin_out, int64_t *end_out) {
+    const int64_t r = rc_dist_rank(d), N = rc_dist_size(d);
+    if (begin_out)
+        *begin_out = n * r / N;
+    if (end_out)
+        *end_out = n * (r + 1) / N;
+}
+
+rc_status rc_dist_sum(rc_dist *d, double *v, int n, char *err, size_t err_len) {
+    if (!d || (!v && n > 0))
+        return rc_err_null(err, err_len, "rc_dist_sum", !d ? "d" : "v");
+    if (d->size == 1 || n <= 0)
+        return RC_OK;
+    begin(d, "rc_dist_sum");
+    return end(d, rc_comm_sum_f64(d->comm, v, (size_t)n), err, err_len);
+}
+
+rc_status rc_dist_barrier(rc_dist *d, char *err, size_t err_len) {
+    if (!d)
+        return rc_err_null(err, err_len, "rc_dist_barrier", "d");
+    if (d->size == 1)
+        return RC_OK;
+    begin(d, "rc_dist_barrier");
+    return end(d, rc_comm_barrier(d->comm), err, err_len);
+}
+
+// ---- broadcast ---------------------------------------------------------------------------------
+
+// Every rank's store must match rank 0's: the count, then each shape, compared through a sum of
+// the differences from rank 0's values.
+static rc_status check_same_layout(rc_dist *d, const rc_params *ps, char *err, size_t err_len) {
+    const int n = rc_params_count(ps);
+    int64_t *mine = calloc((size_t)n + 1, sizeof *mine), *first = calloc((size_t)n + 1, 8);
+    rc_status st = mine && first ? RC_OK : RC_ERR_NOMEM;
+    for (int i = 0; st == RC_OK && i < n; i++)
+        mine[i + 1] = rc_param_value(rc_params_at(ps, i)).n;
+    mine[0] = n;
+    if (st == RC_OK) {
+        memcpy(first, mine, ((size_t)n + 1) * sizeof *mine);
+        begin(d, "rc_dist_broadcast");
+        st = end(d, rc_comm_bcast(d->comm, first, ((size_t)n + 1) * sizeof *first), err, err_len);
+    }
+    int bad = -1;
+    for (int i = 0; st == RC_OK && bad < 0 && i <= n; i++)
+        if (first[i] != mine[i])
+            bad = i;
+    int32_t any = bad >= 0;
+    if (st == RC_OK) {
+        begin(d, "rc_dist_broadcast");
+        st = end(d, rc_comm_max_i32(d->comm, &any, 1), err, err_len);
+    }
+    if (st == RC_OK && any)
+        st = bad == 0  ? rc_errf(err, err_len, RC_ERR_SHAPE,
+                                 "rc_dist_broadcast: rank %d holds %d parameters, rank 0 %lld",
+                                 d->rank, n, (long long)first[0])
+             : bad > 0 ? rc_errf(err, err_len, RC_ERR_SHAPE,
+                                 "rc_dist_broadcast: parameter '%s' has %lld entries on rank %d, "
+                                 "%lld on rank 0",
+                                 rc_param_name(rc_params_at(ps, bad - 1)), (long long)mine[bad],
+                                 d->rank, (long long)first[bad])
+                       : rc_errf(err, err_len, RC_ERR_SHAPE,
+                                 "rc_dist_broadcast: another rank's parameters differ from "
+                                 "rank 0's");
+    free(mine);
+    free(first);
+    return st;
+}
+
+static rc_status bcast(rc_dist *d, void *buf, size_t bytes, char *err, size_t err_len) {
+    begin(d, "rc_dist_broadcast");
+    return end(d, rc_comm_bcast(d->comm, buf, bytes), err, err_len);
+}
+
+// The step count and used state slots of p (rank 0's), for an optimizer resumed on rank 0.
+static rc_status bcast_state(rc_dist *d, rc_optim *opt, rc_param *p, char *err, size_t err_len) {
+    int64_t steps = rc_optim_step_count(opt, p);
+    rc_status st = bcast(d, &steps, sizeof steps, err, err_len);
+    if (st == RC_OK && rc_dist_rank(d) != 0)
+        st = rc_optim_set_step_count(opt, p, steps);
+    const size_t bytes = (size_t)rc_param_value(p).n * sizeof(float);
+    for (int k = 0; st == RC_OK && k < RC_PARAM_STATE_SLOTS; k++) {
+        if (!rc_optim_slot_name(opt, k))
+            continue;
+        float *s = rc_param_state(p, k);
+        st = s ? bcast(d, s, bytes, err, err_len)
+               : rc_errf(err, err_len, RC_ERR_NOMEM, "rc_dist_broadcast: out of memory");
+    }
+    return st;
+}
+
+rc_status rc_dist_broadcast(rc_dist *d, rc_params *ps, rc_optim *opt, char *err, size_t err_len) {
+    if (!d || !ps)
+        return rc_err_null(err, err_len, "rc_dist_broadcast", !d ? "d" : "ps");
+    if (d->size == 1)
+        return RC_OK;
+    rc_status st = check_same_layout(d, ps, err, err_len);
+    for (int i = 0; st == RC_OK && i < rc_params_count(ps); i++) {
+        rc_param *p = rc_params_at(ps, i);
+        const rc_tensor v = rc_param_value(p);
+        st = bcast(d, v.data, (size_t)v.n * sizeof(float), err, err_len);
+        if (st == RC_OK && opt)
+            st = bcast_state(d, opt, p, err, err_len);
+    }
+    return st;
+}
+
+// ---- gradients ---------------------------------------------------------------------------------
+
+static rc_status sum_floats(rc_dist *d, float *buf, size_t n, char *err, size_t err_len) {
+    begin(d, "rc_dist_average_grads");
+    return end(d, rc_comm_sum_f32(d->comm, buf, n), err, err_len);
+}
+
+// Dense gradients [from, to) of the store in buckets: packed, summed, scaled by 1/N, unpacked.
+// A gradient larger than the bucket is summed in place.
+static rc_status average_dense(rc_dist *d, rc_params *ps, const int32_t *sparse, char *err,
+                               size_t err_len) {
+    const float inv = 1.0f / (float)d->size;
+    const int n = rc_params_count(ps);
+    rc_status st = RC_OK;
+    for (int i = 0; st == RC_OK && i < n;) {
+        size_t used = 0;
+        int j = i;
+        for (; j < n && (sparse[j] ||
+                         used + (size_t)rc_param_grad(rc_params_at(ps, j)).n <= d->bucket_floats);
+             j++)
+            if (!sparse[j])
+                used += (size_t)rc_param_grad(rc_params_at(ps, j)).n;
+        if (j == i) { // one gradient larger than a bucket
+            rc_tensor g = rc_param_grad(rc_params_at(ps, i));
+            st = sum_floats(d, g.data, (size_t)g.n, err, err_len);
+            for (int64_t k = 0; st == RC_OK && k < g.n; k++)
+                g.data[k] *= inv;
+            i++;
+            continue;
+        }
+        size_t at = 0;
+        for (int k = i; k < j; k++)
+            if (!sparse[k]) {
+                rc_tensor g = rc_param_grad(rc_params_at(ps, k));
+                memcpy(d->bucket + at, g.data, (size_t)g.n * sizeof(float));
+                at += (size_t)g.n;
+            }
+        st = at ? sum_floats(d, d->bucket, at, err, err_len) : RC_OK;
+        at = 0;
+        for (int k = i; st == RC_OK && k < j; k++)
+            if (!sparse[k]) {
+                rc_tensor g = rc_param_grad(rc_params_at(ps, k));
+                for (int64_t e = 0; e < g.n; e++)
+                    g.data[e] = d->bucket[at + (size_t)e] * inv;
+                at += (size_t)g.n;
+            }
+        i = j;
+    }
+    return st;
+}
+
+// The rows every rank touched, sorted: each rank's rows gathered, then merged through a mark
+// per row. *n_union receives the count; the caller frees the array.
+static rc_status union_rows(rc_dist *d, const uint8_t *touched, int64_t rows, int32_t **out,
+                            int64_t *n_union, char *err, size_t err_len) {
+    int64_t mine = 0;
+    for (int64_t r = 0; r < rows; r++)
+        mine += touched[r] != 0;
+    int64_t *counts = malloc((size_t)d->size * sizeof *counts);
+    int32_t *local = malloc(((size_t)mine + 1) * sizeof *local);
+    uint8_t *mark = calloc((size_t)rows, 1);
+    rc_status st = counts && local && mark ? RC_OK : RC_ERR_NOMEM;
+    for (int64_t r = 0, k = 0; st == RC_OK && r < rows; r++)
+        if (touched[r])
+            local[k++] = (int32_t)r;
+    if (st == RC_OK) {
+        begin(d, "rc_dist_average_grads");
+        st = end(d, rc_comm_gather_i64(d->comm, mine, counts), err, err_len);
+    }
+    int64_t total = 0;
+    for (int r = 0; st == RC_OK && r < d->size; r++)
+        total += counts[r];
+    int32_t *all = st == RC_OK ? malloc(((size_t)total + 1) * sizeof *all) : NULL;
+    if (st == RC_OK && !all)
+        st = RC_ERR_NOMEM;
+    if (st == RC_OK) {
+        begin(d, "rc_dist_average_grads");
+        st = end(d, rc_comm_gather_i32(d->comm, local, counts, all), err, err_len);
+    }
+    *n_union = 0;
+    for (int64_t k = 0; st == RC_OK && k < total; k++)
+        mark[all[k]] = 1;
+    for (int64_t r = 0, k = 0; st == RC_OK && r < rows; r++)
+        if (mark[r])
+            all[k++] = (int32_t)r, ++*n_union;
+    free(counts);
+    free(local);
+    free(mark);
+    if (st != RC_OK) {
+        free(all);
+        return st == RC_ERR_NOMEM ? rc_errf(err, err_len, st,
+                                            "rc_dist_average_grads: out of "
+                                            "memory")
+                                  : st;
+    }
+    *out = all;
+    return RC_OK;
+}
+
+// A row-sparse gradient: the union of the touched rows, packed [U, width], summed and scaled,
+// unpacked and marked touched.
+static rc_status average_rows(rc_dist *d, rc_param *p, char *err, size_t err_len) {
+    const rc_tensor g = rc_param_grad(p);
+    const int64_t rows = g.shape.dim[0], width = g.n / rows;
+    int32_t *u = NULL;
+    int64_t n = 0;
+    rc_status st = union_rows(d, rc_param_touched_rows(p), rows, &u, &n, err, err_len);
+    if (st != RC_OK)
+        return st;
+    float *pack = malloc(((size_t)n * (size_t)width + 1) * sizeof *pack);
+    if (!pack) {
+        free(u);
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "rc_dist_average_grads: out of memory");
+    }
+    for (int64_t k = 0; k < n; k++)
+        memcpy(pack + k * width, g.data + (int64_t)u[k] * width, (size_t)width * sizeof *pack);
+    st = sum_floats(d, pack, (size_t)(n * width), err, err_len);
+    const float inv = 1.0f / (float)d->size;
+    for (int64_t k = 0; st == RC_OK && k < n; k++) {
+        for (int64_t e = 0; e < width; e++)
+            g.data[(int64_t)u[k] * width + e] = pack[k * width + e] * inv;
+        rc_param_mark_touched(p, u[k]);
+    }
+    free(pack);
+    free(u);
+    return st;
+}
+
+rc_status rc_dist_average_grads(rc_dist *d, rc_params *ps, char *err, size_t err_len) {
+    if (!d || !ps)
+        return rc_err_null(err, err_len, "rc_dist_average_grads", !d ? "d" : "ps");
+    if (d->size == 1)
+        return RC_OK;
+    const int n = rc_params_count(ps);
+    // 1 where a parameter is row-sparse on every rank; one dense use anywhere makes it dense.
+    int32_t *dense = malloc(((size_t)n + 1) * sizeof *dense);
+    if (!dense)
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "rc_dist_average_grads: out of memory");
+    for (int i = 0; i < n; i++) {
+        const rc_param *p = rc_params_at(ps, i);
+        dense[i] = !rc_param_touched_rows(p) || rc_param_value(p).shape.ndim < 2;
+    }
+    begin(d, "rc_dist_average_grads");
+    rc_status st = end(d, rc_comm_max_i32(d->comm, dense, (size_t)n), err, err_len);
+    for (int i = 0; st == RC_OK && i < n; i++) {
+        dense[i] = !dense[i]; // now: sparse
+        if (dense[i])
+            st = average_rows(d, rc_params_at(ps, i), err, err_len);
+    }
+    if (st == RC_OK)
+        st = average_dense(d, ps, dense, err, err_len);
+    free(dense);
+    return st;
+}
