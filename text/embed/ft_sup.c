@@ -160,7 +160,8 @@ static rc_status build_model(rc_ft *m, const char *path, char *err, size_t err_l
                        "%s: hierarchical softmax and negative sampling need 2 labels", path);
     m->label_counts = malloc((size_t)m->C * sizeof *m->label_counts);
     if (!m->label_counts)
-        return RC_ERR_NOMEM;
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory for %d label counts", path,
+                       m->C);
     for (int32_t c = 0; c < m->C; c++)
         m->label_counts[c] = rc_vocab_count(m->labels, c);
     m->buckets = m->o.maxn > 0 || m->o.word_ngrams > 1;
@@ -433,7 +434,9 @@ rc_status rc_ft_train_file(rc_ft **out, const char *path, const rc_ft_opts *o, r
         set.fstart = calloc(1, sizeof *set.fstart);
         set.lstart = calloc(1, sizeof *set.lstart);
         set.cap = 1;
-        st = set.fstart && set.lstart ? read_pass(m, path, &set, &s, err, err_len) : RC_ERR_NOMEM;
+        st = set.fstart && set.lstart
+                 ? read_pass(m, path, &set, &s, err, err_len)
+                 : rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory for the examples", path);
     }
     if (st == RC_OK && set.n == 0)
         st = rc_errf(err, err_len, RC_ERR_ARG, "%s: no line has both a label and a word", path);
