@@ -375,14 +375,18 @@ static rc_status ft_run_workers(rc_ft *m, const ft_set *set, rc_ft_stats *stats,
         if (set->fstart[e + 1] - set->fstart[e] > max_r)
             max_r = (int32_t)(set->fstart[e + 1] - set->fstart[e]);
     ft_worker *ws = calloc((size_t)T, sizeof *ws);
-    rc_status st = ws ? RC_OK : RC_ERR_NOMEM;
+    rc_status st =
+        ws ? RC_OK
+           : rc_errf(err, err_len, RC_ERR_NOMEM, "fasttext: out of memory for %d workers", T);
     rc_rng master;
     rc_rng_seed(&master, m->o.seed);
     for (int t = 0; t < T && st == RC_OK; t++)
-        st = ftw_init(&ws[t], &run, t, &master, max_r);
+        if ((st = ftw_init(&ws[t], &run, t, &master, max_r)) != RC_OK)
+            rc_errf(err, err_len, st, "fasttext: cannot set up worker %d: %s", t,
+                    rc_status_str(st));
     if (st == RC_OK && !rc_embed_run_workers(ft_worker_main, ws, sizeof *ws, T, &stats->seconds,
                                              &stats->cpu_seconds))
-        st = RC_ERR_NOMEM;
+        st = rc_errf(err, err_len, RC_ERR_NOMEM, "fasttext: cannot start %d threads", T);
     double loss = 0;
     int64_t ex = 0;
     for (int t = 0; ws && t < T; t++) {
