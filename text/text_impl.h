@@ -115,6 +115,9 @@ typedef bool (*rc_term_fn)(void *ctx, const char *term, size_t len);
 rc_status rc_doc_terms(const rc_features_opts *o, const char *doc, size_t len, rc_term_scratch *sc,
                        rc_term_fn fn, void *ctx, char *err, size_t err_len);
 void rc_term_scratch_free(rc_term_scratch *sc);
+// RC_ERR_ARG with the message "fn: <opt><field> ..." when o's n-gram range or max_features is
+// invalid (opt names where the options sit, "" or "features.").
+rc_status rc_features_check_opts(const rc_features_opts *o, const char *fn, const char *opt);
 
 // A count: decimal digits only, no sign, at most 18 digits (no overflow); false otherwise.
 bool rc_parse_count(const char *s, size_t len, int64_t *out);

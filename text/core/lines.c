@@ -35,7 +35,7 @@ rc_status rc_line_reader_open(rc_line_reader **out, const char *path, const rc_l
         return rc_err_null(err, err_len, "rc_line_reader_open", out ? "path" : "r");
     rc_line_reader *r = calloc(1, sizeof *r);
     if (!r)
-        return RC_ERR_NOMEM;
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory for a line reader", path);
     r->o = opts ? *opts : (rc_line_opts){0};
     if (!r->o.max_line)
         r->o.max_line = DEFAULT_MAX_LINE;
@@ -44,10 +44,10 @@ rc_status rc_line_reader_open(rc_line_reader **out, const char *path, const rc_l
     r->buf = malloc(r->cap);
     r->path = strdup(path);
     if (!r->buf || !r->path) {
-        rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory for a %zu-byte line buffer", path,
-                r->cap); // before close, which frees r
+        size_t cap = r->cap; // read before close, which frees r
         rc_line_reader_close(&r);
-        return RC_ERR_NOMEM;
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory for a %zu-byte line buffer",
+                       path, cap);
     }
     r->f = fopen(path, "rb");
     if (!r->f) {

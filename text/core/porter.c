@@ -203,12 +203,12 @@ size_t rc_porter_stem(const char *in, size_t len, char *out) {
 
 rc_status rc_tokens_stem(rc_tokens *t) {
     if (!t)
-        return RC_ERR_ARG;
+        return rc_err_null(NULL, 0, "rc_tokens_stem", "t");
     size_t total = 0;
     for (size_t i = 0; i < t->n; i++)
         total += t->spans[i].len;
     if (!rc_grow((void **)&t->buf2, &t->buf2_cap, total ? total : 1, 1))
-        return RC_ERR_NOMEM;
+        return rc_errf(NULL, 0, RC_ERR_NOMEM, "rc_tokens_stem: out of memory for %zu bytes", total);
     size_t at = 0;
     for (size_t i = 0; i < t->n; i++) {
         size_t len;

@@ -16,20 +16,22 @@ static const char *const english[] = {
 
 rc_status rc_stopset_new(rc_stopset **out, const char *const *words, size_t n) {
     if (!out)
-        return RC_ERR_ARG;
+        return rc_err_null(NULL, 0, "rc_stopset_new", "s");
     *out = NULL;
+    if (n && !words)
+        return rc_err_null(NULL, 0, "rc_stopset_new", "words");
     for (size_t i = 0; i < n; i++)
-        if (!words || !words[i])
-            return RC_ERR_ARG;
+        if (!words[i])
+            return rc_errf(NULL, 0, RC_ERR_ARG, "rc_stopset_new: words[%zu] is NULL", i);
     rc_stopset *s = calloc(1, sizeof *s);
     if (!s)
-        return RC_ERR_NOMEM;
+        return rc_errf(NULL, 0, RC_ERR_NOMEM, "rc_stopset_new: out of memory for the set");
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(words[i]);
         bool added;
         if (rc_strtab_intern(&s->tab, words[i], len, rc_hash_bytes(words[i], len), &added) < 0) {
             rc_stopset_free(&s);
-            return RC_ERR_NOMEM;
+            return rc_errf(NULL, 0, RC_ERR_NOMEM, "rc_stopset_new: out of memory for %zu words", n);
         }
     }
     *out = s;

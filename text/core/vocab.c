@@ -17,10 +17,10 @@ struct rc_vocab {
 
 rc_status rc_vocab_new(rc_vocab **out) {
     if (!out)
-        return RC_ERR_ARG;
+        return rc_err_null(NULL, 0, "rc_vocab_new", "v");
     rc_vocab *v = calloc(1, sizeof *v);
     if (!v)
-        return RC_ERR_NOMEM;
+        return rc_errf(NULL, 0, RC_ERR_NOMEM, "rc_vocab_new: out of memory for the vocabulary");
     v->special[0] = v->special[1] = v->special[2] = -1;
     *out = v;
     return RC_OK;
@@ -58,14 +58,40 @@ static rc_status add_checked(rc_vocab *v, const char *tok, size_t len, int64_t c
     return RC_OK;
 }
 
+// The message for token s[0..len) that add_checked or token_ok refused with st, after "fn: " when
+// fn is non-NULL (the functions without an err buffer name themselves; count_file's caller adds
+// the file and line).
+static rc_status token_error(char *why, size_t why_len, rc_status st, const char *fn, const char *s,
+                             size_t len) {
+    const int n = (int)(len > 40 ? 40 : len);
+    const char *pre = fn ? fn : "", *sep = fn ? ": " : "";
+    if (st == RC_ERR_RANGE)
+        return rc_errf(why, why_len, st, "%s%sthe count of '%.*s' would pass INT64_MAX", pre, sep,
+                       n, s);
+    if (st == RC_ERR_ARG && !len)
+        return rc_errf(why, why_len, st, "%s%sthe token is empty", pre, sep);
+    if (st == RC_ERR_ARG)
+        return rc_errf(why, why_len, st, "%s%stoken '%.*s' holds a tab or newline", pre, sep, n, s);
+    return rc_errf(why, why_len, st, "%s%sout of memory for token '%.*s'", pre, sep, n, s);
+}
+
+// RC_ERR_STATE once v is finalized: the counting functions without an err buffer say so.
+static rc_status not_final(const rc_vocab *v, const char *fn) {
+    return v->final ? rc_errf(NULL, 0, RC_ERR_STATE, "%s: called after rc_vocab_finalize", fn)
+                    : RC_OK;
+}
+
 rc_status rc_vocab_add(rc_vocab *v, const char *tok, size_t len, int64_t count) {
     if (!v || !tok)
-        return RC_ERR_ARG;
-    if (v->final)
-        return RC_ERR_STATE;
-    if (!token_ok(tok, len) || count < 0)
-        return RC_ERR_ARG;
-    return add_checked(v, tok, len, count);
+        return rc_err_null(NULL, 0, "rc_vocab_add", v ? "tok" : "v");
+    rc_status st = not_final(v, "rc_vocab_add");
+    if (st != RC_OK)
+        return st;
+    if (count < 0)
+        return rc_errf(NULL, 0, RC_ERR_ARG, "rc_vocab_add: count must be >= 0, got %lld",
+                       (long long)count);
+    st = token_ok(tok, len) ? add_checked(v, tok, len, count) : RC_ERR_ARG;
+    return st == RC_OK ? st : token_error(NULL, 0, st, "rc_vocab_add", tok, len);
 }
 
 // Counts the tokens of t; on failure *bad is the token that failed.
@@ -84,24 +110,21 @@ static rc_status add_tokens(rc_vocab *v, const rc_tokens *t, size_t *bad) {
 
 rc_status rc_vocab_add_tokens(rc_vocab *v, const rc_tokens *t) {
     if (!v || !t)
-        return RC_ERR_ARG;
-    if (v->final)
-        return RC_ERR_STATE;
-    size_t bad;
-    return add_tokens(v, t, &bad);
+        return rc_err_null(NULL, 0, "rc_vocab_add_tokens", v ? "t" : "v");
+    rc_status st = not_final(v, "rc_vocab_add_tokens");
+    size_t bad, len;
+    if (st == RC_OK && (st = add_tokens(v, t, &bad)) != RC_OK) {
+        const char *s = rc_token(t, bad, &len);
+        token_error(NULL, 0, st, "rc_vocab_add_tokens", s, len);
+    }
+    return st;
 }
 
 // The message of count_file for a token that could not be counted.
 static void count_error(char *why, size_t why_len, rc_status st, const rc_tokens *t, size_t i) {
     size_t len;
     const char *s = rc_token(t, i, &len);
-    const int n = (int)(len > 40 ? 40 : len);
-    if (st == RC_ERR_RANGE)
-        rc_errf(why, why_len, st, "the count of '%.*s' would pass INT64_MAX", n, s);
-    else if (st == RC_ERR_ARG)
-        rc_errf(why, why_len, st, "token '%.*s' holds a tab or newline", n, s);
-    else
-        rc_errf(why, why_len, st, "%s", rc_status_str(st));
+    token_error(why, why_len, st, NULL, s, len);
 }
 
 rc_status rc_tokenize_line(const void *topts, const char *line, size_t len, rc_tokens *t, char *why,
@@ -160,12 +183,16 @@ static int special_index(const rc_strtab *t, int32_t id) {
     return -1;
 }
 
+static rc_status finalize_nomem(size_t n) {
+    return rc_errf(NULL, 0, RC_ERR_NOMEM, "rc_vocab_finalize: out of memory for %zu tokens", n);
+}
+
 // Re-interns the tokens order[0..n) with their counts as the final table.
 static rc_status rebuild(rc_vocab *v, const int32_t *order, size_t n, const int64_t *counts) {
     rc_strtab tab = {0};
     int64_t *c = malloc((n ? n : 1) * sizeof *c);
     if (!c)
-        return RC_ERR_NOMEM;
+        return finalize_nomem(n);
     for (size_t i = 0; i < n; i++) {
         size_t len;
         const char *s =
@@ -176,7 +203,7 @@ static rc_status rebuild(rc_vocab *v, const int32_t *order, size_t n, const int6
         if (rc_strtab_intern(&tab, s, len, rc_hash_bytes(s, len), &added) < 0) {
             rc_strtab_free(&tab);
             free(c);
-            return RC_ERR_NOMEM;
+            return finalize_nomem(n);
         }
         c[i] = counts[i];
     }
@@ -188,24 +215,40 @@ static rc_status rebuild(rc_vocab *v, const int32_t *order, size_t n, const int6
     return RC_OK;
 }
 
+static rc_status finalize_check(const rc_vocab *v, const rc_vocab_opts *o) {
+    if (!v)
+        return rc_err_null(NULL, 0, "rc_vocab_finalize", "v");
+    if (v->final)
+        return rc_errf(NULL, 0, RC_ERR_STATE,
+                       "rc_vocab_finalize: the vocabulary is already finalized");
+    if (o->max_size < 0)
+        return rc_errf(NULL, 0, RC_ERR_ARG, "rc_vocab_finalize: max_size must be >= 0, got %lld",
+                       (long long)o->max_size);
+    if (o->min_count < 0)
+        return rc_errf(NULL, 0, RC_ERR_ARG, "rc_vocab_finalize: min_count must be >= 0, got %lld",
+                       (long long)o->min_count);
+    if (o->specials > 7)
+        return rc_errf(NULL, 0, RC_ERR_ARG,
+                       "rc_vocab_finalize: specials must be RC_SPECIAL_* flags (at most 7), got %u",
+                       o->specials);
+    return RC_OK;
+}
+
 // order[] holds a counted token's id, or -(k+1) for special k that was never counted.
 rc_status rc_vocab_finalize(rc_vocab *v, const rc_vocab_opts *o) {
-    if (!v)
-        return RC_ERR_ARG;
-    if (v->final)
-        return RC_ERR_STATE;
     const rc_vocab_opts d = {0};
+    rc_status st = finalize_check(v, o ? o : &d);
+    if (st != RC_OK)
+        return st;
     if (!o)
         o = &d;
-    if (o->max_size < 0 || o->min_count < 0 || o->specials > 7)
-        return RC_ERR_ARG;
     size_t n = v->tab.n;
     int32_t *ids = malloc((n + 3) * sizeof *ids);
     int32_t *order = malloc((n + 3) * sizeof *order);
     int64_t *counts = malloc((n + 3) * sizeof *counts);
     if (!ids || !order || !counts) {
         free(ids), free(order), free(counts);
-        return RC_ERR_NOMEM;
+        return finalize_nomem(n);
     }
     size_t m = 0, k = 0;
     int32_t spec_id[3] = {-1, -1, -1};
@@ -218,7 +261,7 @@ rc_status rc_vocab_finalize(rc_vocab *v, const rc_vocab_opts *o) {
     }
     if (!rc_sort_ids(ids, m, by_count_then_bytes, v)) {
         free(ids), free(order), free(counts);
-        return RC_ERR_NOMEM;
+        return finalize_nomem(n);
     }
     for (int s = 0; s < 3; s++) {
         if (!(o->specials & (1u << s)))
@@ -233,10 +276,10 @@ rc_status rc_vocab_finalize(rc_vocab *v, const rc_vocab_opts *o) {
         order[k++] = ids[i];
     }
     int64_t total = 0;
-    rc_status st = RC_OK;
     for (size_t i = 0; i < k && st == RC_OK; i++)
-        if (__builtin_add_overflow(total, counts[i], &total))
-            st = RC_ERR_RANGE; // the kept counts sum past INT64_MAX; nothing changes
+        if (__builtin_add_overflow(total, counts[i], &total)) // nothing changes
+            st = rc_errf(NULL, 0, RC_ERR_RANGE,
+                         "rc_vocab_finalize: the kept counts sum past INT64_MAX");
     if (st == RC_OK)
         st = rebuild(v, order, k, counts);
     free(ids), free(order), free(counts);

@@ -71,7 +71,8 @@ rc_status rc_vocab_load(rc_vocab **out, const char *path, char *err, size_t err_
         return rc_err_null(err, err_len, "rc_vocab_load", out ? "path" : "v");
     rc_vocab *v;
     if (rc_vocab_new(&v) != RC_OK)
-        return RC_ERR_NOMEM;
+        return rc_errf(err, err_len, RC_ERR_NOMEM,
+                       "rc_vocab_load: out of memory for the vocabulary");
     rc_line_reader *r;
     const rc_line_opts lo = {.validate_utf8 = true};
     rc_status st = rc_line_reader_open(&r, path, &lo, err, err_len);
@@ -86,7 +87,8 @@ rc_status rc_vocab_load(rc_vocab **out, const char *path, char *err, size_t err_
         int64_t lineno = rc_line_reader_lineno(r);
         int32_t next = rc_vocab_size(v);
         if (!rc_grow((void **)&first_line, &fl_cap, (size_t)next + 1, sizeof *first_line)) {
-            st = RC_ERR_NOMEM;
+            st = rc_errf(err, err_len, RC_ERR_NOMEM, "%s:%lld: out of memory for %d line numbers",
+                         path, (long long)lineno, next + 1);
             break;
         }
         first_line[next] = lineno;

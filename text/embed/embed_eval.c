@@ -314,6 +314,15 @@ static int split_words(const char *s, const char **w, size_t *wl, int max) {
     return n;
 }
 
+// The message of line ln when its batch could not be scored or its section not be added.
+static rc_status analogy_fail(const analogy_run *run, rc_status st, const char *path, long long ln,
+                              char *err, size_t err_len) {
+    if (rc_graph_status(run->g) != RC_OK)
+        return rc_errf(err, err_len, st, "%s:%lld: scoring failed: %s", path, ln,
+                       rc_graph_errmsg(run->g));
+    return rc_errf(err, err_len, st, "%s:%lld: out of memory for the sections", path, ln);
+}
+
 static rc_status analogy_line(analogy_run *run, const char *path, long long ln, const char *s,
                               size_t len, char *err, size_t err_len) {
     rc_analogy_result *res = run->res;
@@ -326,7 +335,9 @@ static rc_status analogy_line(analogy_run *run, const char *path, long long ln, 
         while (*name == ' ')
             name++;
         rc_status st = flush_batch(run);
-        return st == RC_OK ? add_section(res, name, strlen(name)) : st;
+        if (st == RC_OK)
+            st = add_section(res, name, strlen(name));
+        return st == RC_OK ? st : analogy_fail(run, st, path, ln, err, err_len);
     }
     const char *w[4];
     size_t wl[4];
@@ -337,7 +348,7 @@ static rc_status analogy_line(analogy_run *run, const char *path, long long ln, 
         return rc_errf(err, err_len, RC_ERR_FORMAT, "%s:%lld: expected 4 words (a b c d), found %d",
                        path, ln, n);
     if (!res->n_sections && add_section(res, "(no section)", 12) != RC_OK)
-        return RC_ERR_NOMEM;
+        return analogy_fail(run, RC_ERR_NOMEM, path, ln, err, err_len);
     question q = {.section = res->n_sections - 1};
     bool known = true;
     for (int k = 0; k < 4; k++)
@@ -347,7 +358,8 @@ static rc_status analogy_line(analogy_run *run, const char *path, long long ln, 
         return RC_OK;
     }
     run->batch[run->n++] = q;
-    return run->n == ANALOGY_BATCH ? flush_batch(run) : RC_OK;
+    rc_status st = run->n == ANALOGY_BATCH ? flush_batch(run) : RC_OK;
+    return st == RC_OK ? st : analogy_fail(run, st, path, ln, err, err_len);
 }
 
 static void analogy_totals(rc_analogy_result *res) {
@@ -381,7 +393,7 @@ rc_status rc_eval_analogies(const rc_wordvecs *wv, const char *path, const rc_ev
     if (st != RC_OK)
         return st;
     analogy_run *run = calloc(1, sizeof *run);
-    st = run ? RC_OK : RC_ERR_NOMEM;
+    st = run ? RC_OK : rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory", path);
     if (st == RC_OK) {
         run->res = res;
         st = eval_vocab_init(&run->ev, wv, o);

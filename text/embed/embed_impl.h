@@ -82,4 +82,8 @@ rc_status rc_embed_words(const char *line, size_t len, rc_tokens *t, char *why, 
 // copied); returns the length written.
 size_t rc_embed_fold(const char *s, size_t len, char *out);
 
+// RC_ERR_ARG with fn's message when counts is NULL, n < min_n or a count is negative (the
+// frequency tables of rc_huffman_new and rc_unigram_table_new).
+rc_status rc_embed_check_counts(const char *fn, const int64_t *counts, int32_t n, int32_t min_n);
+
 #endif

@@ -170,3 +170,15 @@ size_t rc_embed_fold(const char *s, size_t len, char *out) {
     }
     return o;
 }
+
+rc_status rc_embed_check_counts(const char *fn, const int64_t *counts, int32_t n, int32_t min_n) {
+    if (!counts)
+        return rc_err_null(NULL, 0, fn, "counts");
+    if (n < min_n)
+        return rc_errf(NULL, 0, RC_ERR_ARG, "%s: n must be >= %d, got %d", fn, min_n, n);
+    for (int32_t i = 0; i < n; i++)
+        if (counts[i] < 0)
+            return rc_errf(NULL, 0, RC_ERR_ARG, "%s: counts[%d] must be >= 0, got %lld", fn, i,
+                           (long long)counts[i]);
+    return RC_OK;
+}

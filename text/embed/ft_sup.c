@@ -160,7 +160,8 @@ static rc_status build_model(rc_ft *m, const char *path, char *err, size_t err_l
                        "%s: hierarchical softmax and negative sampling need 2 labels", path);
     m->label_counts = malloc((size_t)m->C * sizeof *m->label_counts);
     if (!m->label_counts)
-        return RC_ERR_NOMEM;
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory for %d label counts", path,
+                       m->C);
     for (int32_t c = 0; c < m->C; c++)
         m->label_counts[c] = rc_vocab_count(m->labels, c);
     m->buckets = m->o.maxn > 0 || m->o.word_ngrams > 1;
@@ -374,14 +375,18 @@ static rc_status ft_run_workers(rc_ft *m, const ft_set *set, rc_ft_stats *stats,
         if (set->fstart[e + 1] - set->fstart[e] > max_r)
             max_r = (int32_t)(set->fstart[e + 1] - set->fstart[e]);
     ft_worker *ws = calloc((size_t)T, sizeof *ws);
-    rc_status st = ws ? RC_OK : RC_ERR_NOMEM;
+    rc_status st =
+        ws ? RC_OK
+           : rc_errf(err, err_len, RC_ERR_NOMEM, "fasttext: out of memory for %d workers", T);
     rc_rng master;
     rc_rng_seed(&master, m->o.seed);
     for (int t = 0; t < T && st == RC_OK; t++)
-        st = ftw_init(&ws[t], &run, t, &master, max_r);
+        if ((st = ftw_init(&ws[t], &run, t, &master, max_r)) != RC_OK)
+            rc_errf(err, err_len, st, "fasttext: cannot set up worker %d: %s", t,
+                    rc_status_str(st));
     if (st == RC_OK && !rc_embed_run_workers(ft_worker_main, ws, sizeof *ws, T, &stats->seconds,
                                              &stats->cpu_seconds))
-        st = RC_ERR_NOMEM;
+        st = rc_errf(err, err_len, RC_ERR_NOMEM, "fasttext: cannot start %d threads", T);
     double loss = 0;
     int64_t ex = 0;
     for (int t = 0; ws && t < T; t++) {
@@ -433,7 +438,9 @@ rc_status rc_ft_train_file(rc_ft **out, const char *path, const rc_ft_opts *o, r
         set.fstart = calloc(1, sizeof *set.fstart);
         set.lstart = calloc(1, sizeof *set.lstart);
         set.cap = 1;
-        st = set.fstart && set.lstart ? read_pass(m, path, &set, &s, err, err_len) : RC_ERR_NOMEM;
+        st = set.fstart && set.lstart
+                 ? read_pass(m, path, &set, &s, err, err_len)
+                 : rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory for the examples", path);
     }
     if (st == RC_OK && set.n == 0)
         st = rc_errf(err, err_len, RC_ERR_ARG, "%s: no line has both a label and a word", path);

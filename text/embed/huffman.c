@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <recur/embed.h>
+#include "embed_impl.h"
 
 // Sort key: count descending, then id ascending, so equal counts keep id order.
 typedef struct leaf_key {
@@ -67,14 +67,12 @@ static void write_paths(rc_huffman *h, const int32_t *parent, const uint8_t *bra
 
 rc_status rc_huffman_new(rc_huffman **out, const int64_t *counts, int32_t n) {
     if (!out)
-        return RC_ERR_ARG;
+        return rc_err_null(NULL, 0, "rc_huffman_new", "h");
     *out = NULL;
-    if (!counts || n < 2)
-        return RC_ERR_ARG;
-    for (int32_t i = 0; i < n; i++)
-        if (counts[i] < 0)
-            return RC_ERR_ARG;
-    rc_status st = RC_ERR_NOMEM;
+    rc_status st = rc_embed_check_counts("rc_huffman_new", counts, n, 2);
+    if (st != RC_OK)
+        return st;
+    st = RC_ERR_NOMEM;
     const size_t nodes = 2 * (size_t)n - 1;
     leaf_key *keys = malloc((size_t)n * sizeof *keys);
     int64_t *cnt = malloc(nodes * sizeof *cnt);
@@ -123,5 +121,6 @@ done:
     free(cnt);
     free(parent);
     free(branch);
-    return st;
+    return st == RC_OK ? st
+                       : rc_errf(NULL, 0, st, "rc_huffman_new: out of memory for %d leaves", n);
 }

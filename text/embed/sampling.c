@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include <recur/embed.h>
+#include "embed_impl.h"
 
 // One alias slot: keep i when the low 32 bits of a draw are below `keep`, else take `alias`.
 typedef struct alias_slot {
@@ -26,6 +26,10 @@ void rc_unigram_table_free(rc_unigram_table **t) {
     *t = NULL;
 }
 
+static rc_status table_nomem(int32_t n) {
+    return rc_errf(NULL, 0, RC_ERR_NOMEM, "rc_unigram_table_new: out of memory for %d entries", n);
+}
+
 // Vose's construction: scaled probabilities n*P(i) split into those below 1 ("small") and the
 // rest; each small slot is topped up by one large entry, which becomes its alias.
 static rc_status build_alias(rc_unigram_table *t) {
@@ -34,7 +38,7 @@ static rc_status build_alias(rc_unigram_table *t) {
     int32_t *small = malloc((size_t)n * sizeof *small), *large = malloc((size_t)n * sizeof *large);
     if (!q || !small || !large) {
         free(q), free(small), free(large);
-        return RC_ERR_NOMEM;
+        return table_nomem(n);
     }
     int32_t ns = 0, nl = 0;
     for (int32_t i = 0; i < n; i++) {
@@ -70,31 +74,35 @@ static rc_status build_alias(rc_unigram_table *t) {
 rc_status rc_unigram_table_new(rc_unigram_table **out, const int64_t *counts, int32_t n,
                                double power) {
     if (!out)
-        return RC_ERR_ARG;
+        return rc_err_null(NULL, 0, "rc_unigram_table_new", "t");
     *out = NULL;
-    if (!counts || n < 1 || !isfinite(power))
-        return RC_ERR_ARG;
+    rc_status st = rc_embed_check_counts("rc_unigram_table_new", counts, n, 1);
+    if (st != RC_OK)
+        return st;
+    if (!isfinite(power))
+        return rc_errf(NULL, 0, RC_ERR_ARG, "rc_unigram_table_new: power must be finite, got %g",
+                       power);
     double z = 0;
-    for (int32_t i = 0; i < n; i++) {
-        if (counts[i] < 0)
-            return RC_ERR_ARG;
+    for (int32_t i = 0; i < n; i++)
         z += counts[i] ? pow((double)counts[i], power) : 0.0;
-    }
-    if (!(z > 0) || !isfinite(z))
-        return RC_ERR_ARG;
+    if (!(z > 0))
+        return rc_errf(NULL, 0, RC_ERR_ARG, "rc_unigram_table_new: every count is zero");
+    if (!isfinite(z))
+        return rc_errf(NULL, 0, RC_ERR_ARG,
+                       "rc_unigram_table_new: the counts to the power %g sum past a double", power);
     rc_unigram_table *t = calloc(1, sizeof *t);
     if (!t)
-        return RC_ERR_NOMEM;
+        return table_nomem(n);
     t->n = n;
     t->slot = malloc((size_t)n * sizeof *t->slot);
     t->prob = malloc((size_t)n * sizeof *t->prob);
     if (!t->slot || !t->prob) {
         rc_unigram_table_free(&t);
-        return RC_ERR_NOMEM;
+        return table_nomem(n);
     }
     for (int32_t i = 0; i < n; i++)
         t->prob[i] = counts[i] ? pow((double)counts[i], power) / z : 0.0;
-    rc_status st = build_alias(t);
+    st = build_alias(t);
     if (st != RC_OK) {
         rc_unigram_table_free(&t);
         return st;

@@ -205,10 +205,10 @@ rc_status rc_wordvecs_save_vec(const rc_wordvecs *wv, const char *path, char *er
             ok = fprintf(af.f, " %.9g", (double)v[d]) > 0;
         ok = ok && fputc('\n', af.f) != EOF;
     }
-    if (!ok) { // stopped at the first failed write
-        rc_errf(err, err_len, RC_ERR_IO, "%s: write failed: %s", path, strerror(errno));
+    if (!ok) {               // stopped at the first failed write
+        const int e = errno; // before abort, which may set it
         rc_afile_abort(&af);
-        return RC_ERR_IO;
+        return rc_errf(err, err_len, RC_ERR_IO, "%s: write failed: %s", path, strerror(e));
     }
     return rc_afile_commit(&af, err, err_len);
 }

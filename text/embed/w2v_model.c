@@ -314,20 +314,27 @@ static void mean_rows(const rc_w2v *m, const int32_t *rows, int64_t n, float *ou
 
 rc_status rc_w2v_word_vector(const rc_w2v *m, const char *word, size_t len, float *out) {
     if (!m || !word || !out)
-        return RC_ERR_ARG;
+        return rc_err_null(NULL, 0, "rc_w2v_word_vector", !m ? "m" : !word ? "word" : "out");
+    const int wn = (int)(len > 40 ? 40 : len); // of the word in a message
     int32_t id = rc_vocab_find(m->vocab, word, len);
     if (id >= 0) {
         mean_rows(m, m->sub_rows + m->sub_start[id], m->sub_start[id + 1] - m->sub_start[id], out);
         return RC_OK;
     }
     if (m->o.maxn <= 0)
-        return RC_ERR_NOTFOUND;
+        return rc_errf(NULL, 0, RC_ERR_NOTFOUND,
+                       "rc_w2v_word_vector: word '%.*s' is not in the vocabulary (no subwords)", wn,
+                       word);
     int64_t n = rc_fasttext_ngrams(word, len, m->o.minn, m->o.maxn, NULL, NULL);
     if (n == 0)
-        return RC_ERR_NOTFOUND;
+        return rc_errf(NULL, 0, RC_ERR_NOTFOUND,
+                       "rc_w2v_word_vector: word '%.*s' is not in the vocabulary and has no "
+                       "n-grams of %d to %d characters",
+                       wn, word, m->o.minn, m->o.maxn);
     int32_t *rows = malloc((size_t)n * sizeof *rows);
     if (!rows)
-        return RC_ERR_NOMEM;
+        return rc_errf(NULL, 0, RC_ERR_NOMEM, "rc_w2v_word_vector: out of memory for %lld rows",
+                       (long long)n);
     rc_fasttext_subwords(word, len, m->o.minn, m->o.maxn, m->o.bucket, rows, n);
     for (int64_t k = 0; k < n; k++)
         rows[k] += m->V;
@@ -338,11 +345,12 @@ rc_status rc_w2v_word_vector(const rc_w2v *m, const char *word, size_t len, floa
 
 rc_status rc_w2v_to_wordvecs(const rc_w2v *m, rc_wordvecs **wv) {
     if (!m || !wv)
-        return RC_ERR_ARG;
-    rc_status st = rc_wordvecs_new(wv, m->V, m->o.dim);
+        return rc_err_null(NULL, 0, "rc_w2v_to_wordvecs", m ? "wv" : "m");
+    rc_status st = rc_wordvecs_new(wv, m->V, m->o.dim); // says why it failed
     float *vec = st == RC_OK ? malloc((size_t)m->o.dim * sizeof *vec) : NULL;
     if (st == RC_OK && !vec)
-        st = RC_ERR_NOMEM;
+        st = rc_errf(NULL, 0, RC_ERR_NOMEM, "rc_w2v_to_wordvecs: out of memory for a vector of %d",
+                     m->o.dim);
     for (int32_t w = 0; st == RC_OK && w < m->V; w++) {
         size_t len;
         const char *s = rc_vocab_token(m->vocab, w, &len);

@@ -351,11 +351,15 @@ rc_status rc_w2v_run(rc_w2v *m, const w2v_corpus *c, rc_w2v_stats *stats, char *
     atomic_init(&run.next_report, 100000);
     pthread_mutex_init(&run.report_lock, NULL);
     worker *ws = calloc((size_t)T, sizeof *ws);
-    rc_status st = ws ? RC_OK : RC_ERR_NOMEM;
+    rc_status st =
+        ws ? RC_OK
+           : rc_errf(err, err_len, RC_ERR_NOMEM, "word2vec: out of memory for %d workers", T);
     rc_rng master;
     rc_rng_seed(&master, m->o.seed);
     for (int t = 0; t < T && st == RC_OK; t++)
-        st = worker_init(&ws[t], &run, t, &master);
+        if ((st = worker_init(&ws[t], &run, t, &master)) != RC_OK)
+            rc_errf(err, err_len, st, "word2vec: cannot set up worker %d: %s", t,
+                    rc_status_str(st));
     if (st == RC_OK &&
         !rc_embed_run_workers(worker_main, ws, sizeof *ws, T, &stats->seconds, &stats->cpu_seconds))
         st = rc_errf(err, err_len, RC_ERR_NOMEM, "word2vec: cannot start %d threads", T);

@@ -226,7 +226,7 @@ rc_status rc_beir_load(rc_beir **out, const char *dir, const char *split, char *
         return rc_err_null(err, err_len, "rc_beir_load", !out ? "b" : !dir ? "dir" : "split");
     rc_beir *b = calloc(1, sizeof *b);
     if (!b)
-        return RC_ERR_NOMEM;
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "%s: out of memory", dir);
     size_t plen = strlen(dir) + strlen(split) + 32;
     char *path = malloc(plen);
     rc_strtab dtab = {0}, qtab = {0};

@@ -45,24 +45,34 @@ rc_bm25_opts rc_bm25_defaults(void) {
                           .stem = true};
 }
 
+static rc_status check_opts(const rc_bm25_opts *o) {
+    if (o->k1 < 0)
+        return rc_errf(NULL, 0, RC_ERR_ARG, "rc_bm25_new: k1 must be >= 0, got %g", o->k1);
+    if (o->b < 0 || o->b > 1)
+        return rc_errf(NULL, 0, RC_ERR_ARG, "rc_bm25_new: b must be in [0, 1], got %g", o->b);
+    if (o->delta < 0)
+        return rc_errf(NULL, 0, RC_ERR_ARG, "rc_bm25_new: delta must be >= 0, got %g", o->delta);
+    return RC_OK;
+}
+
 rc_status rc_bm25_new(rc_bm25 **out, const rc_bm25_opts *o) {
     if (!out)
-        return RC_ERR_ARG;
+        return rc_err_null(NULL, 0, "rc_bm25_new", "ix");
     *out = NULL;
     const rc_bm25_opts defaults = rc_bm25_defaults();
     if (!o)
         o = &defaults;
-    if (o->k1 < 0 || o->b < 0 || o->b > 1 || o->delta < 0)
-        return RC_ERR_ARG;
+    rc_status st = check_opts(o);
+    if (st != RC_OK)
+        return st;
     rc_bm25 *ix = calloc(1, sizeof *ix);
-    if (!ix)
-        return RC_ERR_NOMEM;
-    ix->o = *o;
-    ix->row_ptr = malloc(64 * sizeof *ix->row_ptr);
-    if (!ix->row_ptr) {
+    if (ix)
+        ix->row_ptr = malloc(64 * sizeof *ix->row_ptr);
+    if (!ix || !ix->row_ptr) {
         free(ix);
-        return RC_ERR_NOMEM;
+        return rc_errf(NULL, 0, RC_ERR_NOMEM, "rc_bm25_new: out of memory for the index");
     }
+    ix->o = *o;
     ix->row_ptr_cap = 64;
     ix->row_ptr[0] = 0;
     *out = ix;
@@ -190,9 +200,9 @@ static double idf_of(const rc_bm25_opts *o, double N, double df) {
 
 rc_status rc_bm25_build(rc_bm25 *ix) {
     if (!ix)
-        return RC_ERR_ARG;
+        return rc_err_null(NULL, 0, "rc_bm25_build", "ix");
     if (ix->built)
-        return RC_ERR_STATE;
+        return rc_errf(NULL, 0, RC_ERR_STATE, "rc_bm25_build: the index is already built");
     const size_t T = ix->terms.n;
     const int64_t N = ix->n_docs, nnz = ix->row_ptr[N];
     ix->post_ptr = calloc(T + 1, sizeof *ix->post_ptr);
@@ -201,7 +211,9 @@ rc_status rc_bm25_build(rc_bm25 *ix) {
     ix->idf = malloc((T ? T : 1) * sizeof *ix->idf);
     ix->norm = malloc((size_t)(N ? N : 1) * sizeof *ix->norm);
     if (!ix->post_ptr || !ix->post_doc || !ix->post_tf || !ix->idf || !ix->norm)
-        return RC_ERR_NOMEM;
+        return rc_errf(NULL, 0, RC_ERR_NOMEM,
+                       "rc_bm25_build: out of memory for %lld postings of %zu terms",
+                       (long long)nnz, T);
     for (int64_t k = 0; k < nnz; k++)
         ix->post_ptr[ix->row_term[k] + 1]++;
     for (size_t t = 0; t < T; t++)

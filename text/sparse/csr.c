@@ -46,16 +46,22 @@ static bool ensure_open_row(rc_csr *m) {
     return true;
 }
 
+// RC_ERR_NOMEM "fn: out of memory for n what".
+static rc_status csr_nomem(const char *fn, int64_t n, const char *what) {
+    return rc_errf(NULL, 0, RC_ERR_NOMEM, "%s: out of memory for %lld %s", fn, (long long)n, what);
+}
+
 rc_status rc_csr_push(rc_csr *m, int32_t col, float value) {
     if (!m)
-        return RC_ERR_ARG;
+        return rc_err_null(NULL, 0, "rc_csr_push", "m");
     if (col < 0 || col >= m->cols)
-        return RC_ERR_RANGE;
+        return rc_errf(NULL, 0, RC_ERR_RANGE, "rc_csr_push: column %d is outside [0,%lld)", col,
+                       (long long)m->cols);
     if (!ensure_open_row(m))
-        return RC_ERR_NOMEM;
+        return csr_nomem("rc_csr_push", m->rows + 2, "row pointers");
     int64_t at = m->indptr[m->rows + 1];
     if (!rc_csr_grow_nnz(m, at, at + 1))
-        return RC_ERR_NOMEM;
+        return csr_nomem("rc_csr_push", at + 1, "entries");
     m->indices[at] = col;
     m->values[at] = value;
     m->indptr[m->rows + 1] = at + 1;
@@ -101,12 +107,12 @@ static bool sort_row(rc_csr *m, int64_t lo, int64_t hi) {
 
 rc_status rc_csr_end_row(rc_csr *m) {
     if (!m)
-        return RC_ERR_ARG;
+        return rc_err_null(NULL, 0, "rc_csr_end_row", "m");
     if (!ensure_open_row(m))
-        return RC_ERR_NOMEM;
+        return csr_nomem("rc_csr_end_row", m->rows + 2, "row pointers");
     int64_t lo = m->indptr[m->rows], hi = m->indptr[m->rows + 1];
     if (!sort_row(m, lo, hi))
-        return RC_ERR_NOMEM;
+        return csr_nomem("rc_csr_end_row", hi - lo, "entries to sort");
     int64_t w = lo;
     for (int64_t k = lo; k < hi; k++) {
         if (w > lo && m->indices[w - 1] == m->indices[k]) {
@@ -118,26 +124,31 @@ rc_status rc_csr_end_row(rc_csr *m) {
     }
     m->indptr[++m->rows] = w;
     if (!ensure_open_row(m))
-        return RC_ERR_NOMEM;
+        return csr_nomem("rc_csr_end_row", m->rows + 2, "row pointers");
     m->indptr[m->rows + 1] = w;
     return RC_OK;
 }
 
 rc_status rc_csr_gather_rows(const rc_csr *src, const int64_t *idx, int64_t n, rc_csr *dst) {
-    if (!src || !dst || n < 0 || (!idx && n) || src == dst)
-        return RC_ERR_ARG;
+    if (!src || !dst || (!idx && n > 0))
+        return rc_err_null(NULL, 0, "rc_csr_gather_rows", !src ? "src" : !dst ? "dst" : "idx");
+    if (n < 0 || src == dst)
+        return rc_errf(NULL, 0, RC_ERR_ARG, "rc_csr_gather_rows: %s",
+                       src == dst ? "dst must not be src" : "n must be >= 0");
     rc_csr_free(dst);
     dst->cols = src->cols;
     int64_t nnz = 0;
     for (int64_t i = 0; i < n; i++) {
         if (idx[i] < 0 || idx[i] >= src->rows)
-            return RC_ERR_RANGE;
+            return rc_errf(NULL, 0, RC_ERR_RANGE,
+                           "rc_csr_gather_rows: idx[%lld] is %lld, outside [0,%lld)", (long long)i,
+                           (long long)idx[i], (long long)src->rows);
         nnz += src->indptr[idx[i] + 1] - src->indptr[idx[i]];
     }
     if (!rc_csr_grow((void **)&dst->indptr, 0, (size_t)n + 2, sizeof *dst->indptr) ||
         !rc_csr_grow_nnz(dst, 0, nnz ? nnz : 1)) {
         rc_csr_free(dst);
-        return RC_ERR_NOMEM;
+        return csr_nomem("rc_csr_gather_rows", nnz, "entries");
     }
     dst->indptr[0] = 0;
     for (int64_t i = 0; i < n; i++) {

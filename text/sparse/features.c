@@ -21,18 +21,32 @@ rc_features_opts rc_features_defaults(void) {
         .tok = rc_tok_sklearn(), .analyzer = RC_ANALYZER_WORD, .ngram_min = 1, .ngram_max = 1};
 }
 
+rc_status rc_features_check_opts(const rc_features_opts *o, const char *fn, const char *opt) {
+    if (o->ngram_min < 1)
+        return rc_errf(NULL, 0, RC_ERR_ARG, "%s: %sngram_min must be >= 1, got %d", fn, opt,
+                       o->ngram_min);
+    if (o->ngram_max < o->ngram_min)
+        return rc_errf(NULL, 0, RC_ERR_ARG, "%s: %sngram_max must be >= ngram_min (%d), got %d", fn,
+                       opt, o->ngram_min, o->ngram_max);
+    if (o->max_features < 0)
+        return rc_errf(NULL, 0, RC_ERR_ARG, "%s: %smax_features must be >= 0, got %lld", fn, opt,
+                       (long long)o->max_features);
+    return RC_OK;
+}
+
 rc_status rc_features_new(rc_features **out, const rc_features_opts *o) {
     if (!out)
-        return RC_ERR_ARG;
+        return rc_err_null(NULL, 0, "rc_features_new", "f");
     *out = NULL;
     const rc_features_opts defaults = rc_features_defaults();
     if (!o)
         o = &defaults;
-    if (o->ngram_min < 1 || o->ngram_max < o->ngram_min || o->max_features < 0)
-        return RC_ERR_ARG;
+    rc_status st = rc_features_check_opts(o, "rc_features_new", "");
+    if (st != RC_OK)
+        return st;
     rc_features *f = calloc(1, sizeof *f);
     if (!f)
-        return RC_ERR_NOMEM;
+        return rc_errf(NULL, 0, RC_ERR_NOMEM, "rc_features_new: out of memory for the vectorizer");
     f->o = *o;
     *out = f;
     return RC_OK;
@@ -175,7 +189,7 @@ static rc_status count_docs(const rc_features_opts *o, counter *c, const char *c
                             const size_t *lens, int64_t n, rc_csr *m, char *err, size_t err_len) {
     rc_csr_free(m);
     if (!rc_csr_grow((void **)&m->indptr, 0, (size_t)n + 2, sizeof *m->indptr))
-        return RC_ERR_NOMEM;
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "out of memory for %lld rows", (long long)n);
     m->indptr[0] = 0;
     rc_term_scratch sc = {0};
     rc_status st = RC_OK;
@@ -465,7 +479,8 @@ rc_status rc_features_transform(const rc_features *f, const char *const *docs, c
     c.st = malloc((V ? V : 1) * sizeof *c.st);
     if (!c.st) {
         counter_free(&c);
-        return RC_ERR_NOMEM;
+        return rc_errf(err, err_len, RC_ERR_NOMEM,
+                       "rc_features_transform: out of memory for %zu terms", V);
     }
     for (size_t j = 0; j < V; j++)
         c.st[j].last_doc = -1;

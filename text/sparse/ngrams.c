@@ -92,7 +92,7 @@ static bool char_wb_ngrams(const rc_features_opts *o, rc_term_scratch *sc, rc_te
 static rc_status char_text(const rc_features_opts *o, const char *doc, size_t len,
                            rc_term_scratch *sc, size_t *out_len, char *err, size_t err_len) {
     if (!rc_grow((void **)&sc->buf, &sc->buf_cap, 4 * len + 4, 1))
-        return RC_ERR_NOMEM;
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "out of memory for a %zu-byte document", len);
     size_t at = 0, i = 0;
     while (i < len) {
         uint32_t cp;

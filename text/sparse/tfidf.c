@@ -24,18 +24,23 @@ rc_tfidf_opts rc_tfidf_defaults(void) {
 
 rc_status rc_tfidf_new(rc_tfidf **out, const rc_tfidf_opts *o) {
     if (!out)
-        return RC_ERR_ARG;
+        return rc_err_null(NULL, 0, "rc_tfidf_new", "t");
     *out = NULL;
     const rc_tfidf_opts defaults = rc_tfidf_defaults();
     if (!o)
         o = &defaults;
     if (o->norm < RC_NORM_L2 || o->norm > RC_NORM_NONE)
-        return RC_ERR_ARG;
+        return rc_errf(NULL, 0, RC_ERR_ARG,
+                       "rc_tfidf_new: norm must be RC_NORM_L2, RC_NORM_L1 or RC_NORM_NONE, got %d",
+                       (int)o->norm);
+    rc_status st = rc_features_check_opts(&o->features, "rc_tfidf_new", "features.");
+    if (st != RC_OK)
+        return st;
     rc_tfidf *t = calloc(1, sizeof *t);
     if (!t)
-        return RC_ERR_NOMEM;
+        return rc_errf(NULL, 0, RC_ERR_NOMEM, "rc_tfidf_new: out of memory for the model");
     t->o = *o;
-    rc_status st = rc_features_new(&t->f, &o->features);
+    st = rc_features_new(&t->f, &o->features); // now fails only for lack of memory
     if (st != RC_OK) {
         free(t);
         return st;
@@ -80,11 +85,13 @@ static inline double weight(double count, bool sublinear, double idf) {
 
 rc_status rc_tfidf_apply(const rc_tfidf *t, rc_csr *m) {
     if (!t || !m)
-        return RC_ERR_ARG;
+        return rc_err_null(NULL, 0, "rc_tfidf_apply", t ? "m" : "t");
     if (!t->idf)
-        return RC_ERR_STATE;
+        return rc_errf(NULL, 0, RC_ERR_STATE, "rc_tfidf_apply: called before rc_tfidf_fit");
     if (m->cols != rc_features_size(t->f))
-        return RC_ERR_SHAPE;
+        return rc_errf(NULL, 0, RC_ERR_SHAPE,
+                       "rc_tfidf_apply: m has %lld columns, the model %d features",
+                       (long long)m->cols, rc_features_size(t->f));
     const bool sub = t->o.sublinear_tf;
     const rc_norm norm = t->o.norm;
     const double *idf = t->idf;
