@@ -16,6 +16,9 @@ Test(text_messages, bm25_new_negative_k1) {
     cr_assert_eq(rc_bm25_new(&ix, &o), RC_ERR_ARG);
     cr_assert_null(ix);
     cr_assert_str_eq(rc_last_error(), "rc_bm25_new: k1 must be >= 0, got -1");
+    o.k1 = NAN; // failed no comparison before, and scored every document NaN
+    cr_assert_eq(rc_bm25_new(&ix, &o), RC_ERR_ARG);
+    cr_assert_str_eq(rc_last_error(), "rc_bm25_new: k1 must be >= 0, got nan");
 }
 
 Test(text_messages, bm25_new_b_above_one_and_null_out) {

@@ -46,11 +46,11 @@ rc_bm25_opts rc_bm25_defaults(void) {
 }
 
 static rc_status check_opts(const rc_bm25_opts *o) {
-    if (o->k1 < 0)
+    if (!(o->k1 >= 0) || isinf(o->k1)) // NaN fails every comparison
         return rc_errf(NULL, 0, RC_ERR_ARG, "rc_bm25_new: k1 must be >= 0, got %g", o->k1);
-    if (o->b < 0 || o->b > 1)
+    if (!(o->b >= 0 && o->b <= 1))
         return rc_errf(NULL, 0, RC_ERR_ARG, "rc_bm25_new: b must be in [0, 1], got %g", o->b);
-    if (o->delta < 0)
+    if (!(o->delta >= 0) || isinf(o->delta))
         return rc_errf(NULL, 0, RC_ERR_ARG, "rc_bm25_new: delta must be >= 0, got %g", o->delta);
     return RC_OK;
 }
