@@ -13,7 +13,7 @@
 
 typedef struct epoch_row {
     int epoch;
-    double lr, train_ppl, valid_ppl, seconds, tokens_per_s;
+    double lr, train_ppl, valid_ppl, seconds, tokens_per_s, comm_seconds;
 } epoch_row;
 
 typedef struct trainer {
@@ -166,8 +166,11 @@ static bool train_epoch(trainer *t, int epoch, double *ppl, int64_t *tokens) {
 static void print_row(const trainer *t, const epoch_row *r) {
     if (t->o->json || rc_dist_rank(t->dist) != 0)
         return;
-    printf("epoch %3d  lr %-8.4g  train ppl %8.2f  valid ppl %8.2f  %7.1f s  %8.0f tokens/s\n",
+    printf("epoch %3d  lr %-8.4g  train ppl %8.2f  valid ppl %8.2f  %7.1f s  %8.0f tokens/s",
            r->epoch, r->lr, r->train_ppl, r->valid_ppl, r->seconds, r->tokens_per_s);
+    if (rc_dist_size(t->dist) > 1)
+        printf("  %d ranks, %.1f s in collectives", rc_dist_size(t->dist), r->comm_seconds);
+    putchar('\n');
     fflush(stdout);
 }
 
@@ -177,13 +180,14 @@ static bool run_epochs(trainer *t) {
         epoch_row *r = &t->rows[t->n_rows];
         *r = (epoch_row){.epoch = e, .lr = rc_lm_epoch_lr(o->lr, o->lr_flat, o->lr_decay, e)};
         rc_optim_set_lr(t->opt, r->lr);
-        const double t0 = cli_now();
+        const double t0 = cli_now(), c0 = rc_dist_comm_seconds(t->dist);
         int64_t tokens, vtokens;
         if (!train_epoch(t, e, &r->train_ppl, &tokens) ||
             !lm_perplexity(&t->m, o->valid, o, t->dist, &r->valid_ppl, &vtokens, t->err,
                            sizeof t->err))
             return false;
         r->seconds = cli_now() - t0;
+        r->comm_seconds = rc_dist_comm_seconds(t->dist) - c0;
         r->tokens_per_s = (double)tokens / r->seconds;
         t->n_rows++;
         if (r->valid_ppl < t->best_valid) {
@@ -204,13 +208,15 @@ static void report_json(const trainer *t, double test_ppl, int64_t test_tokens) 
     for (int i = 0; i < t->n_rows; i++) {
         const epoch_row *r = &t->rows[i];
         json_array_append_new(epochs,
-                              json_pack("{s:i, s:f, s:f, s:f, s:f, s:f}", "epoch", r->epoch, "lr",
-                                        r->lr, "train_ppl", r->train_ppl, "valid_ppl", r->valid_ppl,
-                                        "seconds", r->seconds, "tokens_per_s", r->tokens_per_s));
+                              json_pack("{s:i, s:f, s:f, s:f, s:f, s:f, s:f}", "epoch", r->epoch,
+                                        "lr", r->lr, "train_ppl", r->train_ppl, "valid_ppl",
+                                        r->valid_ppl, "seconds", r->seconds, "tokens_per_s",
+                                        r->tokens_per_s, "comm_seconds", r->comm_seconds));
     }
-    json_t *root = json_pack("{s:o, s:i, s:f, s:s, s:i}", "epochs", epochs, "best_epoch",
-                             t->best_epoch, "best_valid_ppl", t->best_valid, "best_model",
-                             t->path_best, "vocab", rc_vocab_size(t->m.vocab));
+    json_t *root =
+        json_pack("{s:o, s:i, s:f, s:s, s:i, s:i}", "epochs", epochs, "best_epoch", t->best_epoch,
+                  "best_valid_ppl", t->best_valid, "best_model", t->path_best, "vocab",
+                  rc_vocab_size(t->m.vocab), "ranks", rc_dist_size(t->dist));
     if (t->o->test) {
         json_object_set_new(root, "test_ppl", json_real(test_ppl));
         json_object_set_new(root, "test_tokens", json_integer(test_tokens));
