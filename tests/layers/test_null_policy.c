@@ -49,15 +49,15 @@ static const rc_lstm_opts lstm_opts = {.dim_hidden = 3};
 
 static rc_cell *make_cell(void) {
     rc_cell *c = NULL;
-    cr_assert_eq(rc_cell_new(&c, &rc_lstm_cell_type, &lstm_opts, 2, ps, "c.", NULL, &rng, err,
-                             sizeof err),
-                 RC_OK, "%s", err);
+    cr_assert_eq(
+        rc_cell_new(&c, &rc_lstm_cell_type, &lstm_opts, 2, ps, "c.", NULL, &rng, err, sizeof err),
+        RC_OK, "%s", err);
     return c;
 }
 
 static rc_rnn_config rnn_config(void) {
-    return (rc_rnn_config){.cell = &rc_lstm_cell_type, .cell_opts = &lstm_opts, .dim_in = 2,
-                           .num_layers = 1};
+    return (rc_rnn_config){
+        .cell = &rc_lstm_cell_type, .cell_opts = &lstm_opts, .dim_in = 2, .num_layers = 1};
 }
 
 static rc_rnn *make_rnn(void) {
@@ -83,8 +83,8 @@ Test(null_policy, nn_init) {
     EXPECT_ARG(rc_init_param(p, NULL, &rng));
     EXPECT_ARG(rc_init_param(p, &uni, NULL));
     int64_t fi, fo;
-    EXPECT_ARG(rc_init_fans(RC_SHAPE(2, 3), NULL, &fo));
-    EXPECT_ARG(rc_init_fans(RC_SHAPE(2, 3), &fi, NULL));
+    EXPECT_ST(rc_init_fans(RC_SHAPE(2, 3), NULL, &fo), RC_OK); // either output is optional
+    EXPECT_ST(rc_init_fans(RC_SHAPE(2, 3), &fi, NULL), RC_OK);
     EXPECT_ARG(rc_init_forget_bias((rc_tensor){.shape = RC_SHAPE(4), .n = 4}, 1.0f));
 }
 
@@ -110,7 +110,7 @@ Test(null_policy, nn_linear_and_embedding) {
     EXPECT_GRAPH_ERR("rc_embedding_layer_forward", "l");
     EXPECT_BAD(rc_embedding_layer_forward(&e, NULL, ids, RC_SHAPE(2)));
     EXPECT_BAD(rc_embedding_layer_forward(&e, g, NULL, RC_SHAPE(2)));
-    EXPECT_GRAPH_ERR("rc_embedding_layer_forward", "ids");
+    cr_expect(strstr(rc_graph_errmsg(g), "ids"), "%s", rc_graph_errmsg(g));
 }
 
 Test(null_policy, nn_dropout) {
@@ -118,8 +118,10 @@ Test(null_policy, nn_dropout) {
     EXPECT_ARG(rc_dropout_layer_init(NULL, 0.5f));
     EXPECT_MSG(rc_last_error(), "rc_dropout_layer_init", "l");
     cr_assert_eq(rc_dropout_layer_init(&d, 0.5f), RC_OK);
-    const rc_var x = rc_input(g, RC_SHAPE(1, 2), NULL);
+    rc_var x = rc_input(g, RC_SHAPE(1, 2), NULL);
     EXPECT_BAD(rc_dropout_layer_forward(NULL, x, &rng));
+    EXPECT_GRAPH_ERR("rc_dropout_layer_forward", "l");
+    x = rc_input(g, RC_SHAPE(1, 2), NULL);
     EXPECT_BAD(rc_dropout_layer_forward(&d, x, NULL));
     EXPECT_GRAPH_ERR("rc_dropout_layer_forward", "rng");
 }
@@ -133,8 +135,8 @@ Test(null_policy, cells_types_and_indrnn_clip) {
     for (int i = 0; i < rc_cell_type_count(); i++) {
         const rc_cell_type *t = rc_cell_type_at(i);
         rc_cell *c = NULL;
-        cr_expect_eq(rc_cell_new(&c, t, NULL, 2, ps, NULL, NULL, &rng, err, sizeof err),
-                     RC_ERR_ARG, "%s with opts NULL", t->name);
+        cr_expect_eq(rc_cell_new(&c, t, NULL, 2, ps, NULL, NULL, &rng, err, sizeof err), RC_ERR_ARG,
+                     "%s with opts NULL", t->name);
         cr_expect_null(c);
         char opts[RC_CELL_OPTS_MAX];
         cr_assert_eq(rc_cell_opts_init(t, 3, opts, sizeof opts, err, sizeof err), RC_OK);
@@ -208,6 +210,7 @@ Test(null_policy, rnn_cell_setup_and_layout) {
     (void)rc_cell_when(c, &layout, NULL);
     EXPECT_ARG(rc_cell_check(NULL, false, err, sizeof err, "x %d", 1));
     EXPECT_ST(rc_cell_check(NULL, true, err, sizeof err, "x %d", 1), RC_OK);
+    EXPECT_ARG(rc_cell_check(c, false, err, sizeof err, NULL));
     EXPECT_ARG(rc_cell_init_from(NULL, &layout, &o, ps, &rng, err, sizeof err));
     EXPECT_ARG(rc_cell_init_from(c, NULL, &o, ps, &rng, err, sizeof err));
     EXPECT_ARG(rc_cell_init_from(c, &layout, NULL, ps, &rng, err, sizeof err));
@@ -491,14 +494,14 @@ Test(null_policy, safetensors_read) {
     EXPECT_MSG(err, "rc_safetensors_read", "f");
     EXPECT_ARG(rc_safetensors_read(f, NULL, out, 2, err, sizeof err));
     EXPECT_MSG(err, "rc_safetensors_read", "name");
-    EXPECT_ARG(rc_safetensors_read(f, "w", NULL, 2, err, sizeof err));
-    EXPECT_MSG(err, "rc_safetensors_read", "out");
+    // out NULL for n > 0 is a buffer that does not fit (documented), as in test_weights.c.
+    EXPECT_ST(rc_safetensors_read(f, "w", NULL, 2, err, sizeof err), RC_ERR_SHAPE);
     EXPECT_ARG(rc_safetensors_read_raw(NULL, "w", out, 8, err, sizeof err));
     EXPECT_ARG(rc_safetensors_read_raw(f, NULL, out, 8, err, sizeof err));
-    EXPECT_ARG(rc_safetensors_read_raw(f, "w", NULL, 8, err, sizeof err));
+    EXPECT_ST(rc_safetensors_read_raw(f, "w", NULL, 8, err, sizeof err), RC_ERR_SHAPE);
     EXPECT_ARG(rc_safetensors_read_i32(NULL, "w", ids, 2, err, sizeof err));
     EXPECT_ARG(rc_safetensors_read_i32(f, NULL, ids, 2, err, sizeof err));
-    EXPECT_ARG(rc_safetensors_read_i32(f, "w", NULL, 2, err, sizeof err));
+    EXPECT_ST(rc_safetensors_read_i32(f, "w", NULL, 2, err, sizeof err), RC_ERR_SHAPE);
     rc_safetensors_close(&f);
 }
 
@@ -518,9 +521,9 @@ Test(null_policy, checkpoints_and_load) {
     rc_safetensors *f;
     cr_assert_eq(rc_safetensors_open(&f, path, err, sizeof err), RC_OK, "%s", err);
     EXPECT_ARG(rc_params_load_safetensors(NULL, f, NULL, NULL, err, sizeof err));
-    EXPECT_MSG(err, "rc_params_load_safetensors", "ps");
+    EXPECT_MSG(err, "rc_params_load_safetensors", "store");
     EXPECT_ARG(rc_params_load_safetensors(ps, NULL, NULL, NULL, err, sizeof err));
-    EXPECT_MSG(err, "rc_params_load_safetensors", "f");
+    EXPECT_MSG(err, "rc_params_load_safetensors", "file");
     EXPECT_ST(rc_params_load_safetensors(ps, f, NULL, NULL, err, sizeof err), RC_OK);
     rc_safetensors_close(&f);
 }
@@ -531,9 +534,9 @@ Test(null_policy, rnn_config_check_and_derive) {
     cr_assert_eq(rc_safetensors_open(&f, path, err, sizeof err), RC_OK, "%s", err);
     const rc_rnn_config cfg = rnn_config();
     EXPECT_ARG(rc_rnn_config_check(NULL, f, "", err, sizeof err));
-    EXPECT_MSG(err, "rc_rnn_config_check", "cfg");
+    EXPECT_MSG(err, "rc_rnn_new", "config"); // the message test_rnn_weights.c pins
     EXPECT_ARG(rc_rnn_config_check(&cfg, NULL, "", err, sizeof err));
-    EXPECT_MSG(err, "rc_rnn_config_check", "f");
+    EXPECT_MSG(err, "rc_rnn_config_check", "file");
     cr_expect_neq(rc_rnn_config_check(&cfg, f, NULL, err, sizeof err), RC_OK, "not this file");
     rc_rnn_config out;
     rc_torch_cell_opts opts;
@@ -576,8 +579,8 @@ Test(null_policy, tasks) {
     cr_expect_eq(rc_task_equal_params_hidden(NULL, &rc_gru_cell_type, &rc_lstm_cell_type, 10, 4,
                                              err, sizeof err),
                  -1);
-    cr_expect_eq(
-        rc_task_equal_params_hidden(t, NULL, &rc_lstm_cell_type, 10, 4, err, sizeof err), -1);
+    cr_expect_eq(rc_task_equal_params_hidden(t, NULL, &rc_lstm_cell_type, 10, 4, err, sizeof err),
+                 -1);
     cr_expect_eq(rc_task_equal_params_hidden(t, &rc_gru_cell_type, NULL, 10, 4, err, sizeof err),
                  -1);
 }
@@ -602,8 +605,8 @@ Test(null_policy, lm_stream) {
 }
 
 static rc_lm *make_lm(void) {
-    const rc_lm_config c = {.cell = &rc_lstm_cell_type, .vocab = 4, .dim_embed = 3,
-                            .dim_hidden = 3, .num_layers = 1};
+    const rc_lm_config c = {
+        .cell = &rc_lstm_cell_type, .vocab = 4, .dim_embed = 3, .dim_hidden = 3, .num_layers = 1};
     rc_lm *m = NULL;
     cr_assert_eq(rc_lm_new(&m, &c, &rng, err, sizeof err), RC_OK, "%s", err);
     return m;
@@ -652,7 +655,9 @@ Test(null_policy, lm_train_evaluate_sample) {
     EXPECT_ARG(rc_lm_train_step(m, g, o, NULL, y, 2, 1, 0, &carry, &rng, &nll, err, sizeof err));
     EXPECT_ARG(rc_lm_train_step(m, g, o, x, NULL, 2, 1, 0, &carry, &rng, &nll, err, sizeof err));
     EXPECT_MSG(err, "rc_lm_train_step", "y");
-    EXPECT_ST(rc_lm_train_step(m, g, o, x, y, 2, 1, 0, NULL, NULL, NULL, err, sizeof err), RC_OK);
+    EXPECT_ARG(rc_lm_train_step(m, g, o, x, y, 2, 1, 0, &carry, &rng, NULL, err, sizeof err));
+    EXPECT_MSG(err, "rc_lm_train_step", "nll_sum");
+    EXPECT_ST(rc_lm_train_step(m, g, o, x, y, 2, 1, 0, NULL, NULL, &nll, err, sizeof err), RC_OK);
 
     const int32_t ids[8] = {0, 1, 2, 3, 0, 1, 2, 3};
     rc_lm_stream s;
