@@ -158,6 +158,9 @@ Test(null_policy, rnn_cell_new_and_free) {
     EXPECT_MSG(rc_last_error(), "rc_cell_new", "type");
     EXPECT_ARG(rc_cell_new(&c, &rc_lstm_cell_type, NULL, 2, ps, NULL, NULL, &rng, NULL, 0));
     EXPECT_ARG(rc_cell_new(&c, &rc_lstm_cell_type, &lstm_opts, 2, NULL, NULL, NULL, &rng, NULL, 0));
+    const rc_cell_type no_init = {.name = "no_init", .params_size = 8};
+    EXPECT_ARG(rc_cell_new(&c, &no_init, &lstm_opts, 2, ps, NULL, NULL, &rng, err, sizeof err));
+    cr_expect_null(c);
     EXPECT_ST(rc_cell_new(&c, &rc_lstm_cell_type, &lstm_opts, 2, ps, NULL, NULL, NULL, NULL, 0),
               RC_OK);
     rc_cell_free(&c);
@@ -525,6 +528,14 @@ Test(null_policy, checkpoints_and_load) {
     EXPECT_ARG(rc_params_load_safetensors(ps, NULL, NULL, NULL, err, sizeof err));
     EXPECT_MSG(err, "rc_params_load_safetensors", "file");
     EXPECT_ST(rc_params_load_safetensors(ps, f, NULL, NULL, err, sizeof err), RC_OK);
+    const rc_load_opts no_renames = {.strict = true, .n_renames = 1};
+    EXPECT_ARG(rc_params_load_safetensors(ps, f, &no_renames, NULL, err, sizeof err));
+    const rc_load_rename unnamed = {.store_name = "w"};
+    const rc_load_opts bad_rename = {.strict = true, .renames = &unnamed, .n_renames = 1};
+    EXPECT_ARG(rc_params_load_safetensors(ps, f, &bad_rename, NULL, err, sizeof err));
+    const char *odd_meta[] = {"k", NULL};
+    const rc_checkpoint_extra odd = {.meta = odd_meta};
+    EXPECT_ARG(rc_checkpoint_save(path, ps, &odd, err, sizeof err));
     rc_safetensors_close(&f);
 }
 
