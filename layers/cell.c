@@ -77,11 +77,12 @@ rc_status rc_cell_add_weight(rc_cell *cell, rc_params *ps, const char *role, rc_
                              float bound, rc_rng *rng, rc_param **out, char *err, size_t err_len) {
     if (out)
         *out = NULL;
-    const char *tname = cell && cell->type ? cell->type->name : "cell";
-    if (!cell || !ps || !role) {
-        return rc_errf(err, err_len, RC_ERR_ARG, "%s: rc_cell_add_weight needs cell, ps and role",
-                       tname);
-    }
+    if (!cell || !ps || !role)
+        return rc_err_null(err, err_len, "rc_cell_add_weight",
+                           !cell ? "cell"
+                           : !ps ? "ps"
+                                 : "role");
+    const char *tname = cell->type ? cell->type->name : "cell";
     char name[256];
     snprintf(name, sizeof name, "%s%s%s", cell->prefix ? cell->prefix : "", role,
              cell->suffix ? cell->suffix : "");
@@ -179,9 +180,10 @@ rc_status rc_cell_add_weights(rc_cell *cell, rc_params *ps, rc_rng *rng,
 
 rc_status rc_cell_setup(rc_cell *cell, const rc_cell_layout *layout, const void *opts, char *err,
                         size_t err_len) {
-    const char *tname = cell && cell->type ? cell->type->name : "cell";
-    if (!cell || !layout || !layout->step || layout->n_state < 1 ||
-        layout->n_state > RC_CELL_MAX_STATE)
+    if (!cell)
+        return rc_err_null(err, err_len, "rc_cell_setup", "cell");
+    const char *tname = cell->type ? cell->type->name : "cell";
+    if (!layout || !layout->step || layout->n_state < 1 || layout->n_state > RC_CELL_MAX_STATE)
         return rc_errf(err, err_len, RC_ERR_ARG,
                        "%s: rc_cell_setup needs a cell and a layout with a step and n_state in "
                        "[1,%d]",
@@ -202,11 +204,12 @@ rc_status rc_cell_setup(rc_cell *cell, const rc_cell_layout *layout, const void 
 }
 
 unsigned rc_cell_when(const rc_cell *cell, const rc_cell_layout *layout, const void *opts) {
+    if (!cell)
+        return 0;
     bool no_bias = false;
     if (layout && layout->no_bias && opts)
         memcpy(&no_bias, (const char *)opts + layout->no_bias, sizeof no_bias);
-    const unsigned size =
-        cell && cell->dim_in == cell->dim_hidden ? RC_WHEN_I_IS_H : RC_WHEN_I_NOT_H;
+    const unsigned size = cell->dim_in == cell->dim_hidden ? RC_WHEN_I_IS_H : RC_WHEN_I_NOT_H;
     return (no_bias ? 0u : (unsigned)RC_WHEN_BIAS) | size;
 }
 
@@ -214,6 +217,8 @@ rc_status rc_cell_check(const rc_cell *cell, bool ok, char *err, size_t err_len,
                         ...) {
     if (ok)
         return RC_OK;
+    if (!fmt)
+        return rc_err_null(err, err_len, "rc_cell_check", "fmt");
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
@@ -234,16 +239,23 @@ rc_status rc_cell_init_from(rc_cell *cell, const rc_cell_layout *layout, const v
 
 rc_status rc_cell_init_layout(rc_cell *cell, const void *opts, rc_params *ps, rc_rng *rng,
                               char *err, size_t err_len) {
-    const rc_cell_layout *l = cell && cell->type ? cell->type->layout : NULL;
+    if (!cell)
+        return rc_err_null(err, err_len, "rc_cell_init_layout", "cell");
+    const rc_cell_layout *l = cell->type ? cell->type->layout : NULL;
     if (!l)
         return rc_errf(err, err_len, RC_ERR_ARG, "%s: rc_cell_init_layout needs the type's layout",
-                       cell && cell->type ? cell->type->name : "cell");
+                       cell->type ? cell->type->name : "cell");
     return rc_cell_init_from(cell, l, opts, ps, rng, err, err_len);
 }
 
 void rc_cell_begin(rc_cell_ctx *c, rc_graph *g, const rc_cell *cell, int64_t batch,
                    const rc_rnn_hooks *hooks, int layer, int dir) {
-    memset(c, 0, sizeof *c);
+    if (c)
+        memset(c, 0, sizeof *c);
+    if (!c || !g || !cell) {
+        rc_layer_null(g, "rc_cell_begin", !c ? "c" : !g ? "g" : "cell");
+        return;
+    }
     c->g = g;
     c->cell = cell;
     c->batch = batch;
@@ -270,7 +282,9 @@ void rc_cell_begin(rc_cell_ctx *c, rc_graph *g, const rc_cell *cell, int64_t bat
 rc_var rc_cell_use(const rc_cell_ctx *c, rc_param *p) {
     if (!p)
         return RC_NONE;
-    for (int k = 0; k < c->cell->n_weights; k++)
+    if (!c)
+        return rc_layer_null(NULL, "rc_cell_use", "c");
+    for (int k = 0; c->cell && k < c->cell->n_weights; k++)
         if (c->cell->weight[k] == p)
             return c->weight[k];
     return rc_use(c->g, p);

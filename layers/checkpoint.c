@@ -154,9 +154,8 @@ static rc_status build_meta(save_list *l, const rc_checkpoint_extra *x, const ch
 
 rc_status rc_checkpoint_save(const char *path, const rc_params *ps, const rc_checkpoint_extra *x,
                              char *err, size_t err_len) {
-    if (!path || !ps) {
-        return rc_errf(err, err_len, RC_ERR_ARG, "rc_checkpoint_save: NULL path or store");
-    }
+    if (!path || !ps)
+        return rc_err_null(err, err_len, "rc_checkpoint_save", !path ? "path" : "ps");
     if (x && x->optim && rc_optim_params(x->optim) != ps) {
         return rc_errf(err, err_len, RC_ERR_ARG,
                        "%s: the optimizer works on another parameter store", path);
@@ -390,9 +389,8 @@ rc_status rc_checkpoint_load(const char *path, rc_params *ps, const rc_checkpoin
     if (!rep)
         rep = &local;
     memset(rep, 0, sizeof *rep);
-    if (!path || !ps) {
-        return rc_errf(err, err_len, RC_ERR_ARG, "rc_checkpoint_load: NULL path or store");
-    }
+    if (!path || !ps)
+        return rc_err_null(err, err_len, "rc_checkpoint_load", !path ? "path" : "ps");
     rc_safetensors *f;
     rc_status st = rc_safetensors_open(&f, path, err, err_len);
     if (st != RC_OK)

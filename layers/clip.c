@@ -7,6 +7,8 @@
 #include <recur/checkpoint.h>
 #include <recur/regularize.h>
 
+#include "layers_impl.h"
+
 typedef void (*visit_fn)(float *g, int64_t n, void *ctx);
 
 // Calls fn on every run of gradient entries that counts: a whole gradient when every row is
@@ -51,6 +53,8 @@ static void scale_by(float *g, int64_t n, void *ctx) {
 }
 
 double rc_clip_grad_norm(rc_params *ps, double max_norm, double norm_type) {
+    if (!ps)
+        rc_err_null(NULL, 0, "rc_clip_grad_norm", "ps");
     if (!ps || !(norm_type > 0))
         return NAN;
     norm_acc a = {norm_type, 0};

@@ -80,6 +80,8 @@ static void renorm(const rc_embedding_layer *l, const int32_t *ids, int64_t n) {
 
 rc_var rc_embedding_layer_forward(const rc_embedding_layer *l, rc_graph *g, const int32_t *ids,
                                   rc_shape ids_shape) {
+    if (!l || !g)
+        return rc_layer_null(g, "rc_embedding_layer_forward", !l ? "l" : "g");
     rc_var table = rc_use(g, l->weight);
     bool shape_ok = ids && ids_shape.ndim >= 0 && ids_shape.ndim <= RC_MAX_DIMS;
     for (int i = 0; shape_ok && i < ids_shape.ndim; i++)

@@ -17,4 +17,8 @@ char *rc_layer_name(const char *prefix, const char *leaf);
 rc_status rc_layer_add_params(rc_params *ps, const char *prefix, int n, const char *const *leaf,
                               const rc_shape *shape, rc_param **out);
 
+// The NULL policy of a layer's forward: the sticky error "fn: arg is NULL" in g (with g NULL,
+// rc_last_error only); returns RC_NONE.
+rc_var rc_layer_null(rc_graph *g, const char *fn, const char *arg);
+
 #endif

@@ -66,6 +66,13 @@ rc_status rc_linear_layer_init(rc_linear_layer *l, rc_params *ps, const char *pr
     return st;
 }
 
+rc_var rc_layer_null(rc_graph *g, const char *fn, const char *arg) {
+    rc_graph_set_error(g, RC_ERR_ARG, fn, "%s is NULL", arg);
+    return RC_NONE;
+}
+
 rc_var rc_linear_layer_forward(const rc_linear_layer *l, rc_graph *g, rc_var x) {
+    if (!l || !g)
+        return rc_layer_null(g, "rc_linear_layer_forward", !l ? "l" : "g");
     return rc_linear(x, rc_use(g, l->weight), l->bias ? rc_use(g, l->bias) : RC_NONE);
 }

@@ -37,11 +37,11 @@ rc_status rc_rnn_carry_save(rc_rnn_carry *carry, const rc_var *state, int n_stat
 }
 
 void rc_rnn_carry_load(const rc_rnn_carry *carry, rc_graph *g, rc_var *state0) {
-    if (!state0)
-        return;
-    for (int k = 0; k < RC_CELL_MAX_STATE; k++)
-        state0[k] =
-            carry && k < carry->n_state ? rc_input(g, carry->shape[k], carry->data[k]) : RC_NONE;
+    if (!state0 || !g)
+        rc_graph_set_error(g, RC_ERR_ARG, "rc_rnn_carry_load", "%s is NULL", !g ? "g" : "state0");
+    for (int k = 0; state0 && k < RC_CELL_MAX_STATE; k++)
+        state0[k] = g && carry && k < carry->n_state ? rc_input(g, carry->shape[k], carry->data[k])
+                                                     : RC_NONE;
 }
 
 void rc_rnn_carry_clear(rc_rnn_carry *carry) {

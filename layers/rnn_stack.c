@@ -94,6 +94,8 @@ void rc_rnn_free(rc_rnn **rnn) {
 }
 
 int64_t rc_rnn_dim_out(const rc_rnn *rnn) {
+    if (!rnn)
+        return 0;
     return rnn->num_dirs * rnn->cells[(rnn->config.num_layers - 1) * rnn->num_dirs]->dim_out;
 }
 

@@ -300,9 +300,8 @@ static rc_status open_file(parse_ctx *c, const char *path) {
 }
 
 rc_status rc_safetensors_open(rc_safetensors **pf, const char *path, char *err, size_t err_len) {
-    if (!pf || !path) {
-        return rc_errf(err, err_len, RC_ERR_ARG, "rc_safetensors_open: NULL argument");
-    }
+    if (!pf || !path)
+        return rc_err_null(err, err_len, "rc_safetensors_open", !pf ? "f" : "path");
     *pf = NULL;
     rc_safetensors *f = calloc(1, sizeof *f);
     if (!f || !(f->path = strdup(path))) {

@@ -72,21 +72,28 @@ static float convert_one(rc_dtype dt, const unsigned char *b) {
     }
 }
 
-static const rc_safetensors_info *find_checked(const rc_safetensors *f, const char *name, char *err,
+// The tensor `name`; else NULL with RC_ERR_ARG (f or name NULL, "fn: f is NULL") or
+// RC_ERR_NOTFOUND in *st and err.
+static const rc_safetensors_info *find_checked(const char *fn, const rc_safetensors *f,
+                                               const char *name, rc_status *st, char *err,
                                                size_t err_len) {
+    if (!f || !name) {
+        *st = rc_err_null(err, err_len, fn, !f ? "f" : "name");
+        return NULL;
+    }
     const rc_safetensors_info *t = rc_safetensors_find(f, name);
-    if (!t)
-        rc_errf(err, err_len, RC_OK, "%s: no tensor named \"%s\"", f ? rc_st_path(f) : "(null)",
-                name ? name : "(null)");
+    *st = t ? RC_OK
+            : rc_errf(err, err_len, RC_ERR_NOTFOUND, "%s: no tensor named \"%s\"", rc_st_path(f),
+                      name);
     return t;
 }
 
 // The tensor `name` when it exists and has n elements and out is set for n > 0; else NULL with
 // the error in *st and err.
-static const rc_safetensors_info *sized(const rc_safetensors *f, const char *name, const void *out,
-                                        int64_t n, rc_status *st, char *err, size_t err_len) {
-    const rc_safetensors_info *t = find_checked(f, name, err, err_len);
-    *st = t ? RC_OK : RC_ERR_NOTFOUND;
+static const rc_safetensors_info *sized(const char *fn, const rc_safetensors *f, const char *name,
+                                        const void *out, int64_t n, rc_status *st, char *err,
+                                        size_t err_len) {
+    const rc_safetensors_info *t = find_checked(fn, f, name, st, err, err_len);
     if (t && (n != t->numel || (n > 0 && !out))) {
         *st = rc_errf(err, err_len, RC_ERR_SHAPE,
                       "%s: tensor \"%s\" has %lld elements, the buffer %lld", rc_st_path(f), name,
@@ -131,7 +138,7 @@ static bool to_f32(rc_dtype dt, const unsigned char *b, void *out, int64_t i) {
 rc_status rc_safetensors_read(const rc_safetensors *f, const char *name, float *out, int64_t n,
                               char *err, size_t err_len) {
     rc_status st;
-    const rc_safetensors_info *t = sized(f, name, out, n, &st, err, err_len);
+    const rc_safetensors_info *t = sized("rc_safetensors_read", f, name, out, n, &st, err, err_len);
     if (!t)
         return st;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -169,7 +176,8 @@ static bool to_i32(rc_dtype dt, const unsigned char *b, void *out, int64_t i) {
 rc_status rc_safetensors_read_i32(const rc_safetensors *f, const char *name, int32_t *out,
                                   int64_t n, char *err, size_t err_len) {
     rc_status st;
-    const rc_safetensors_info *t = sized(f, name, out, n, &st, err, err_len);
+    const rc_safetensors_info *t =
+        sized("rc_safetensors_read_i32", f, name, out, n, &st, err, err_len);
     if (!t)
         return st;
     if (!integer_dtype(t->dtype))
@@ -197,9 +205,11 @@ rc_status rc_safetensors_read_i32(const rc_safetensors *f, const char *name, int
 
 rc_status rc_safetensors_read_raw(const rc_safetensors *f, const char *name, void *out,
                                   size_t bytes, char *err, size_t err_len) {
-    const rc_safetensors_info *t = find_checked(f, name, err, err_len);
+    rc_status st;
+    const rc_safetensors_info *t =
+        find_checked("rc_safetensors_read_raw", f, name, &st, err, err_len);
     if (!t)
-        return RC_ERR_NOTFOUND;
+        return st;
     if (bytes != t->nbytes || (bytes > 0 && !out)) {
         return rc_errf(err, err_len, RC_ERR_SHAPE,
                        "%s: tensor \"%s\" has %llu bytes, the buffer %zu", rc_st_path(f), name,

@@ -169,13 +169,16 @@ rc_status rc_sched_step_metric(rc_sched *s, double metric) {
 }
 
 rc_sched_state rc_sched_get_state(const rc_sched *s) {
-    return s->st;
+    return s ? s->st : (rc_sched_state){0};
 }
 
 void rc_sched_set_state(rc_sched *s, const rc_sched_state *st) {
-    s->st = *st;
+    if (!s || !st)
+        rc_err_null(NULL, 0, "rc_sched_set_state", !s ? "s" : "st");
+    else
+        s->st = *st;
 }
 
 const rc_sched_opts *rc_sched_options(const rc_sched *s) {
-    return &s->opts;
+    return s ? &s->opts : NULL;
 }

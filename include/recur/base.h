@@ -2,13 +2,15 @@
 // Every other public header builds on this one. Only C standard headers are included.
 //
 // NULL policy (every public function):
-// - A NULL where a pointer is required: the function returns RC_ERR_ARG and, where it takes
+// - A NULL where a pointer is required: the function returns RC_ERR_ARG (or the status its header
+//   names, as rc_safetensors_read's RC_ERR_SHAPE for a NULL buffer) and, where it takes
 //   `char *err`, writes a message naming the function and the argument. A graph function given
 //   a NULL where it needs a pointer sets the graph's sticky error instead.
 // - Every `_free` function accepts NULL (and a pointer to NULL).
 // - An options pointer (`const rc_*_opts *`) documented as optional may be NULL: the defaults.
-//   In text.h and embed.h every options pointer is optional, and getters given a NULL object
-//   return 0, -1, false or NULL.
+//   In text.h and embed.h every options pointer is optional. So may outputs and carries documented
+//   as optional (rc_init_fans's fans, a load report, an rc_rnn_carry).
+// - Getters given a NULL object return 0, -1, false or NULL; setters do nothing.
 // - Ops given RC_NONE, a zeroed, stale, foreign or poisoned handle return a poisoned handle and
 //   never crash; the error is recorded in the graph of another input. With no graph at all (every
 //   input RC_NONE) the result is RC_NONE, and rc_backward of it returns RC_ERR_ARG.

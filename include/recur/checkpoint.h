@@ -78,7 +78,8 @@ RC_API bool rc_safetensors_metadata_at(const rc_safetensors *f, int i, const cha
 
 // Reads tensor `name` into out[n] as f32, converting any dtype (F16, BF16, F64, F8 exactly or to
 // the nearest f32; integers and BOOL by value). RC_ERR_NOTFOUND: no such tensor; RC_ERR_SHAPE:
-// n differs from its number of elements; RC_ERR_IO: the file changed or a read failed.
+// n differs from its number of elements (or out is NULL and n > 0); RC_ERR_IO: the file changed
+// or a read failed.
 RC_API rc_status rc_safetensors_read(const rc_safetensors *f, const char *name, float *out,
                                      int64_t n, char *err, size_t err_len);
 // The raw little-endian bytes of tensor `name` into out[bytes]; bytes must equal its size.

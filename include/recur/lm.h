@@ -72,15 +72,16 @@ RC_API rc_status rc_lm_new(rc_lm **out, const rc_lm_config *config, rc_rng *rng,
 RC_API void rc_lm_free(rc_lm **m); // accepts NULL; nulls *m
 
 // The logits [len*batch, V] of a segment x [len, batch] recorded in g, from the states in carry
-// (empty: zeros); the final states go back into carry when carry_out is set. training enables
-// dropout (drawn from rng). RC_NONE on error (the graph's status and message say why).
+// (empty or NULL: zeros); the final states go back into carry when carry_out is set. training
+// enables dropout (drawn from rng). RC_NONE on error (the graph's status and message say why).
 RC_API rc_var rc_lm_logits(const rc_lm *m, rc_graph *g, const int32_t *x, int len, int batch,
                            rc_rnn_carry *carry, bool carry_out, bool training, rc_rng *rng);
 
 // One training step on segment x -> y [len, batch]: zero the gradients, the loss (cross-entropy
 // summed over the segment's steps and averaged over the batch, Zaremba et al.'s objective), back
 // propagation, gradient-norm clipping at clip (0: none), the optimizer's step; the state moves on
-// in carry. *nll_sum is the summed negative log-likelihood of the segment's len*batch tokens.
+// in carry (NULL: from zeros, not carried). *nll_sum is the summed negative log-likelihood of the
+// segment's len*batch tokens.
 RC_API rc_status rc_lm_train_step(rc_lm *m, rc_graph *g, rc_optim *opt, const int32_t *x,
                                   const int32_t *y, int len, int batch, double clip,
                                   rc_rnn_carry *carry, rc_rng *rng, double *nll_sum, char *err,

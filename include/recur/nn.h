@@ -63,7 +63,8 @@ RC_API rc_status rc_init_tensor(rc_tensor t, const rc_init *init, rc_rng *rng);
 RC_API rc_status rc_init_param(rc_param *p, const rc_init *init, rc_rng *rng);
 // PyTorch's calculate_gain; `param` is the leaky ReLU slope (ignored by the others).
 RC_API double rc_init_gain(rc_nonlinearity nl, double param);
-// fan_in and fan_out of a shape as above; RC_ERR_SHAPE for fewer than 2 dimensions.
+// fan_in and fan_out of a shape as above (either may be NULL); RC_ERR_SHAPE for fewer than 2
+// dimensions.
 RC_API rc_status rc_init_fans(rc_shape s, int64_t *fan_in, int64_t *fan_out);
 // Sets the forget-gate block of an LSTM-family bias [4H] laid out [i|f|g|o]: entries [H, 2H) =
 // value, the others untouched. RC_ERR_SHAPE unless the bias is 1-D with a length divisible by 4.

@@ -386,6 +386,7 @@ RC_API rc_status rc_rnn_carry_save(rc_rnn_carry *carry, const rc_var *state, int
 // Makes leaves in g holding the saved values, for rc_rnn_run.state0 or rc_rnn_unroll's state0:
 // writes state0[RC_CELL_MAX_STATE], entries past n_state (all, for an empty carry) RC_NONE, which
 // runners read as zeros. The leaves need no gradient, so none flows back into the old segment.
+// A NULL carry is an empty one.
 RC_API void rc_rnn_carry_load(const rc_rnn_carry *carry, rc_graph *g, rc_var *state0);
 // Forgets the saved states (a new sequence starts from zeros); memory is kept.
 RC_API void rc_rnn_carry_clear(rc_rnn_carry *carry);

@@ -13,8 +13,10 @@
 #include "common/common.h"
 
 static rc_status check_config(const rc_lm_config *c, char *err, size_t len) {
-    if (!c || !c->cell)
-        return rc_errf(err, len, RC_ERR_ARG, "rc_lm_new: config and config->cell are required");
+    if (!c)
+        return rc_err_null(err, len, "rc_lm_new", "config");
+    if (!c->cell)
+        return rc_errf(err, len, RC_ERR_ARG, "rc_lm_new: config->cell is required");
     if (c->vocab < 2 || c->vocab > INT32_MAX || c->dim_embed < 1 || c->dim_hidden < 1 ||
         c->num_layers < 1)
         return rc_errf(err, len, RC_ERR_ARG,
@@ -121,6 +123,10 @@ static rc_var maybe_dropout(rc_var x, float p, bool training, rc_rng *rng) {
 
 rc_var rc_lm_logits(const rc_lm *m, rc_graph *g, const int32_t *x, int len, int batch,
                     rc_rnn_carry *carry, bool carry_out, bool training, rc_rng *rng) {
+    if (!m || !g || !x) {
+        rc_graph_set_error(g, RC_ERR_ARG, "rc_lm_logits", "%s is NULL", !m ? "m" : !g ? "g" : "x");
+        return RC_NONE;
+    }
     const float p = m->config.dropout;
     rc_var table = rc_use(g, m->embed);
     rc_var e = maybe_dropout(rc_embedding(table, x, RC_SHAPE(len, batch)), p, training, rng);
@@ -130,7 +136,7 @@ rc_var rc_lm_logits(const rc_lm *m, rc_graph *g, const int32_t *x, int len, int 
     rc_rnn_result res;
     if (rc_rnn_forward(g, m->rnn, e, &run, &res) != RC_OK)
         return RC_NONE;
-    if (carry_out && rc_rnn_carry_save(carry, res.state, res.n_state) != RC_OK)
+    if (carry_out && carry && rc_rnn_carry_save(carry, res.state, res.n_state) != RC_OK)
         return RC_NONE;
     const int64_t H = rc_rnn_dim_out(m->rnn);
     rc_var h =
@@ -181,15 +187,28 @@ rc_status rc_lm_update(rc_lm *m, rc_optim *opt, double clip, char *err, size_t e
 rc_status rc_lm_train_step(rc_lm *m, rc_graph *g, rc_optim *opt, const int32_t *x, const int32_t *y,
                            int len, int batch, double clip, rc_rnn_carry *carry, rc_rng *rng,
                            double *nll_sum, char *err, size_t err_len) {
+    if (!m || !g || !opt || !x || !y || !nll_sum)
+        return rc_err_null(err, err_len, "rc_lm_train_step",
+                           !m     ? "m"
+                           : !g   ? "g"
+                           : !opt ? "opt"
+                           : !x   ? "x"
+                           : !y   ? "y"
+                                  : "nll_sum");
     rc_status st = rc_lm_backward_step(m, g, x, y, len, batch, carry, rng, nll_sum, err, err_len);
     return st == RC_OK ? rc_lm_update(m, opt, clip, err, err_len) : st;
 }
 
 rc_status rc_lm_evaluate(const rc_lm *m, const rc_lm_stream *s, int bptt, int64_t max_segments,
                          double *nll, int64_t *tokens, char *err, size_t err_len) {
-    if (!m || !s || !s->data || !nll || !tokens || bptt < 1)
-        return rc_errf(err, err_len, RC_ERR_ARG,
-                       "rc_lm_evaluate: model, stream, nll and tokens are required, bptt %d >= 1",
+    if (!m || !s || !nll || !tokens)
+        return rc_err_null(err, err_len, "rc_lm_evaluate",
+                           !m     ? "m"
+                           : !s   ? "s"
+                           : !nll ? "nll"
+                                  : "tokens");
+    if (!s->data || bptt < 1)
+        return rc_errf(err, err_len, RC_ERR_ARG, "rc_lm_evaluate: an empty stream, or bptt %d < 1",
                        bptt);
     *nll = 0;
     *tokens = 0;
@@ -235,11 +254,16 @@ static int32_t draw(const float *logits, int64_t V, double temperature, rc_rng *
 
 rc_status rc_lm_sample(const rc_lm *m, const int32_t *prime, int n_prime, int n, double temperature,
                        rc_rng *rng, int32_t *out, char *err, size_t err_len) {
-    if (!m || !prime || n_prime < 1 || n < 0 || (n > 0 && !out) || !rng ||
-        !(temperature > 0 && isfinite(temperature)))
+    if (!m || !prime || !rng || (n > 0 && !out))
+        return rc_err_null(err, err_len, "rc_lm_sample",
+                           !m       ? "m"
+                           : !prime ? "prime"
+                           : !rng   ? "rng"
+                                    : "out");
+    if (n_prime < 1 || n < 0 || !(temperature > 0 && isfinite(temperature)))
         return rc_errf(err, err_len, RC_ERR_ARG,
-                       "rc_lm_sample: model, prime (n_prime %d >= 1), out (n %d), rng and a "
-                       "temperature %g > 0 are required",
+                       "rc_lm_sample: n_prime %d >= 1, n %d >= 0 and a temperature %g > 0 are "
+                       "required",
                        n_prime, n, temperature);
     rc_graph *g;
     if (rc_graph_new(&g) != RC_OK)

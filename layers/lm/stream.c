@@ -11,7 +11,7 @@
 rc_status rc_lm_stream_new(rc_lm_stream *s, const int32_t *ids, int64_t n, int batch, char *err,
                            size_t err_len) {
     if (!s)
-        return rc_errf(err, err_len, RC_ERR_ARG, "rc_lm_stream_new: stream is NULL");
+        return rc_err_null(err, err_len, "rc_lm_stream_new", "s");
     *s = (rc_lm_stream){0};
     if (!ids && n > 0)
         return rc_errf(err, err_len, RC_ERR_ARG, "rc_lm_stream_new: ids is NULL, n = %lld",
@@ -69,6 +69,10 @@ int64_t rc_lm_stream_segments(const rc_lm_stream *s, int bptt) {
 
 int rc_lm_stream_segment(const rc_lm_stream *s, int bptt, int64_t k, const int32_t **x,
                          const int32_t **y) {
+    if (!x || !y) {
+        rc_err_null(NULL, 0, "rc_lm_stream_segment", !x ? "x" : "y");
+        return 0;
+    }
     if (k < 0 || k >= rc_lm_stream_segments(s, bptt))
         return 0;
     const int64_t start = k * bptt;

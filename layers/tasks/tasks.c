@@ -28,9 +28,10 @@ const rc_task *rc_task_find(const char *name) {
 
 rc_status rc_task_batch_new(rc_task_batch *b, const rc_task *task, int length, int B, char *err,
                             size_t err_len) {
-    *b = (rc_task_batch){0};
-    if (!task)
-        return rc_errf(err, err_len, RC_ERR_ARG, "rc_task_batch_new: task is NULL");
+    if (b)
+        *b = (rc_task_batch){0};
+    if (!b || !task)
+        return rc_err_null(err, err_len, "rc_task_batch_new", !b ? "b" : "task");
     if (length < task->min_length || length > MAX_LENGTH)
         return rc_errf(err, err_len, RC_ERR_ARG,
                        "rc_task_batch_new: %s: length %d outside [%d, %d]", task->name, length,

@@ -9,7 +9,9 @@
 
 // The config with every 0 replaced by the task's default, checked.
 static rc_status resolve(const rc_task_config *in, rc_task_config *c, char *err, size_t len) {
-    if (!in || !in->task || !in->cell)
+    if (!in)
+        return rc_err_null(err, len, "rc_task_train", "cfg");
+    if (!in->task || !in->cell)
         return rc_errf(err, len, RC_ERR_ARG, "rc_task_train: config, task and cell are required");
     *c = *in;
     const rc_task_defaults *d = &in->task->defaults;
@@ -165,7 +167,7 @@ static void teardown(run *r) {
 rc_status rc_task_train(const rc_task_config *cfg, rc_task_result *res, char *err, size_t err_len) {
     run r = {0};
     if (!res)
-        return rc_errf(err, err_len, RC_ERR_ARG, "rc_task_train: result is NULL");
+        return rc_err_null(err, err_len, "rc_task_train", "res");
     *res = (rc_task_result){.success_step = -1};
     rc_status st = resolve(cfg, &r.c, err, err_len);
     if (st == RC_OK)
@@ -197,8 +199,12 @@ void rc_task_result_free(rc_task_result *res) {
 
 int64_t rc_task_param_count(const rc_task *task, const rc_cell_type *cell, int length, int H,
                             char *err, size_t err_len) {
-    if (!task || !cell || H < 1) {
-        rc_errf(err, err_len, RC_ERR_ARG, "rc_task_param_count: task, cell and H >= 1 needed");
+    if (!task || !cell) {
+        rc_err_null(err, err_len, "rc_task_param_count", !task ? "task" : "cell");
+        return -1;
+    }
+    if (H < 1) {
+        rc_errf(err, err_len, RC_ERR_ARG, "rc_task_param_count: H must be >= 1, got %d", H);
         return -1;
     }
     rc_task_model m;
