@@ -16,4 +16,13 @@ extern const char cmd_gradcheck_usage[];
 int cmd_lm(int argc, char **argv);
 extern const char cmd_lm_usage[];
 
+int cmd_embed(int argc, char **argv);
+extern const char cmd_embed_usage[];
+int cmd_neighbours(int argc, char **argv);
+extern const char cmd_neighbours_usage[];
+int cmd_analogy(int argc, char **argv);
+extern const char cmd_analogy_usage[];
+int cmd_similarity(int argc, char **argv);
+extern const char cmd_similarity_usage[];
+
 #endif

@@ -12,17 +12,25 @@ static const char cmd_help_usage[] = "usage: recur help [COMMAND]\n"
                                      "Lists the commands, or prints the usage of COMMAND.\n";
 
 static const cli_command commands[] = {
+    {"analogy", "evaluate word vectors on a:b::c:d analogies (3CosAdd, as gensim)", cmd_analogy,
+     cmd_analogy_usage},
     {"cells", "list every cell type (built-in and from --plugin)", cmd_cells, cmd_cells_usage},
     {"demo", "a quick tour: train an LSTM, save, gradient-check and draw it", cmd_demo,
      cmd_demo_usage},
     {"dot", "draw a cell unrolled for K steps (or a layer stack) as DOT, SVG, PNG or PDF", cmd_dot,
      cmd_dot_usage},
+    {"embed", "train word2vec or fastText subword vectors on a corpus, write a .vec file",
+     cmd_embed, cmd_embed_usage},
     {"gates", "train cells on synthetic memory tasks and rank them (the gating study)", cmd_gates,
      cmd_gates_usage},
     {"gradcheck", "check every op's and cell type's gradient against finite differences",
      cmd_gradcheck, cmd_gradcheck_usage},
     {"lm", "train a word-level language model (truncated BPTT, perplexity), evaluate, sample",
      cmd_lm, cmd_lm_usage},
+    {"neighbours", "the nearest words of each word in a .vec file, by cosine", cmd_neighbours,
+     cmd_neighbours_usage},
+    {"similarity", "evaluate word vectors on word-similarity pairs (Spearman, Pearson)",
+     cmd_similarity, cmd_similarity_usage},
     {"help", "list the commands, or show how to use one", cmd_help, cmd_help_usage},
 };
 #define N_COMMANDS ((int)(sizeof commands / sizeof commands[0]))
