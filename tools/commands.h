@@ -16,6 +16,8 @@ extern const char cmd_gradcheck_usage[];
 int cmd_lm(int argc, char **argv);
 extern const char cmd_lm_usage[];
 
+int cmd_classify(int argc, char **argv);
+extern const char cmd_classify_usage[];
 int cmd_embed(int argc, char **argv);
 extern const char cmd_embed_usage[];
 int cmd_neighbours(int argc, char **argv);

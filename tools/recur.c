@@ -15,6 +15,8 @@ static const cli_command commands[] = {
     {"analogy", "evaluate word vectors on a:b::c:d analogies (3CosAdd, as gensim)", cmd_analogy,
      cmd_analogy_usage},
     {"cells", "list every cell type (built-in and from --plugin)", cmd_cells, cmd_cells_usage},
+    {"classify", "fastText's bag-of-n-grams classifier: test-set or k-fold accuracy", cmd_classify,
+     cmd_classify_usage},
     {"demo", "a quick tour: train an LSTM, save, gradient-check and draw it", cmd_demo,
      cmd_demo_usage},
     {"dot", "draw a cell unrolled for K steps (or a layer stack) as DOT, SVG, PNG or PDF", cmd_dot,

@@ -405,6 +405,50 @@ RC_API double rc_ndcg_at_k(const int32_t *ranked, int n_ranked, const int32_t *r
 RC_API double rc_average_precision(const int32_t *ranked, int n_ranked, const int32_t *rel_docs,
                                    const int32_t *grades, int n_rel);
 
+// ---- labelled text files ------------------------------------------------------------------------
+// Classification data sets come in several layouts; these read any of them line by line (UTF-8
+// checked, empty lines skipped) and rewrite them in fastText's "__label__L text" layout, which
+// rc_ft_train_file and rc_ft_test_file read.
+typedef enum rc_label_layout {
+    RC_LABEL_FIRST = 0, // "label text ..." (the MR, SST, TREC, SUBJ files)
+    RC_LABEL_PREFIX,    // "__label__label text ..." (fastText)
+    RC_LABEL_TSV_LAST,  // "text<TAB>label" (GLUE's SST-2; the last tab separates)
+    RC_LABEL_TSV_FIRST, // "label<TAB>text" (the SMS Spam Collection)
+} rc_label_layout;
+
+typedef struct rc_labelled_opts {
+    rc_label_layout layout;
+    bool header; // the first line is a header, not an example
+    bool latin1; // the file is ISO-8859-1 (MR's rt-polarity.all): decoded to UTF-8, not checked
+    // Written files hold the examples in an order shuffled with this seed, not the file's: the
+    // .all files list every negative example before every positive one, and SGD over such an
+    // order learns little. 0 keeps the file's order.
+    uint64_t shuffle_seed;
+} rc_labelled_opts;
+
+// Called for the i-th example (0-based) with its label and text (not NUL-terminated); a status
+// other than RC_OK stops the reading and is returned.
+typedef rc_status (*rc_labelled_fn)(void *ctx, int64_t i, const char *label, size_t label_len,
+                                    const char *text, size_t text_len);
+// RC_ERR_FORMAT "file:line: no label and text in the layout 'label text'" for a line without
+// both; the line reader's errors. o may be NULL (RC_LABEL_FIRST, no header).
+RC_API rc_status rc_labelled_each(const char *path, const rc_labelled_opts *o, rc_labelled_fn fn,
+                                  void *ctx, char *err, size_t err_len);
+// Writes every example of in to out as "__label__L text" (spaces in L become '_', tabs in the
+// text spaces), atomically; *lines (may be NULL) receives the count. A line with a label but no
+// text is skipped (fastText skips it too); a line without a label in a TSV layout is the error.
+RC_API rc_status rc_labelled_to_fasttext(const char *in, const rc_labelled_opts *o, const char *out,
+                                         int64_t *lines, char *err, size_t err_len);
+// k-fold cross-validation: *fold (malloc'ed, [*n]) assigns each example of in to a fold in
+// [0, k), folds differing in size by at most one, shuffled with seed (the same for every run).
+RC_API rc_status rc_labelled_folds(const char *in, const rc_labelled_opts *o, int k, uint64_t seed,
+                                   int32_t **fold, int64_t *n, char *err, size_t err_len);
+// Writes the examples outside fold held_out to train_out and those inside to test_out, both in
+// the fastText layout.
+RC_API rc_status rc_labelled_split(const char *in, const rc_labelled_opts *o, const int32_t *fold,
+                                   int64_t n, int32_t held_out, const char *train_out,
+                                   const char *test_out, char *err, size_t err_len);
+
 // ---- BEIR data sets
 // -------------------------------------------------------------------------------
 
