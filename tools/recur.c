@@ -23,6 +23,8 @@ static const cli_command commands[] = {
      cmd_gradcheck, cmd_gradcheck_usage},
     {"lm", "train a word-level language model (truncated BPTT, perplexity), evaluate, sample",
      cmd_lm, cmd_lm_usage},
+    {"search", "BM25 retrieval: index a collection, answer queries, nDCG@10 / MAP / recall@100",
+     cmd_search, cmd_search_usage},
     {"help", "list the commands, or show how to use one", cmd_help, cmd_help_usage},
 };
 #define N_COMMANDS ((int)(sizeof commands / sizeof commands[0]))

@@ -176,12 +176,12 @@ static char *get_string(reader *r, uint32_t *len) {
     return s;
 }
 
-// n elements of elem bytes must fit in what is left of the file (so a bad count cannot make a
-// huge allocation).
-static void *get_array_room(reader *r, uint64_t n, size_t elem) {
-    if (r->failed || n > r->left / elem)
+// Room for n elements of mem bytes, each taking at least disk bytes in the file: they must fit in
+// what is left of it (so a bad count cannot make a huge allocation).
+static void *get_array_room(reader *r, uint64_t n, size_t disk, size_t mem) {
+    if (r->failed || n > r->left / disk)
         return fail(r, "a count is larger than the file"), NULL;
-    void *p = malloc((size_t)(n ? n : 1) * elem);
+    void *p = malloc((size_t)(n ? n : 1) * mem);
     if (!p) {
         r->failed = true;
         rc_errf(r->err, r->err_len, RC_ERR_NOMEM, "%s: out of memory", r->path);
@@ -191,7 +191,7 @@ static void *get_array_room(reader *r, uint64_t n, size_t elem) {
 
 static rc_status get_stopwords(reader *r, rc_stopset **out) {
     uint32_t n = get_u32(r), len;
-    char **words = get_array_room(r, n, 4);
+    char **words = get_array_room(r, n, 4, sizeof(char *));
     uint32_t got = 0;
     while (!r->failed && got < n && (words[got] = get_string(r, &len)))
         got++;
@@ -219,7 +219,7 @@ static rc_status get_options(reader *r, rc_bm25_opts *o, rc_stopset **stop) {
 }
 
 static void get_doc_lengths(reader *r, rc_bm25 *ix, uint64_t N) {
-    if (!(ix->doc_len = get_array_room(r, N, 4)))
+    if (!(ix->doc_len = get_array_room(r, N, 4, 4)))
         return;
     for (uint64_t d = 0; d < N && !r->failed; d++)
         if ((ix->doc_len[d] = (int32_t)get_u32(r)) < 0)
@@ -243,7 +243,7 @@ static void get_terms(reader *r, rc_bm25 *ix, uint64_t T) {
 // Posting starts from 0 to P, never decreasing; each term's documents increasing, in [0, N);
 // frequencies >= 1.
 static void get_postings(reader *r, rc_bm25 *ix, uint64_t N, uint64_t T, uint64_t P) {
-    if (!(ix->post_ptr = get_array_room(r, T + 1, 8)))
+    if (!(ix->post_ptr = get_array_room(r, T + 1, 8, 8)))
         return;
     for (uint64_t t = 0; t <= T && !r->failed; t++) {
         ix->post_ptr[t] = (int64_t)get_u64(r);
@@ -251,7 +251,7 @@ static void get_postings(reader *r, rc_bm25 *ix, uint64_t N, uint64_t T, uint64_
             (t == T && (uint64_t)ix->post_ptr[t] != P) || (t == 0 && ix->post_ptr[0] != 0))
             fail(r, "the posting starts are out of order");
     }
-    if (!(ix->post_doc = get_array_room(r, P, 4)) || !(ix->post_tf = get_array_room(r, P, 4)))
+    if (!(ix->post_doc = get_array_room(r, P, 4, 4)) || !(ix->post_tf = get_array_room(r, P, 4, 4)))
         return;
     for (uint64_t p = 0; p < P && !r->failed; p++)
         if ((ix->post_doc[p] = (int32_t)get_u32(r)) < 0 || (uint64_t)ix->post_doc[p] >= N)
@@ -269,7 +269,7 @@ static void get_doc_ids(reader *r, rc_bm25 *ix, uint64_t N) {
     unsigned char has = 0;
     if (!get_bytes(r, &has, 1) || !has)
         return;
-    if (!(ix->doc_ids = get_array_room(r, N, 4)))
+    if (!(ix->doc_ids = get_array_room(r, N, 4, sizeof(char *))))
         return;
     memset(ix->doc_ids, 0, (size_t)N * sizeof *ix->doc_ids);
     uint32_t len;
