@@ -27,18 +27,20 @@ static void put_bytes(FILE *f, const void *p, size_t n) {
     fwrite(p, 1, n, f);
 }
 
-static void put_u64(FILE *f, uint64_t v) {
+// v's low `bytes` bytes, least significant first.
+static void put_le(FILE *f, uint64_t v, int bytes) {
     unsigned char b[8];
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < bytes; i++)
         b[i] = (unsigned char)(v >> (8 * i));
-    put_bytes(f, b, 8);
+    put_bytes(f, b, (size_t)bytes);
+}
+
+static void put_u64(FILE *f, uint64_t v) {
+    put_le(f, v, 8);
 }
 
 static void put_u32(FILE *f, uint32_t v) {
-    unsigned char b[4];
-    for (int i = 0; i < 4; i++)
-        b[i] = (unsigned char)(v >> (8 * i));
-    put_bytes(f, b, 4);
+    put_le(f, v, 4);
 }
 
 static void put_f64(FILE *f, double x) {
@@ -134,22 +136,22 @@ static bool get_bytes(reader *r, void *p, uint64_t n) {
     return true;
 }
 
-static uint64_t get_u64(reader *r) {
+// A little-endian number of `bytes` bytes (0 after a failure).
+static uint64_t get_le(reader *r, int bytes) {
     unsigned char b[8] = {0};
     uint64_t v = 0;
-    if (get_bytes(r, b, 8))
-        for (int i = 0; i < 8; i++)
+    if (get_bytes(r, b, (uint64_t)bytes))
+        for (int i = 0; i < bytes; i++)
             v |= (uint64_t)b[i] << (8 * i);
     return v;
 }
 
+static uint64_t get_u64(reader *r) {
+    return get_le(r, 8);
+}
+
 static uint32_t get_u32(reader *r) {
-    unsigned char b[4] = {0};
-    uint32_t v = 0;
-    if (get_bytes(r, b, 4))
-        for (int i = 0; i < 4; i++)
-            v |= (uint32_t)b[i] << (8 * i);
-    return v;
+    return (uint32_t)get_le(r, 4);
 }
 
 static double get_f64(reader *r) {

@@ -107,14 +107,20 @@ static const char smart_docs[] = ".I 1\n.T\npear orchard\n.A\nsmith\n.B\nj. frui
 static const char smart_queries[] = ".I 007\n.W\napple\n.I 9\n.W\ncherry\n";
 static const char smart_qrels[] = "1 2 1\n2 5 2\n2 1 1\n1 5 -1\n1 44 3\n";
 
-Test(text, smart_reader) {
-    char dir[512], err[512] = "";
-    cr_assert_not_null(tu_tmpdir(dir, sizeof dir));
+static rc_beir *toy_collection(const char *dir) {
+    char err[512] = "";
     rc_beir *b;
     cr_assert_eq(rc_smart_load(&b, file_in(dir, "docs", smart_docs),
                                file_in(dir, "q", smart_queries), file_in(dir, "r", smart_qrels),
                                err, sizeof err),
                  RC_OK, "%s", err);
+    return b;
+}
+
+Test(text, smart_reader) {
+    char dir[512];
+    cr_assert_not_null(tu_tmpdir(dir, sizeof dir));
+    rc_beir *b = toy_collection(dir);
     cr_assert_eq(b->n_docs, 3);
     cr_assert_str_eq(b->doc_id[1], "2");
     cr_assert_str_eq(b->doc_text[0], "pear orchard banana and pear");
@@ -178,11 +184,7 @@ Test(text, lines_reader) {
 Test(text, bm25_evaluate_toy_collection) {
     char dir[512], err[512] = "";
     cr_assert_not_null(tu_tmpdir(dir, sizeof dir));
-    rc_beir *b;
-    cr_assert_eq(rc_smart_load(&b, file_in(dir, "docs", smart_docs),
-                               file_in(dir, "q", smart_queries), file_in(dir, "r", smart_qrels),
-                               err, sizeof err),
-                 RC_OK, "%s", err);
+    rc_beir *b = toy_collection(dir);
     rc_bm25 *ix;
     cr_assert_eq(rc_bm25_new(&ix, NULL), RC_OK);
     for (int64_t d = b->n_docs - 1; d >= 0; d--) // reversed: found by id, not by number
