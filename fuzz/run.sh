@@ -8,7 +8,7 @@ build=$1 seconds=$2
 shift 2
 src=$(cd "$(dirname "$0")" && pwd)
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(safetensors vocab vec lines text beir fasttext word2vec eval lm labelled)
+[ ${#targets[@]} -gt 0 ] || targets=(safetensors vocab vec lines text beir fasttext word2vec eval lm labelled smart bm25_index)
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 failed=0

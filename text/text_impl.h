@@ -88,6 +88,10 @@ static inline const char *rc_strtab_key(const rc_strtab *t, int32_t id, size_t *
 // str comparison, since UTF-8 preserves code point order.
 int rc_strtab_cmp(const rc_strtab *t, int32_t a, int32_t b);
 
+// The words of a stop set in order of insertion (for saving an index that uses it); i < count.
+size_t rc_stopset_count(const rc_stopset *s);
+const char *rc_stopset_word(const rc_stopset *s, size_t i, size_t *len);
+
 // ---- the CSR builder (csr.c, features.c)
 // rc_csr carries no capacities. Every indptr, indices and values array the builder allocates for
 // n elements has room for rc_grow's size from empty (64, doubled until >= n), so the room follows

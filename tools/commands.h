@@ -15,6 +15,8 @@ extern const char cmd_gradcheck_usage[];
 
 int cmd_lm(int argc, char **argv);
 extern const char cmd_lm_usage[];
+int cmd_search(int argc, char **argv);
+extern const char cmd_search_usage[];
 
 int cmd_classify(int argc, char **argv);
 extern const char cmd_classify_usage[];

@@ -31,6 +31,8 @@ static const cli_command commands[] = {
      cmd_lm, cmd_lm_usage},
     {"neighbours", "the nearest words of each word in a .vec file, by cosine", cmd_neighbours,
      cmd_neighbours_usage},
+    {"search", "BM25 retrieval: index a collection, answer queries, nDCG@10 / MAP / recall@100",
+     cmd_search, cmd_search_usage},
     {"similarity", "evaluate word vectors on word-similarity pairs (Spearman, Pearson)",
      cmd_similarity, cmd_similarity_usage},
     {"help", "list the commands, or show how to use one", cmd_help, cmd_help_usage},

@@ -385,6 +385,23 @@ RC_API rc_status rc_bm25_search(const rc_bm25 *ix, const char *q, size_t len, in
 RC_API rc_status rc_bm25_score(const rc_bm25 *ix, const char *q, size_t len, int32_t doc,
                                double *score, char *err, size_t err_len);
 
+RC_API const rc_bm25_opts *rc_bm25_options(const rc_bm25 *ix); // a loaded index's stop words
+                                                               // belong to the index
+// Names the documents (a collection's ids, printed with results and saved with the index):
+// ids[n] copied, n must be rc_bm25_num_docs. RC_ERR_STATE before build.
+RC_API rc_status rc_bm25_set_doc_ids(rc_bm25 *ix, const char *const *ids, int64_t n, char *err,
+                                     size_t err_len);
+// Document doc's id; NULL when the index has none or doc is out of range.
+RC_API const char *rc_bm25_doc_id(const rc_bm25 *ix, int32_t doc);
+// Saves a built index (options, stop words, terms, postings, document lengths and ids) to path,
+// written whole or not at all (a temporary file renamed over it). The format is versioned and
+// described in text/retrieval/bm25_io.c. RC_ERR_STATE before build; RC_ERR_IO "path: ...".
+RC_API rc_status rc_bm25_save(const rc_bm25 *ix, const char *path, char *err, size_t err_len);
+// Loads what rc_bm25_save wrote: a built index that scores exactly as the saved one.
+// RC_ERR_IO "path: No such file or directory"; RC_ERR_FORMAT "path: not a recur BM25 index (or
+// damaged): the file ends early", a newer version, counts or postings out of range.
+RC_API rc_status rc_bm25_load(rc_bm25 **ix, const char *path, char *err, size_t err_len);
+
 // ---- evaluation ---------------------------------------------------------------------------------
 // Retrieval measures follow trec_eval: ranked[0..n_ranked) is a system's ranking for one query;
 // the judgments are rel_docs[0..n_rel) with grades (grade > 0 is relevant; ids not in the ranking
@@ -471,6 +488,38 @@ typedef struct rc_beir {
 RC_API rc_status rc_beir_load(rc_beir **b, const char *dir, const char *split, char *err,
                               size_t err_len);
 RC_API void rc_beir_free(rc_beir **b);
+
+// The SMART format of the Cranfield collection. Documents: records that start with ".I n", then
+// fields ".T" (title), ".A" (authors), ".B" (bibliography), ".W" (text), each followed by its
+// lines; a document's text is its title, a space, its .W text; its id is n as written. Queries
+// (".I n", ".W"): ids are their ordinals "1".."N" in file order, as the judgments number them
+// (the .I numbers have gaps). Judgments: lines "query doc grade" (spaces); grade -1 (not
+// relevant) is kept as 0, others as they are. queries and qrels may be NULL (documents only);
+// without qrels every query is kept. Errors: "cran.qry:12: text before the first .I", "...: .I
+// needs a number", "...: unknown field '.X'", "cranqrel:5: want 3 fields 'query doc grade'",
+// "cranqrel:7: query 300 is not in cran.qry", duplicate ids.
+RC_API rc_status rc_smart_load(rc_beir **b, const char *docs, const char *queries,
+                               const char *qrels, char *err, size_t err_len);
+// A corpus of one document a line (blank lines too, so ids stay line numbers): ids "1".."N",
+// no queries. Errors name the file and line (invalid UTF-8, a line over 1 MiB).
+RC_API rc_status rc_lines_load(rc_beir **b, const char *path, char *err, size_t err_len);
+
+// ---- evaluating an index on a collection -------------------------------------------------------
+
+// Means over the collection's queries (each ranked to depth RC_EVAL_DEPTH, as BEIR does).
+#define RC_EVAL_DEPTH 1000
+typedef struct rc_retrieval_scores {
+    double ndcg_at_10, map, recall_at_100, precision_at_10;
+    int64_t n_queries;
+} rc_retrieval_scores;
+
+// Runs every query of b against ix and averages trec_eval's measures (rc_ndcg_at_k, ...). The
+// judged documents are found in ix by id when ix has ids (rc_bm25_doc_id), so an index saved from
+// the same corpus evaluates correctly; without ids, document d of b is document d of ix. Queries
+// run on `threads` threads (<= 1: the caller's); the result does not depend on it.
+// RC_ERR_STATE: ix is not built; RC_ERR_NOMEM.
+RC_API rc_status rc_bm25_evaluate(const rc_bm25 *ix, const rc_beir *b, int threads,
+                                  rc_retrieval_scores *out, char *err, size_t err_len);
 
 #ifdef __cplusplus
 }

@@ -68,3 +68,11 @@ void rc_tokens_remove_stopwords(rc_tokens *t, const rc_stopset *s) {
     }
     t->n = w;
 }
+
+size_t rc_stopset_count(const rc_stopset *s) {
+    return s ? s->tab.n : 0;
+}
+
+const char *rc_stopset_word(const rc_stopset *s, size_t i, size_t *len) {
+    return rc_strtab_key(&s->tab, (int32_t)i, len);
+}

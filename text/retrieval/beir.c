@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "text/text_impl.h"
+#include "text/retrieval/collection_impl.h"
 
 #define MAX_JSON_LINE ((size_t)64 << 20)
 
@@ -106,10 +106,6 @@ static rc_status read_jsonl(const char *path, bool with_title, char ***ids, char
     return st;
 }
 
-typedef struct judgment {
-    int32_t query, doc, grade;
-} judgment;
-
 // An integer of at most 9 characters, sign included.
 static bool parse_int(const char *s, size_t len, int32_t *out) {
     const size_t neg = len > 0 && s[0] == '-';
@@ -122,7 +118,7 @@ static bool parse_int(const char *s, size_t len, int32_t *out) {
 
 // One qrels line "query-id<TAB>corpus-id<TAB>score" into j; a message in why on failure.
 static rc_status parse_qrel(const char *line, size_t len, const rc_strtab *queries,
-                            const rc_strtab *docs, judgment *j, char *why, size_t why_len) {
+                            const rc_strtab *docs, rc_judgment *j, char *why, size_t why_len) {
     const char *f[3];
     size_t fl[3], n = 0, start = 0;
     for (size_t i = 0; i <= len; i++) {
@@ -147,7 +143,7 @@ static rc_status parse_qrel(const char *line, size_t len, const rc_strtab *queri
 }
 
 static rc_status read_qrels(const char *path, const rc_strtab *queries, const rc_strtab *docs,
-                            judgment **js, int64_t *n, char *err, size_t err_len) {
+                            rc_judgment **js, int64_t *n, char *err, size_t err_len) {
     rc_line_reader *r;
     rc_status st = rc_line_reader_open(&r, path, NULL, err, err_len);
     size_t cap = 0;
@@ -158,7 +154,7 @@ static rc_status read_qrels(const char *path, const rc_strtab *queries, const rc
         if (rc_line_reader_lineno(r) == 1 || !len) // the header; blank lines
             continue;
         char why[200];
-        judgment j;
+        rc_judgment j;
         st = parse_qrel(line, len, queries, docs, &j, why, sizeof why);
         if (st == RC_OK && !rc_grow((void **)js, &cap, (size_t)*n + 1, sizeof **js)) {
             st = rc_errf(why, sizeof why, RC_ERR_NOMEM, "out of memory");
@@ -175,8 +171,8 @@ static rc_status read_qrels(const char *path, const rc_strtab *queries, const rc
 }
 
 // Keeps the judged queries (in queries.jsonl order) and groups the judgments by query.
-static rc_status group(rc_beir *b, char **qid, char **qtext, int64_t n_all, const judgment *js,
-                       int64_t n_js) {
+rc_status rc_beir_group(rc_beir *b, char **qid, char **qtext, int64_t n_all, const rc_judgment *js,
+                        int64_t n_js) {
     int64_t *count = calloc((size_t)n_all + 1, sizeof *count);
     int32_t *newq = malloc((size_t)(n_all ? n_all : 1) * sizeof *newq);
     b->query_id = malloc((size_t)(n_all ? n_all : 1) * sizeof *b->query_id);
@@ -232,7 +228,7 @@ rc_status rc_beir_load(rc_beir **out, const char *dir, const char *split, char *
     rc_strtab dtab = {0}, qtab = {0};
     char **qid = NULL, **qtext = NULL;
     int64_t n_all = 0, n_js = 0;
-    judgment *js = NULL;
+    rc_judgment *js = NULL;
     rc_status st = path ? RC_OK : RC_ERR_NOMEM;
     if (st == RC_OK) {
         snprintf(path, plen, "%s/corpus.jsonl", dir);
@@ -247,7 +243,7 @@ rc_status rc_beir_load(rc_beir **out, const char *dir, const char *split, char *
         st = read_qrels(path, &qtab, &dtab, &js, &n_js, err, err_len);
     }
     if (st == RC_OK) {
-        st = group(b, qid, qtext, n_all, js, n_js);
+        st = rc_beir_group(b, qid, qtext, n_all, js, n_js);
         n_all = 0; // the strings now belong to b, or were freed
     }
     for (int64_t i = 0; i < n_all; i++)

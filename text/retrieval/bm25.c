@@ -6,31 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "text/text_impl.h"
-
-struct rc_bm25 {
-    rc_bm25_opts o;
-    rc_strtab terms;
-    // Rows while adding: document d's pairs are [row_ptr[d], row_ptr[d+1]).
-    int64_t *row_ptr;
-    int32_t *row_term, *row_tf;
-    size_t row_ptr_cap, row_cap, row_tf_cap;
-    int32_t *doc_len;
-    size_t doc_len_cap;
-    int64_t n_docs;
-    // Counting scratch while adding.
-    int64_t *last_doc;
-    int32_t *cnt, *touched;
-    size_t last_cap, cnt_cap, touched_cap, n_touched;
-    rc_tokens tok;
-    // After build.
-    bool built;
-    int64_t *post_ptr; // [terms + 1]
-    int32_t *post_doc, *post_tf;
-    double *idf;
-    double *norm; // [docs] k1 (1 - b + b dl/avgdl), or (1 - b + b dl/avgdl) for BM25L
-    double avgdl;
-};
+#include "text/retrieval/bm25_impl.h"
 
 rc_bm25_opts rc_bm25_defaults(void) {
     rc_tok_opts tok = {
@@ -94,6 +70,10 @@ void rc_bm25_free(rc_bm25 **pix) {
     rc_strtab_free(&ix->terms);
     free(ix->row_ptr), free(ix->doc_len), free(ix->post_ptr), free(ix->post_doc);
     free(ix->post_tf), free(ix->idf), free(ix->norm);
+    for (int64_t d = 0; ix->doc_ids && d < ix->n_docs; d++)
+        free(ix->doc_ids[d]);
+    free(ix->doc_ids);
+    rc_stopset_free(&ix->own_stop);
     free(ix);
     *pix = NULL;
 }
@@ -208,9 +188,7 @@ rc_status rc_bm25_build(rc_bm25 *ix) {
     ix->post_ptr = calloc(T + 1, sizeof *ix->post_ptr);
     ix->post_doc = malloc((size_t)(nnz ? nnz : 1) * sizeof *ix->post_doc);
     ix->post_tf = malloc((size_t)(nnz ? nnz : 1) * sizeof *ix->post_tf);
-    ix->idf = malloc((T ? T : 1) * sizeof *ix->idf);
-    ix->norm = malloc((size_t)(N ? N : 1) * sizeof *ix->norm);
-    if (!ix->post_ptr || !ix->post_doc || !ix->post_tf || !ix->idf || !ix->norm)
+    if (!ix->post_ptr || !ix->post_doc || !ix->post_tf)
         return rc_errf(NULL, 0, RC_ERR_NOMEM,
                        "rc_bm25_build: out of memory for %lld postings of %zu terms",
                        (long long)nnz, T);
@@ -228,6 +206,19 @@ rc_status rc_bm25_build(rc_bm25 *ix) {
     for (size_t t = T; t > 0; t--) // the fill moved each start to the next term's start
         ix->post_ptr[t] = ix->post_ptr[t - 1];
     ix->post_ptr[0] = 0;
+    free_rows(ix);
+    return rc_bm25_finish(ix);
+}
+
+rc_status rc_bm25_finish(rc_bm25 *ix) {
+    const size_t T = ix->terms.n;
+    const int64_t N = ix->n_docs;
+    if (!ix->idf)
+        ix->idf = malloc((T ? T : 1) * sizeof *ix->idf);
+    if (!ix->norm)
+        ix->norm = malloc((size_t)(N ? N : 1) * sizeof *ix->norm);
+    if (!ix->idf || !ix->norm)
+        return rc_errf(NULL, 0, RC_ERR_NOMEM, "rc_bm25_build: out of memory for %zu terms", T);
     double total = 0;
     for (int64_t d = 0; d < N; d++)
         total += ix->doc_len[d];
@@ -240,7 +231,6 @@ rc_status rc_bm25_build(rc_bm25 *ix) {
     }
     for (size_t t = 0; t < T; t++)
         ix->idf[t] = idf_of(&ix->o, (double)N, (double)(ix->post_ptr[t + 1] - ix->post_ptr[t]));
-    free_rows(ix);
     ix->built = true;
     return RC_OK;
 }
@@ -405,4 +395,45 @@ rc_status rc_bm25_search(const rc_bm25 *ix, const char *q, size_t len, int k, in
     *n_found = m;
     free(ids), free(acc), free(touched), free(seen), free(h);
     return RC_OK;
+}
+
+const rc_bm25_opts *rc_bm25_options(const rc_bm25 *ix) {
+    return ix ? &ix->o : NULL;
+}
+
+rc_status rc_bm25_set_doc_ids(rc_bm25 *ix, const char *const *ids, int64_t n, char *err,
+                              size_t err_len) {
+    if (!ix || !ids)
+        return rc_err_null(err, err_len, "rc_bm25_set_doc_ids", ix ? "ids" : "ix");
+    if (!ix->built)
+        return rc_errf(err, err_len, RC_ERR_STATE, "rc_bm25_set_doc_ids: build the index first");
+    if (n != ix->n_docs)
+        return rc_errf(err, err_len, RC_ERR_ARG,
+                       "rc_bm25_set_doc_ids: %lld ids for an index of %lld documents", (long long)n,
+                       (long long)ix->n_docs);
+    char **copy = calloc((size_t)(n ? n : 1), sizeof *copy);
+    for (int64_t d = 0; copy && d < n; d++) {
+        if (!ids[d] || !(copy[d] = strdup(ids[d]))) {
+            for (int64_t i = 0; i < d; i++)
+                free(copy[i]);
+            free(copy);
+            return ids[d]
+                       ? rc_errf(err, err_len, RC_ERR_NOMEM, "rc_bm25_set_doc_ids: out of memory")
+                       : rc_errf(err, err_len, RC_ERR_ARG, "rc_bm25_set_doc_ids: ids[%lld] is NULL",
+                                 (long long)d);
+        }
+    }
+    if (!copy)
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "rc_bm25_set_doc_ids: out of memory");
+    for (int64_t d = 0; ix->doc_ids && d < ix->n_docs; d++)
+        free(ix->doc_ids[d]);
+    free(ix->doc_ids);
+    ix->doc_ids = copy;
+    return RC_OK;
+}
+
+const char *rc_bm25_doc_id(const rc_bm25 *ix, int32_t doc) {
+    if (!ix || !ix->doc_ids || doc < 0 || doc >= ix->n_docs)
+        return NULL;
+    return ix->doc_ids[doc];
 }
