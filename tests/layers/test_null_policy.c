@@ -695,3 +695,61 @@ Test(null_policy, lm_train_evaluate_sample) {
     rc_optim_free(&o);
     rc_lm_free(&m);
 }
+
+Test(null_policy, lm_halves_and_columns) {
+    rc_lm *m = make_lm();
+    rc_optim *o;
+    const rc_optim_opts oo = rc_optim_defaults(RC_OPTIM_SGD, 0.1);
+    cr_assert_eq(rc_optim_new(&o, m->ps, &oo, err, sizeof err), RC_OK, "%s", err);
+    const int32_t x[2] = {0, 1}, y[2] = {1, 2};
+    double nll;
+    EXPECT_ARG(rc_lm_backward_step(NULL, g, x, y, 2, 1, NULL, &rng, &nll, err, sizeof err));
+    EXPECT_MSG(err, "rc_lm_backward_step", "m");
+    EXPECT_ARG(rc_lm_backward_step(m, g, x, NULL, 2, 1, NULL, &rng, &nll, err, sizeof err));
+    EXPECT_MSG(err, "rc_lm_backward_step", "y");
+    EXPECT_ARG(rc_lm_update(m, NULL, 5, err, sizeof err));
+    EXPECT_MSG(err, "rc_lm_update", "opt");
+    cr_expect_eq(rc_lm_backward_step(m, g, x, y, 2, 1, NULL, &rng, &nll, err, sizeof err), RC_OK,
+                 "%s", err);
+    cr_expect_eq(rc_lm_update(m, o, 5, err, sizeof err), RC_OK, "%s", err);
+    const int32_t ids[8] = {0, 1, 2, 3, 0, 1, 2, 3};
+    rc_lm_stream s, part;
+    cr_assert_eq(rc_lm_stream_new(&s, ids, 8, 2, err, sizeof err), RC_OK);
+    EXPECT_ARG(rc_lm_stream_columns(NULL, 0, 1, &part, err, sizeof err));
+    EXPECT_MSG(err, "rc_lm_stream_columns", "s");
+    EXPECT_ST(rc_lm_stream_columns(&s, 1, 2, &part, err, sizeof err), RC_ERR_RANGE);
+    cr_assert_eq(rc_lm_stream_columns(&s, 1, 1, &part, err, sizeof err), RC_OK);
+    cr_expect_eq(part.batch, 1);
+    cr_expect_eq(part.data[1], s.data[3], "column 1 of step 1");
+    rc_lm_stream_free(&part);
+    rc_lm_stream_free(&s);
+    rc_optim_free(&o);
+    rc_lm_free(&m);
+}
+
+Test(null_policy, dist) {
+    rc_dist *d = NULL;
+    EXPECT_ARG(rc_dist_init(NULL, NULL, err, sizeof err));
+    EXPECT_MSG(err, "rc_dist_init", "d");
+    cr_expect_eq(rc_dist_rank(NULL), 0);
+    cr_expect_eq(rc_dist_size(NULL), 1);
+    cr_expect_eq(rc_dist_comm_seconds(NULL), 0);
+    int64_t b0, b1;
+    rc_dist_shard(NULL, 10, &b0, &b1);
+    cr_expect(b0 == 0 && b1 == 10);
+    EXPECT_ARG(rc_dist_broadcast(NULL, NULL, NULL, err, sizeof err));
+    EXPECT_MSG(err, "rc_dist_broadcast", "d");
+    EXPECT_ARG(rc_dist_average_grads(NULL, NULL, err, sizeof err));
+    EXPECT_ARG(rc_dist_sum(NULL, NULL, 1, err, sizeof err));
+    EXPECT_ARG(rc_dist_barrier(NULL, err, sizeof err));
+    cr_assert_eq(rc_dist_init(&d, NULL, err, sizeof err), RC_OK, "%s", err);
+    cr_expect_eq(rc_dist_size(d), 1, "not started by mpirun: one rank");
+    EXPECT_ARG(rc_dist_broadcast(d, NULL, NULL, err, sizeof err));
+    EXPECT_MSG(err, "rc_dist_broadcast", "ps");
+    double v[2] = {1, 2};
+    cr_expect_eq(rc_dist_sum(d, v, 2, err, sizeof err), RC_OK);
+    cr_expect(v[0] == 1 && v[1] == 2, "one rank: the sum is the value");
+    rc_dist_free(&d);
+    cr_expect_null(d);
+    rc_dist_free(NULL);
+}
