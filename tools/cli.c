@@ -126,6 +126,25 @@ int cli_bad_option(const char *cmd) {
     return CLI_USAGE;
 }
 
+int cli_parse_options(const char *cmd, int argc, char **argv, const struct option *longopts,
+                      cli_common *common, cli_own_option own, void *ctx, const char *usage) {
+    optind = 1;
+    for (int opt, st; (opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1;) {
+        const int done = cli_common_option(cmd, opt, optarg, common, &st);
+        if (done < 0)
+            return st;
+        if (done)
+            continue;
+        if (opt < CLI_OPT_FIRST_OWN || opt == '?' || opt == ':')
+            return cli_bad_option(cmd);
+        if (!own(ctx, opt, optarg))
+            return CLI_USAGE;
+    }
+    if (common->help)
+        return fputs(usage, stdout), CLI_OK;
+    return -1;
+}
+
 int cli_no_operands(const char *cmd, int argc, char **argv) {
     if (optind < argc)
         return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);

@@ -77,6 +77,14 @@ int cli_common_option(const char *cmd, int opt, const char *arg, cli_common *c, 
 // getopt_long's '?' and ':' (unknown option, missing argument): getopt has printed why; this
 // adds the hint and returns CLI_USAGE.
 int cli_bad_option(const char *cmd);
+// A subcommand's own option: false after printing why its value is wrong.
+typedef bool (*cli_own_option)(void *ctx, int opt, const char *arg);
+// The option loop every subcommand runs: getopt_long over longopts (short options
+// CLI_COMMON_SHORT), the common options into *common, the others through own, unknown ones a
+// usage error; --help prints usage. Returns -1 when the options were read (optind at the first
+// operand), else the exit status to return (CLI_OK after --help).
+int cli_parse_options(const char *cmd, int argc, char **argv, const struct option *longopts,
+                      cli_common *common, cli_own_option own, void *ctx, const char *usage);
 // Positional arguments left after the options are a usage error unless the subcommand takes them.
 int cli_no_operands(const char *cmd, int argc, char **argv);
 

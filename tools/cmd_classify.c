@@ -111,7 +111,8 @@ static bool name_option(classify_opts *o, int opt, const char *arg) {
     return false;
 }
 
-static bool own_option(classify_opts *o, int opt, const char *arg) {
+static bool own_option(void *ctx, int opt, const char *arg) {
+    classify_opts *o = ctx;
     rc_ft_opts *f = &o->ft;
     double d;
     int64_t v;
@@ -141,20 +142,10 @@ static bool own_option(classify_opts *o, int opt, const char *arg) {
 static int parse(int argc, char **argv, classify_opts *o) {
     o->ft = rc_ft_defaults();
     o->ft.label_prefix = "__label__";
-    optind = 1;
-    for (int opt, st; (opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1;) {
-        const int done = cli_common_option("classify", opt, optarg, &o->common, &st);
-        if (done < 0)
-            return st;
-        if (done)
-            continue;
-        if (opt < CLI_OPT_FIRST_OWN || opt == '?' || opt == ':')
-            return cli_bad_option("classify");
-        if (!own_option(o, opt, optarg))
-            return CLI_USAGE;
-    }
-    if (o->common.help)
-        return fputs(cmd_classify_usage, stdout), CLI_OK;
+    const int st = cli_parse_options("classify", argc, argv, longopts, &o->common, own_option, o,
+                                     cmd_classify_usage);
+    if (st >= 0)
+        return st;
     if (!o->train || (!o->test) == !o->folds)
         return cli_usage("classify", "give --train FILE and one of --test FILE or --folds K");
     if ((o->ft.minn > 0) != (o->ft.maxn > 0) || o->ft.minn > o->ft.maxn)

@@ -130,7 +130,8 @@ static bool rate_option(rc_w2v_opts *w, int opt, const char *arg) {
 }
 
 // One option of ours; false after printing why it is wrong.
-static bool own_option(embed_opts *o, int opt, const char *arg) {
+static bool own_option(void *ctx, int opt, const char *arg) {
+    embed_opts *o = ctx;
     switch (opt) {
     case OPT_OUT: o->out = arg; return true;
     case OPT_ANALOGIES: o->analogies = arg; return true;
@@ -147,20 +148,10 @@ static bool own_option(embed_opts *o, int opt, const char *arg) {
 // -1: parsed; else the exit status to return.
 static int parse(int argc, char **argv, embed_opts *o) {
     o->w = rc_w2v_defaults();
-    optind = 1;
-    for (int opt, st; (opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1;) {
-        const int done = cli_common_option("embed", opt, optarg, &o->common, &st);
-        if (done < 0)
-            return st;
-        if (done)
-            continue;
-        if (opt < CLI_OPT_FIRST_OWN || opt == '?' || opt == ':')
-            return cli_bad_option("embed");
-        if (!own_option(o, opt, optarg))
-            return CLI_USAGE;
-    }
-    if (o->common.help)
-        return fputs(cmd_embed_usage, stdout), CLI_OK;
+    const int st = cli_parse_options("embed", argc, argv, longopts, &o->common, own_option, o,
+                                     cmd_embed_usage);
+    if (st >= 0)
+        return st;
     if (optind + 1 != argc)
         return cli_usage("embed",
                          optind >= argc ? "which corpus? (recur embed CORPUS --out F.vec)"

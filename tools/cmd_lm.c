@@ -219,24 +219,19 @@ static int check_verb(lm_opts *o, int argc, char **argv) {
     return -1;
 }
 
+static bool own_option(void *ctx, int opt, const char *arg) {
+    lm_opts *o = ctx;
+    return model_option(o, opt, arg) || file_option(o, opt, arg) || training_option(o, opt, arg);
+}
+
 // -1: parsed; else the exit status to return.
 static int parse(int argc, char **argv, lm_opts *o) {
     cli_common common = {0};
     defaults(o);
-    optind = 1;
-    for (int opt, st; (opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1;) {
-        const int done = cli_common_option("lm", opt, optarg, &common, &st);
-        if (done < 0)
-            return st;
-        if (done || model_option(o, opt, optarg) || file_option(o, opt, optarg))
-            continue;
-        if (opt < CLI_OPT_FIRST_OWN || opt == '?' || opt == ':')
-            return cli_bad_option("lm");
-        if (!training_option(o, opt, optarg))
-            return CLI_USAGE;
-    }
-    if (common.help)
-        return fputs(cmd_lm_usage, stdout), CLI_OK;
+    const int st =
+        cli_parse_options("lm", argc, argv, longopts, &common, own_option, o, cmd_lm_usage);
+    if (st >= 0)
+        return st;
     if (optind >= argc)
         return cli_usage("lm", "which one: train, eval or sample?");
     o->verb = argv[optind++];

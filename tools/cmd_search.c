@@ -115,7 +115,8 @@ static bool named_option(int opt, const char *arg, search_args *a) {
 }
 
 // One option of this subcommand; false after a message (usage error).
-static bool own_option(int opt, const char *arg, search_args *a) {
+static bool own_option(void *ctx, int opt, const char *arg) {
+    search_args *a = ctx;
     switch (opt) {
     case OPT_BEIR: a->beir = arg; return true;
     case OPT_SPLIT: a->split = arg; return true;
@@ -139,7 +140,7 @@ static bool own_option(int opt, const char *arg, search_args *a) {
                    false;
         a->english_stop = true;
         return true;
-    default: cli_bad_option("search"); return false;
+    default: return false;
     }
 }
 
@@ -179,16 +180,10 @@ static int check_verb(search_args *a, int argc, char **argv) {
 // -1: parsed; else the exit status to return.
 static int parse(int argc, char **argv, search_args *a) {
     *a = (search_args){.split = "test", .bm25 = rc_bm25_defaults(), .k = 10};
-    optind = 1;
-    for (int opt, st; (opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1;) {
-        const int done = cli_common_option("search", opt, optarg, &a->common, &st);
-        if (done < 0)
-            return st;
-        if (!done && !own_option(opt, optarg, a))
-            return CLI_USAGE;
-    }
-    if (a->common.help)
-        return fputs(cmd_search_usage, stdout), CLI_OK;
+    const int st = cli_parse_options("search", argc, argv, longopts, &a->common, own_option, a,
+                                     cmd_search_usage);
+    if (st >= 0)
+        return st;
     if (optind >= argc)
         return cli_usage("search", "which one: index, query or eval?");
     a->verb = argv[optind++];

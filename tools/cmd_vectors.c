@@ -55,7 +55,8 @@ typedef struct vec_opts {
     int n_operands;
 } vec_opts;
 
-static bool own_option(vec_opts *o, int opt, const char *arg) {
+static bool own_option(void *ctx, int opt, const char *arg) {
+    vec_opts *o = ctx;
     switch (opt) {
     case OPT_VECTORS: o->vectors = arg; return true;
     case OPT_K: return cli_long(o->cmd, "k", arg, 1, 100000, &o->k);
@@ -70,20 +71,10 @@ static bool own_option(vec_opts *o, int opt, const char *arg) {
 static int parse(int argc, char **argv, vec_opts *o) {
     o->k = 10;
     o->eval = rc_eval_defaults();
-    optind = 1;
-    for (int opt, st; (opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1;) {
-        const int done = cli_common_option(o->cmd, opt, optarg, &o->common, &st);
-        if (done < 0)
-            return st;
-        if (done)
-            continue;
-        if (opt < CLI_OPT_FIRST_OWN || opt == '?' || opt == ':')
-            return cli_bad_option(o->cmd);
-        if (!own_option(o, opt, optarg))
-            return CLI_USAGE;
-    }
-    if (o->common.help)
-        return fputs(o->usage, stdout), CLI_OK;
+    const int st =
+        cli_parse_options(o->cmd, argc, argv, longopts, &o->common, own_option, o, o->usage);
+    if (st >= 0)
+        return st;
     if (!o->vectors)
         return cli_usage(o->cmd, "--vectors FILE.vec is required");
     o->operands = argv + optind;

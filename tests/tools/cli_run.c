@@ -80,3 +80,11 @@ const char *cli_test_plugins_dir(void) {
     cr_assert(d && *d, "RECUR_TEST_PLUGINS_DIR is not set (run the tests through meson test)");
     return d;
 }
+
+const char *cli_path_in(const char *dir, const char *name) {
+    static char buf[8][1024];
+    static int k;
+    k = (k + 1) % 8;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+    return buf[k];
+}

@@ -18,6 +18,9 @@ const char *cli_examples_dir(void);
 // The folder of the test plugins (tests/tools/plugins/bad_plugin.c, built by meson).
 const char *cli_test_plugins_dir(void);
 
+// dir/name in one of 8 rotating buffers (valid until 8 more calls), for building arguments.
+const char *cli_path_in(const char *dir, const char *name);
+
 #define CLI_RUN(...) cli_run((const char *const[]){__VA_ARGS__, NULL})
 
 #endif

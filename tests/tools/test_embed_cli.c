@@ -15,11 +15,7 @@
 static char dir[512];
 
 static const char *path_in(const char *name) {
-    static char buf[8][1024];
-    static int k;
-    k = (k + 1) % 8;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
-    return buf[k];
+    return cli_path_in(dir, name);
 }
 
 static void write_file(const char *name, const char *text) {
