@@ -22,13 +22,15 @@ const char cmd_lm_usage[] =
     "small model. train writes DIR/vocab.txt, DIR/last.safetensors after every epoch (with the\n"
     "optimizer and generator state, for --resume) and DIR/best.safetensors (best validation\n"
     "perplexity), and prints train and validation perplexity per epoch, then the test one of\n"
-    "the best model. docs/cli.md has the details.\n"
+    "the best model. --chars makes every character a token (raw text; <eos> stands for the\n"
+    "newline) and adds bits per character. docs/cli.md has the details.\n"
     "  --cell NAME        any cell type, built-in or from --plugin (default lstm)\n"
     "  --layers L         stacked layers (default 2)\n"
     "  --hidden H         hidden size (default 200)\n"
     "  --embed E          embedding size (default: the hidden size)\n"
     "  --dropout P        dropout on embeddings, between layers, before the read-out (default 0)\n"
     "  --tied             the read-out reuses the embedding (needs --embed = the cells' output)\n"
+    "  --chars            train: a character-level model (eval and sample follow the model)\n"
     "  --init-range R     every parameter from U(-R, R); 0: each layer's default (default 0.1)\n"
     "  --bptt T           steps per segment of truncated BPTT (default 20)\n"
     "  --batch B          columns of the stream (default 20)\n"
@@ -67,6 +69,7 @@ enum {
     OPT_EMBED,
     OPT_DROPOUT,
     OPT_TIED,
+    OPT_CHARS,
     OPT_INIT_RANGE,
     OPT_BPTT,
     OPT_BATCH,
@@ -99,6 +102,7 @@ static const struct option longopts[] = {CLI_COMMON_OPTIONS,
                                          {"embed", required_argument, 0, OPT_EMBED},
                                          {"dropout", required_argument, 0, OPT_DROPOUT},
                                          {"tied", no_argument, 0, OPT_TIED},
+                                         {"chars", no_argument, 0, OPT_CHARS},
                                          {"init-range", required_argument, 0, OPT_INIT_RANGE},
                                          {"bptt", required_argument, 0, OPT_BPTT},
                                          {"batch", required_argument, 0, OPT_BATCH},
@@ -130,6 +134,7 @@ static bool model_option(lm_opts *o, int opt, const char *arg) {
     case OPT_DROPOUT:
         return cli_double("lm", "dropout", arg, 0, 0.99, &d) && (c->dropout = (float)d, true);
     case OPT_TIED: c->tied = true; return true;
+    case OPT_CHARS: o->chars = true; return true;
     case OPT_INIT_RANGE:
         return cli_double("lm", "init-range", arg, 0, 10, &d) && (c->init_range = (float)d, true);
     case OPT_SEED:
@@ -242,16 +247,19 @@ static int parse(int argc, char **argv, lm_opts *o) {
 
 // ---- shared with cmd_lm_train.c ---------------------------------------------------------------
 
-const rc_tok_opts *lm_tokens(void) {
-    static const rc_tok_opts t = {.mode = RC_TOK_WORDS, .punct = RC_PUNCT_KEEP};
-    return &t;
+const rc_tok_opts *lm_tokens(bool chars) {
+    static const rc_tok_opts words = {.mode = RC_TOK_WORDS, .punct = RC_PUNCT_KEEP};
+    static const rc_tok_opts characters = {.mode = RC_TOK_CHARS, .keep_space = true};
+    return chars ? &characters : &words;
 }
 
-bool lm_read_stream(const rc_vocab *v, const char *path, int batch, rc_lm_stream *s, char *err,
+bool lm_read_stream(const lm_model *m, const char *path, int batch, rc_lm_stream *s, char *err,
                     size_t err_len) {
+    const rc_vocab *v = m->vocab;
     int32_t *ids;
     int64_t n;
-    if (rc_vocab_read_ids(v, path, lm_tokens(), NULL, true, &ids, &n, err, err_len) != RC_OK)
+    if (rc_vocab_read_ids(v, path, lm_tokens(m->chars), NULL, true, &ids, &n, err, err_len) !=
+        RC_OK)
         return false;
     rc_status st = rc_lm_stream_new(s, ids, n, batch, err, err_len);
     free(ids);
@@ -263,7 +271,7 @@ bool lm_read_stream(const rc_vocab *v, const char *path, int batch, rc_lm_stream
     return st == RC_OK;
 }
 
-bool lm_read_shard(const rc_vocab *v, const char *path, int batch, rc_dist *d, rc_lm_stream *s,
+bool lm_read_shard(const lm_model *m, const char *path, int batch, rc_dist *d, rc_lm_stream *s,
                    char *err, size_t err_len) {
     const int ranks = rc_dist_size(d);
     if (batch % ranks) {
@@ -272,9 +280,9 @@ bool lm_read_shard(const rc_vocab *v, const char *path, int batch, rc_dist *d, r
         return false;
     }
     if (ranks == 1)
-        return lm_read_stream(v, path, batch, s, err, err_len);
+        return lm_read_stream(m, path, batch, s, err, err_len);
     rc_lm_stream all;
-    if (!lm_read_stream(v, path, batch, &all, err, err_len))
+    if (!lm_read_stream(m, path, batch, &all, err, err_len))
         return false;
     int64_t b0, b1;
     rc_dist_shard(d, batch, &b0, &b1);
@@ -289,7 +297,7 @@ bool lm_perplexity(const lm_model *m, const char *path, const lm_opts *o, rc_dis
     // The columns split over the ranks when they can; otherwise every rank reads them all and
     // rank 0's figure stands.
     rc_dist *share = o->eval_batch % rc_dist_size(d) ? NULL : d;
-    if (!lm_read_shard(m->vocab, path, o->eval_batch, share, &s, err, err_len))
+    if (!lm_read_shard(m, path, o->eval_batch, share, &s, err, err_len))
         return false;
     double nll;
     rc_status st = rc_lm_evaluate(m->lm, &s, o->bptt, o->max_segments, &nll, tokens, err, err_len);
@@ -315,7 +323,7 @@ void lm_meta_add(lm_meta *m, const char *key, const char *fmt, ...) {
     m->kv[2 * m->n] = NULL;
 }
 
-void lm_meta_config(lm_meta *m, const rc_lm_config *c) {
+void lm_meta_config(lm_meta *m, const rc_lm_config *c, bool chars) {
     lm_meta_add(m, "lm.cell", "%s", c->cell->name);
     lm_meta_add(m, "lm.vocab", "%lld", (long long)c->vocab);
     lm_meta_add(m, "lm.embed", "%lld", (long long)c->dim_embed);
@@ -323,6 +331,8 @@ void lm_meta_config(lm_meta *m, const rc_lm_config *c) {
     lm_meta_add(m, "lm.layers", "%d", c->num_layers);
     lm_meta_add(m, "lm.dropout", "%a", (double)c->dropout);
     lm_meta_add(m, "lm.tied", "%d", c->tied ? 1 : 0);
+    if (chars) // absent in word-level checkpoints, as before
+        lm_meta_add(m, "lm.chars", "1");
 }
 
 void lm_vocab_path(const char *checkpoint, char *buf, size_t len) {
@@ -373,6 +383,8 @@ bool lm_model_load(lm_model *m, const char *path, char *err, size_t err_len) {
         return false;
     rc_lm_config c;
     bool ok = config_from(f, path, &c, err, err_len);
+    const char *chars = rc_safetensors_metadata(f, "lm.chars");
+    m->chars = chars && !strcmp(chars, "1");
     rc_safetensors_close(&f);
     char vocab[4096];
     lm_vocab_path(path, vocab, sizeof vocab);
@@ -396,6 +408,12 @@ void lm_model_free(lm_model *m) {
 
 // ---- eval and sample ---------------------------------------------------------------------------
 
+static const char *bpc_text(double ppl) {
+    static char buf[40];
+    snprintf(buf, sizeof buf, "\tbits per character %.4f", log2(ppl));
+    return buf;
+}
+
 static int lm_eval(const lm_opts *o) {
     lm_model m;
     char err[1024];
@@ -412,7 +430,8 @@ static int lm_eval(const lm_opts *o) {
             json_array_append_new(files, json_pack("{s:s, s:I, s:f}", "file", o->files[i], "tokens",
                                                    (json_int_t)tokens, "perplexity", ppl));
         else
-            printf("%s\t%lld tokens\tperplexity %.2f\n", o->files[i], (long long)tokens, ppl);
+            printf("%s\t%lld tokens\tperplexity %.2f%s\n", o->files[i], (long long)tokens, ppl,
+                   m.chars ? bpc_text(ppl) : "");
     }
     if (o->json && st == CLI_OK) {
         json_t *root = json_pack("{s:s, s:o}", "model", o->model, "files", files);
@@ -426,19 +445,20 @@ static int lm_eval(const lm_opts *o) {
     return st;
 }
 
-// The ids of the prime text (words split at spaces); <eos> when empty.
-static int32_t *prime_ids(const rc_vocab *v, const char *text, int *n) {
-    const size_t cap = text ? strlen(text) / 2 + 2 : 1;
+// The ids of the prime text (words split at spaces, or its characters); <eos> when empty.
+static int32_t *prime_ids(const lm_model *m, const char *text, int *n) {
+    const rc_vocab *v = m->vocab;
+    const size_t cap = text ? strlen(text) + 2 : 1;
     int32_t *ids = malloc(cap * sizeof *ids);
+    rc_tokens t = {0};
     *n = 0;
-    for (const char *p = text; ids && p && *p;) {
-        while (*p == ' ')
-            p++;
-        const size_t len = strcspn(p, " ");
-        if (len)
-            ids[(*n)++] = rc_vocab_id(v, p, len);
-        p += len;
-    }
+    if (ids && text && rc_tokenize(lm_tokens(m->chars), text, strlen(text), &t, NULL, 0) == RC_OK)
+        for (size_t i = 0; i < t.n; i++) {
+            size_t len;
+            const char *tok = rc_token(&t, i, &len);
+            ids[(*n)++] = rc_vocab_id(v, tok, len);
+        }
+    rc_tokens_free(&t);
     if (ids && *n == 0)
         ids[(*n)++] = rc_vocab_special_id(v, RC_SPECIAL_EOS);
     return ids;
@@ -450,7 +470,7 @@ static int lm_sample_cmd(const lm_opts *o) {
     if (!lm_model_load(&m, o->model, err, sizeof err))
         return cli_fail("lm", "%s", err);
     int n_prime;
-    int32_t *prime = prime_ids(m.vocab, o->prime, &n_prime);
+    int32_t *prime = prime_ids(&m, o->prime, &n_prime);
     int32_t *out = malloc(((size_t)o->words + 1) * sizeof *out);
     rc_rng rng;
     rc_rng_seed(&rng, o->seed);
@@ -468,7 +488,7 @@ static int lm_sample_cmd(const lm_opts *o) {
         size_t len;
         const char *w = rc_vocab_token(m.vocab, out[i], &len);
         fputs(out[i] == eos ? "\n" : w, stdout);
-        if (out[i] != eos && i + 1 < o->words && out[i + 1] != eos)
+        if (!m.chars && out[i] != eos && i + 1 < o->words && out[i + 1] != eos)
             fputc(' ', stdout);
     }
     if (st == CLI_OK && (o->words == 0 || out[o->words - 1] != eos))

@@ -44,7 +44,7 @@ static bool build_vocab(trainer *t) {
                               .specials = RC_SPECIAL_UNK | RC_SPECIAL_EOS};
     snprintf(path, sizeof path, "%s/vocab.txt", o->out);
     return rc_vocab_new(&t->m.vocab) == RC_OK &&
-           rc_vocab_count_file(t->m.vocab, o->train, lm_tokens(), NULL, true, t->err,
+           rc_vocab_count_file(t->m.vocab, o->train, lm_tokens(o->chars), NULL, true, t->err,
                                sizeof t->err) == RC_OK &&
            (rc_vocab_finalize(t->m.vocab, &vo) == RC_OK ||
             (snprintf(t->err, sizeof t->err, "%s: the vocabulary could not be built", o->train),
@@ -79,7 +79,7 @@ static bool resume_state(trainer *t) {
     if (rc_safetensors_open(&f, t->o->resume, t->err, sizeof t->err) != RC_OK)
         return false;
     lm_meta want = {0};
-    lm_meta_config(&want, &t->m.lm->config);
+    lm_meta_config(&want, &t->m.lm->config, t->m.chars);
     bool ok = true;
     for (int i = 0; ok && i < want.n; i++) {
         const char *have = rc_safetensors_metadata(f, want.kv[2 * i]);
@@ -105,7 +105,7 @@ static bool save(trainer *t, const char *path, int epoch, bool with_state) {
     if (rc_dist_rank(t->dist) != 0)
         return rc_dist_barrier(t->dist, t->err, sizeof t->err) == RC_OK;
     lm_meta meta = {0};
-    lm_meta_config(&meta, &t->m.lm->config);
+    lm_meta_config(&meta, &t->m.lm->config, t->m.chars);
     lm_meta_add(&meta, "lm.epoch", "%d", epoch);
     lm_meta_add(&meta, "lm.best_valid", "%.17g", t->best_valid);
     lm_meta_add(&meta, "lm.best_epoch", "%d", t->best_epoch);
@@ -168,6 +168,8 @@ static void print_row(const trainer *t, const epoch_row *r) {
         return;
     printf("epoch %3d  lr %-8.4g  train ppl %8.2f  valid ppl %8.2f  %7.1f s  %8.0f tokens/s",
            r->epoch, r->lr, r->train_ppl, r->valid_ppl, r->seconds, r->tokens_per_s);
+    if (t->m.chars)
+        printf("  valid bpc %.4f", log2(r->valid_ppl));
     if (rc_dist_size(t->dist) > 1)
         printf("  %d ranks, %.1f s in collectives", rc_dist_size(t->dist), r->comm_seconds);
     putchar('\n');
@@ -217,8 +219,12 @@ static void report_json(const trainer *t, double test_ppl, int64_t test_tokens) 
         json_pack("{s:o, s:i, s:f, s:s, s:i, s:i}", "epochs", epochs, "best_epoch", t->best_epoch,
                   "best_valid_ppl", t->best_valid, "best_model", t->path_best, "vocab",
                   rc_vocab_size(t->m.vocab), "ranks", rc_dist_size(t->dist));
+    if (t->m.chars)
+        json_object_set_new(root, "best_valid_bpc", json_real(log2(t->best_valid)));
     if (t->o->test) {
         json_object_set_new(root, "test_ppl", json_real(test_ppl));
+        if (t->m.chars)
+            json_object_set_new(root, "test_bpc", json_real(log2(test_ppl)));
         json_object_set_new(root, "test_tokens", json_integer(test_tokens));
     }
     json_dumpf(root, stdout, JSON_INDENT(2));
@@ -255,14 +261,21 @@ static bool setup(trainer *t) {
     snprintf(t->path_best, sizeof t->path_best, "%s/best.safetensors", o->out);
     t->first_epoch = 1;
     t->best_valid = INFINITY;
+    t->m.chars = o->chars;
     t->rows = calloc((size_t)o->epochs + 1, sizeof *t->rows);
     if (!t->rows)
         return snprintf(t->err, sizeof t->err, "out of memory"), false;
     return rc_dist_init(&t->dist, NULL, t->err, sizeof t->err) == RC_OK &&
            cli_mkdir(o->out, t->err, sizeof t->err) && build_vocab(t) &&
-           lm_read_shard(t->m.vocab, o->train, o->batch, t->dist, &t->train, t->err,
-                         sizeof t->err) &&
+           lm_read_shard(&t->m, o->train, o->batch, t->dist, &t->train, t->err, sizeof t->err) &&
            build_model(t) && (!o->resume || resume_state(t)) && join_ranks(t);
+}
+
+// " (bpc B)" for a character-level model's perplexity; one buffer, so one use per printf.
+static const char *bpc_note(double ppl) {
+    static char buf[32];
+    snprintf(buf, sizeof buf, " (bpc %.4f)", log2(ppl));
+    return buf;
 }
 
 int lm_train(const lm_opts *o) {
@@ -276,9 +289,11 @@ int lm_train(const lm_opts *o) {
     else if (ok && o->json)
         report_json(&t, test_ppl, test_tokens);
     else if (ok)
-        printf("best epoch %d: valid ppl %.2f%s", t.best_epoch, t.best_valid, o->test ? "" : "\n");
+        printf("best epoch %d: valid ppl %.2f%s%s", t.best_epoch, t.best_valid,
+               o->chars ? bpc_note(t.best_valid) : "", o->test ? "" : "\n");
     if (ok && speaks && o->test && !o->json)
-        printf(", test ppl %.2f (%lld tokens)\n", test_ppl, (long long)test_tokens);
+        printf(", test ppl %.2f%s (%lld tokens)\n", test_ppl, o->chars ? bpc_note(test_ppl) : "",
+               (long long)test_tokens);
     rc_graph_free(&t.g);
     rc_optim_free(&t.opt);
     rc_lm_stream_free(&t.train);

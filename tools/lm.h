@@ -21,23 +21,26 @@ typedef struct lm_opts {
     int optimizer;
     uint64_t seed;
     bool quiet, json;
+    bool chars; // character-level: every character a token (spaces too), <eos> per line
 } lm_opts;
 
 // A model with its vocabulary.
 typedef struct lm_model {
     rc_lm *lm;
     rc_vocab *vocab;
+    bool chars; // tokens are characters (the checkpoint's lm.chars)
 } lm_model;
 
 // How lines split into words: at spaces, punctuation and <unk> kept whole (PTB's layout).
-const rc_tok_opts *lm_tokens(void);
+// or, for a character-level model, every character (spaces included).
+const rc_tok_opts *lm_tokens(bool chars);
 // Reads a file into a stream of `batch` columns (tokens split at spaces, <eos> per line).
-bool lm_read_stream(const rc_vocab *v, const char *path, int batch, rc_lm_stream *s, char *err,
+bool lm_read_stream(const lm_model *m, const char *path, int batch, rc_lm_stream *s, char *err,
                     size_t err_len);
 // The summed negative log-likelihood and tokens of a file; perplexity exp(nll / tokens).
 // This rank's columns of that stream (rc_dist_shard over the batch; all of them for d NULL or
 // one rank); the batch must split evenly.
-bool lm_read_shard(const rc_vocab *v, const char *path, int batch, rc_dist *d, rc_lm_stream *s,
+bool lm_read_shard(const lm_model *m, const char *path, int batch, rc_dist *d, rc_lm_stream *s,
                    char *err, size_t err_len);
 // With d, the ranks share the columns and the sums (every rank gets the figure).
 bool lm_perplexity(const lm_model *m, const char *path, const lm_opts *o, rc_dist *d, double *ppl,
@@ -52,7 +55,7 @@ typedef struct lm_meta {
 } lm_meta;
 void lm_meta_add(lm_meta *m, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-void lm_meta_config(lm_meta *m, const rc_lm_config *c);
+void lm_meta_config(lm_meta *m, const rc_lm_config *c, bool chars);
 // Loads FILE (a checkpoint of `recur lm train`) and the vocab.txt beside it.
 bool lm_model_load(lm_model *m, const char *path, char *err, size_t err_len);
 void lm_model_free(lm_model *m);

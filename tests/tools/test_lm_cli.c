@@ -158,3 +158,48 @@ Test(cli_lm, malformed_input_and_usage_errors) {
     HAS(r.err, "--dropout");
     cli_result_free(&r);
 }
+
+// --chars: every character a token (spaces too, <eos> for the newline), bits per character in
+// train and eval, a sample made of characters, and a word-level checkpoint that cannot be
+// resumed as a character-level one.
+Test(cli_lm, chars_trains_a_character_model_and_reports_bits_per_character) {
+    char dir[512], out[1024], best[1100], last[1100];
+    setup_dir(dir);
+    snprintf(out, sizeof out, "%s/c", dir);
+    snprintf(best, sizeof best, "%s/best.safetensors", out);
+    cli_result r =
+        CLI_RUN("lm", "train", "--chars", "--train", path_in(dir, "train.txt"), "--valid",
+                path_in(dir, "valid.txt"), "--epochs", "2", "--out", out, TINY);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    HAS(r.out, "valid bpc ");
+    HAS(r.out, "(bpc ");
+    cli_result_free(&r);
+    char vocab_path[1100];
+    snprintf(vocab_path, sizeof vocab_path, "%s/vocab.txt", out);
+    char *vocab = cli_slurp(vocab_path);
+    cr_assert_not_null(vocab);
+    HAS(vocab, "t\t"); // a character of the corpus
+    cr_assert_null(strstr(vocab, "cat\t"), "a word in a character vocabulary");
+    free(vocab);
+    r = CLI_RUN("lm", "eval", "--model", best, path_in(dir, "valid.txt"));
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    HAS(r.out, "bits per character");
+    cli_result_free(&r);
+    r = CLI_RUN("lm", "sample", "--model", best, "--words", "30", "--prime", "the c", "--seed",
+                "3");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_gt(strlen(r.out), 20, "%s", r.out);
+    cli_result_free(&r);
+    // A word-level run, resumed with --chars: the options differ, and the message says which.
+    snprintf(out, sizeof out, "%s/w", dir);
+    snprintf(last, sizeof last, "%s/last.safetensors", out);
+    r = CLI_RUN("lm", "train", "--train", path_in(dir, "train.txt"), "--valid",
+                path_in(dir, "valid.txt"), "--epochs", "1", "--out", out, TINY);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cli_result_free(&r);
+    r = CLI_RUN("lm", "train", "--chars", "--train", path_in(dir, "train.txt"), "--valid",
+                path_in(dir, "valid.txt"), "--epochs", "2", "--out", out, "--resume", last, TINY);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    HAS(r.err, "lm.");
+    cli_result_free(&r);
+}
