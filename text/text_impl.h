@@ -131,17 +131,22 @@ bool rc_parse_count(const char *s, size_t len, int64_t *out);
 typedef rc_status (*rc_line_tokenizer)(const void *ctx, const char *line, size_t len, rc_tokens *t,
                                        char *why, size_t why_len);
 rc_status rc_vocab_count_lines(rc_vocab *v, const char *path, rc_line_tokenizer tok,
-                               const void *ctx, const rc_line_opts *lopts, bool eos, char *err,
-                               size_t err_len);
+                               const void *ctx, const rc_line_opts *lopts, bool eos,
+                               bool keep_empty, char *err, size_t err_len);
+// Whether a tokenizer keeps newlines as tokens: characters with whitespace kept. Then an empty
+// line is a line too (its <eos> is the newline), where otherwise it has no tokens and no <eos>.
+static inline bool rc_tok_keeps_empty_lines(const rc_tok_opts *o) {
+    return o && o->mode == RC_TOK_CHARS && o->keep_space;
+}
 // rc_tokenize as an rc_line_tokenizer (ctx is the rc_tok_opts).
 rc_status rc_tokenize_line(const void *topts, const char *line, size_t len, rc_tokens *t, char *why,
                            size_t why_len);
 // Reads path line by line, tokenizes each non-empty line with tok(tok_ctx, ...) and hands the
 // tokens to fn(ctx, t, why); the first failure stops the loop as "path:line: why" in err.
 typedef rc_status (*rc_token_line_fn)(void *ctx, const rc_tokens *t, char *why, size_t why_len);
-rc_status rc_each_token_line(const char *path, const rc_line_opts *lopts, rc_line_tokenizer tok,
-                             const void *tok_ctx, rc_token_line_fn fn, void *ctx, char *err,
-                             size_t err_len);
+rc_status rc_each_token_line(const char *path, const rc_line_opts *lopts, bool keep_empty,
+                             rc_line_tokenizer tok, const void *tok_ctx, rc_token_line_fn fn,
+                             void *ctx, char *err, size_t err_len);
 
 // Loading a vocabulary file: appends a token with its count as the next id (RC_ERR_FORMAT with
 // *dup_of set for a duplicate; RC_ERR_RANGE when the total would pass INT64_MAX), then marks

@@ -198,8 +198,9 @@ RC_API void rc_vocab_free(rc_vocab **v);
 RC_API rc_status rc_vocab_add(rc_vocab *v, const char *tok, size_t len, int64_t count);
 RC_API rc_status rc_vocab_add_tokens(rc_vocab *v, const rc_tokens *t);
 // Tokenizes every line of a file and counts its tokens, streaming (see rc_line_reader; lopts may
-// be NULL). Errors name the file and line. Empty lines are skipped. With eos, each line also
-// counts one "<eos>". topts may be NULL (rc_tok_defaults()).
+// be NULL). Errors name the file and line. Empty lines are skipped, except by a tokenizer that
+// keeps newlines (RC_TOK_CHARS with keep_space), for which an empty line is its <eos>. With eos,
+// each line also counts one "<eos>". topts may be NULL (rc_tok_defaults()).
 RC_API rc_status rc_vocab_count_file(rc_vocab *v, const char *path, const rc_tok_opts *topts,
                                      const rc_line_opts *lopts, bool eos, char *err,
                                      size_t err_len);

@@ -51,9 +51,10 @@ rc_status rc_vocab_read_ids(const rc_vocab *v, const char *path, const rc_tok_op
         return rc_errf(err, err_len, RC_ERR_ARG,
                        "rc_vocab_read_ids: %s: the vocabulary must be finalized%s", path,
                        eos ? " and have <eos>" : "");
-    // As rc_vocab_count_file: an empty line has no tokens and no <eos>.
-    rc_status st =
-        rc_each_token_line(path, lopts, rc_tokenize_line, topts, line_ids, &l, err, err_len);
+    // As rc_vocab_count_file: an empty line has no tokens and no <eos>, unless the tokenizer
+    // keeps newlines (characters with whitespace).
+    rc_status st = rc_each_token_line(path, lopts, rc_tok_keeps_empty_lines(topts),
+                                      rc_tokenize_line, topts, line_ids, &l, err, err_len);
     if (st != RC_OK) {
         free(l.ids);
         return st;

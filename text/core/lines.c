@@ -240,9 +240,9 @@ rc_status rc_line_reader_next(rc_line_reader *r, const char **line, size_t *len,
     }
 }
 
-rc_status rc_each_token_line(const char *path, const rc_line_opts *lopts, rc_line_tokenizer tok,
-                             const void *tok_ctx, rc_token_line_fn fn, void *ctx, char *err,
-                             size_t err_len) {
+rc_status rc_each_token_line(const char *path, const rc_line_opts *lopts, bool keep_empty,
+                             rc_line_tokenizer tok, const void *tok_ctx, rc_token_line_fn fn,
+                             void *ctx, char *err, size_t err_len) {
     rc_line_reader *r;
     rc_status st = rc_line_reader_open(&r, path, lopts, err, err_len);
     if (st != RC_OK)
@@ -252,7 +252,7 @@ rc_status rc_each_token_line(const char *path, const rc_line_opts *lopts, rc_lin
     size_t len;
     char why[200];
     while ((st = rc_line_reader_next(r, &line, &len, err, err_len)) == RC_OK && line) {
-        if (!len) // an empty line has no tokens
+        if (!len && !keep_empty) // an empty line has no tokens
             continue;
         st = tok(tok_ctx, line, len, &t, why, sizeof why);
         if (st == RC_OK)

@@ -136,7 +136,8 @@ rc_status rc_vocab_count_file(rc_vocab *v, const char *path, const rc_tok_opts *
                               const rc_line_opts *lopts, bool eos, char *err, size_t err_len) {
     if (!v || !path)
         return rc_err_null(err, err_len, "rc_vocab_count_file", v ? "path" : "v");
-    return rc_vocab_count_lines(v, path, rc_tokenize_line, topts, lopts, eos, err, err_len);
+    return rc_vocab_count_lines(v, path, rc_tokenize_line, topts, lopts, eos,
+                                rc_tok_keeps_empty_lines(topts), err, err_len);
 }
 
 typedef struct count_ctx {
@@ -156,12 +157,12 @@ static rc_status count_line(void *ctx, const rc_tokens *t, char *why, size_t why
 }
 
 rc_status rc_vocab_count_lines(rc_vocab *v, const char *path, rc_line_tokenizer tok,
-                               const void *ctx, const rc_line_opts *lopts, bool eos, char *err,
-                               size_t err_len) {
+                               const void *ctx, const rc_line_opts *lopts, bool eos,
+                               bool keep_empty, char *err, size_t err_len) {
     if (v->final)
         return rc_errf(err, err_len, RC_ERR_STATE, "%s: the vocabulary is already finalized", path);
     count_ctx c = {v, eos};
-    return rc_each_token_line(path, lopts, tok, ctx, count_line, &c, err, err_len);
+    return rc_each_token_line(path, lopts, keep_empty, tok, ctx, count_line, &c, err, err_len);
 }
 
 // ---- finalize ---------------------------------------------------------------------------------

@@ -159,8 +159,8 @@ static rc_status build_vocab(rc_w2v *m, const char *path, char *err, size_t err_
     rc_status st = rc_vocab_new(&m->vocab);
     if (st != RC_OK)
         return rc_errf(err, err_len, st, "%s: out of memory", path);
-    st = rc_vocab_count_lines(m->vocab, path, corpus_words, NULL, &rc_embed_text_lines, false, err,
-                              err_len);
+    st = rc_vocab_count_lines(m->vocab, path, corpus_words, NULL, &rc_embed_text_lines, false,
+                              false, err, err_len);
     if (st != RC_OK)
         return st;
     const rc_vocab_opts vo = {.min_count = m->o.min_count, .max_size = m->o.max_vocab};

@@ -98,3 +98,30 @@ Test(read_ids, bad_utf8_and_bad_arguments_are_reported) {
                  RC_ERR_ARG);
     rc_vocab_free(&v);
 }
+
+// Characters with whitespace kept (recur lm --chars): spaces are tokens and an empty line is a
+// line, its <eos> the newline, so "\n\n" in a play survives; words skip empty lines.
+Test(read_ids, characters_keep_spaces_and_empty_lines) {
+    char dir[256];
+    const char *path = write_text(dir, "play.txt", "ab a\n\nb\n");
+    const rc_tok_opts chars = {.mode = RC_TOK_CHARS, .keep_space = true};
+    rc_vocab *v;
+    cr_assert_eq(rc_vocab_new(&v), RC_OK);
+    cr_assert_eq(rc_vocab_count_file(v, path, &chars, NULL, true, NULL, 0), RC_OK);
+    const rc_vocab_opts o = {.specials = RC_SPECIAL_EOS};
+    cr_assert_eq(rc_vocab_finalize(v, &o), RC_OK);
+    const int32_t eos = rc_vocab_special_id(v, RC_SPECIAL_EOS);
+    cr_assert_eq(rc_vocab_count(v, eos), 3, "three lines, one of them empty");
+    int32_t *ids;
+    int64_t n;
+    char err[256] = "";
+    cr_assert_eq(rc_vocab_read_ids(v, path, &chars, NULL, true, &ids, &n, err, sizeof err), RC_OK,
+                 "%s", err);
+    cr_assert_eq(n, 8, "a b space a <eos> <eos> b <eos>");
+    const int32_t a = rc_vocab_id(v, "a", 1), b = rc_vocab_id(v, "b", 1),
+                  sp = rc_vocab_id(v, " ", 1);
+    const int32_t want[8] = {a, b, sp, a, eos, eos, b, eos};
+    cr_assert(!memcmp(ids, want, sizeof want));
+    free(ids);
+    rc_vocab_free(&v);
+}
