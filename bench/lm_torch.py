@@ -3,7 +3,10 @@
 vocabulary order, stream layout, initialisation range, loss (summed over the unroll, averaged
 over the batch), SGD, clip and schedule. Prints one line per epoch like recur does; with
 --max-segments it stops each epoch early, for a per-token speed comparison (bench/run_lm.sh).
-Usage: lm_torch.py TRAIN VALID [--epochs N] [--max-segments N] [--threads N]"""
+--chars reads characters as recur lm --chars does (spaces are tokens, every line, empty ones too,
+ends with <eos>); --hidden, --layers, --bptt, --batch, --optimizer, --lr, --lr-flat and
+--lr-decay follow recur lm's options of the same names.
+Usage: lm_torch.py TRAIN VALID [--epochs N] [--max-segments N] [--threads N] [--chars] ..."""
 import argparse
 import math
 import time
@@ -12,27 +15,35 @@ import torch
 import torch.nn as nn
 
 
-def read_vocab(path):
+def tokens_of(line, chars):
+    """The tokens of one line and its <eos>; None for a line that is skipped (words: empty)."""
+    if chars:
+        return list(line.rstrip("\n")) + ["<eos>"]
+    words = line.split()
+    return words + ["<eos>"] if words else None
+
+
+def read_vocab(path, chars):
     counts = {}
-    with open(path, encoding="utf-8") as f:
+    with open(path, encoding="utf-8", newline="\n") as f:
         for line in f:
-            words = line.split()
-            if not words:
+            toks = tokens_of(line, chars)
+            if toks is None:
                 continue
-            for w in words + ["<eos>"]:
+            for w in toks:
                 counts[w] = counts.get(w, 0) + 1
     specials = ["<unk>", "<eos>"]
     rest = sorted((w for w in counts if w not in specials), key=lambda w: (-counts[w], w.encode()))
     return {w: i for i, w in enumerate(specials + rest)}
 
 
-def read_ids(path, vocab):
+def read_ids(path, vocab, chars):
     ids = []
-    with open(path, encoding="utf-8") as f:
+    with open(path, encoding="utf-8", newline="\n") as f:
         for line in f:
-            words = line.split()
-            if words:
-                ids.extend(vocab.get(w, 0) for w in words + ["<eos>"])
+            toks = tokens_of(line, chars)
+            if toks is not None:
+                ids.extend(vocab.get(w, 0) for w in toks)
     return torch.tensor(ids, dtype=torch.long)
 
 
@@ -75,24 +86,36 @@ def main():
     ap.add_argument("--epochs", type=int, default=13)
     ap.add_argument("--max-segments", type=int, default=0)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--chars", action="store_true")
+    ap.add_argument("--hidden", type=int, default=200)
+    ap.add_argument("--layers", type=int, default=2)
+    ap.add_argument("--bptt", type=int, default=20)
+    ap.add_argument("--batch", type=int, default=20)
+    ap.add_argument("--optimizer", choices=["sgd", "adam"], default="sgd")
+    ap.add_argument("--lr", type=float, default=1.0)
+    ap.add_argument("--lr-flat", type=int, default=5)
+    ap.add_argument("--lr-decay", type=float, default=0.5)
+    ap.add_argument("--eval-batch", type=int, default=1)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
-    vocab = read_vocab(a.train)
-    train = columns(read_ids(a.train, vocab), 20)
-    valid = columns(read_ids(a.valid, vocab), 1)
-    model = Model(len(vocab), 200, 2)
-    opt = torch.optim.SGD(model.parameters(), lr=1.0)
+    vocab = read_vocab(a.train, a.chars)
+    bptt, batch = a.bptt, a.batch
+    train = columns(read_ids(a.train, vocab, a.chars), batch)
+    valid = columns(read_ids(a.valid, vocab, a.chars), a.eval_batch)
+    model = Model(len(vocab), a.hidden, a.layers)
+    make = torch.optim.Adam if a.optimizer == "adam" else torch.optim.SGD
+    opt = make(model.parameters(), lr=a.lr)
     for epoch in range(1, a.epochs + 1):
-        lr = 1.0 * 0.5 ** max(0, epoch - 5)
+        lr = a.lr * a.lr_decay ** max(0, epoch - a.lr_flat)
         for g in opt.param_groups:
             g["lr"] = lr
         model.train()
         t0, nll, tokens, state = time.time(), 0.0, 0, None
-        for k, i in enumerate(range(0, train.size(0) - 1, 20)):
+        for k, i in enumerate(range(0, train.size(0) - 1, bptt)):
             if a.max_segments and k >= a.max_segments:
                 break
-            n = min(20, train.size(0) - 1 - i)
+            n = min(bptt, train.size(0) - 1 - i)
             state = None if state is None else tuple(s.detach() for s in state)
             opt.zero_grad()
             logits, state = model(train[i : i + n], state)
@@ -100,12 +123,14 @@ def main():
             (mean * n).backward()
             nn.utils.clip_grad_norm_(model.parameters(), 5.0)
             opt.step()
-            nll += mean.item() * n * 20
-            tokens += n * 20
+            nll += mean.item() * n * batch
+            tokens += n * batch
         seconds = time.time() - t0
-        v = evaluate(model, valid, 20) if not a.max_segments else float("nan")
+        v = evaluate(model, valid, bptt) if not a.max_segments else float("nan")
+        bpc = f"  valid bpc {math.log2(v):.4f}" if a.chars and v == v else ""
         print(f"torch epoch {epoch:3d}  lr {lr:<8.4g}  train ppl {math.exp(nll / tokens):8.2f}  "
-              f"valid ppl {v:8.2f}  {seconds:7.1f} s  {tokens / seconds:8.0f} tokens/s", flush=True)
+              f"valid ppl {v:8.2f}  {seconds:7.1f} s  {tokens / seconds:8.0f} tokens/s{bpc}",
+              flush=True)
 
 
 if __name__ == "__main__":
