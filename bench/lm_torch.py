@@ -91,7 +91,7 @@ def main():
     ap.add_argument("--layers", type=int, default=2)
     ap.add_argument("--bptt", type=int, default=20)
     ap.add_argument("--batch", type=int, default=20)
-    ap.add_argument("--optimizer", choices=["sgd", "adam"], default="sgd")
+    ap.add_argument("--optimizer", choices=["sgd", "adam", "rmsprop"], default="sgd")
     ap.add_argument("--lr", type=float, default=1.0)
     ap.add_argument("--lr-flat", type=int, default=5)
     ap.add_argument("--lr-decay", type=float, default=0.5)
@@ -104,7 +104,7 @@ def main():
     train = columns(read_ids(a.train, vocab, a.chars), batch)
     valid = columns(read_ids(a.valid, vocab, a.chars), a.eval_batch)
     model = Model(len(vocab), a.hidden, a.layers)
-    make = torch.optim.Adam if a.optimizer == "adam" else torch.optim.SGD
+    make = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "rmsprop": torch.optim.RMSprop}[a.optimizer]
     opt = make(model.parameters(), lr=a.lr)
     for epoch in range(1, a.epochs + 1):
         lr = a.lr * a.lr_decay ** max(0, epoch - a.lr_flat)
