@@ -173,13 +173,6 @@ static twin twin_new(const rnn_case *c) {
     return t;
 }
 
-static double max_diff(const float *a, const float *b, int64_t n) {
-    double m = 0;
-    for (int64_t i = 0; i < n; i++)
-        m = fmax(m, fabs((double)a[i] - (double)b[i]));
-    return m;
-}
-
 // The largest difference of the outputs and of every parameter's gradient after one step.
 static double twin_step_diff(const rnn_case *c, twin *t, const float *x, const float *target) {
     rc_graph *g[2];
@@ -196,12 +189,12 @@ static double twin_step_diff(const rnn_case *c, twin *t, const float *x, const f
         if (rc_backward(rc_mse(out[k], tv, RC_REDUCE_MEAN)) != RC_OK)
             rnn_die(c->name, rc_graph_errmsg(g[k]));
     }
-    double d = max_diff(rc_value(out[0]).data, rc_value(out[1]).data, rc_value(out[0]).n);
+    double d = rnn_max_diff(rc_value(out[0]).data, rc_value(out[1]).data, rc_value(out[0]).n);
     for (int i = 0; i < rc_params_count(t->ps[0]); i++) {
         rc_param *p0 = rc_params_at(t->ps[0], i);
         const rc_tensor a = rc_param_grad(p0);
         const rc_tensor b = rc_param_grad(rc_params_find(t->ps[1], rc_param_name(p0)));
-        d = fmax(d, max_diff(a.data, b.data, a.n));
+        d = fmax(d, rnn_max_diff(a.data, b.data, a.n));
     }
     rc_graph_free(&g[0]);
     rc_graph_free(&g[1]);

@@ -1,6 +1,7 @@
 // The helpers shared by bench/rnn and bench/rnn_dnnl (see rnn_common.h).
 #include "rnn_common.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,13 @@ float *rnn_random_floats(int64_t n, rc_rng *rng) {
     for (int64_t i = 0; i < n; i++)
         x[i] = 2.0f * (float)rc_rng_uniform(rng) - 1.0f;
     return x;
+}
+
+double rnn_max_diff(const float *a, const float *b, int64_t n) {
+    double m = 0;
+    for (int64_t i = 0; i < n; i++)
+        m = fmax(m, fabs((double)a[i] - (double)b[i]));
+    return m;
 }
 
 rc_rnn *rnn_builtin(const rnn_case *c, rc_params *ps, rc_rng *rng) {

@@ -33,6 +33,8 @@ typedef struct rnn_opts {
 void rnn_parse_args(int argc, char **argv, rnn_opts *o);
 _Noreturn void rnn_die(const char *what, const char *msg);
 float *rnn_random_floats(int64_t n, rc_rng *rng);
+// max |a[i] - b[i]| over n entries, for the checks.
+double rnn_max_diff(const float *a, const float *b, int64_t n);
 // The rnn of a case built with recur's own cell of the case's kind.
 rc_rnn *rnn_builtin(const rnn_case *c, rc_params *ps, rc_rng *rng);
 

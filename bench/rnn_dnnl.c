@@ -446,13 +446,6 @@ static void bench_case(const rnn_case *c, const rnn_opts *o) {
     problem_free(&p);
 }
 
-static double max_diff(const float *a, const float *b, size_t n) {
-    double m = 0;
-    for (size_t i = 0; i < n; i++)
-        m = fmax(m, fabs((double)a[i] - (double)b[i]));
-    return m;
-}
-
 // The largest difference between recur's and oneDNN's weight gradients (in ldigo); *largest: the
 // largest of recur's gradients, for scale.
 static double grad_diff(const problem *p, double *largest) {
@@ -463,11 +456,10 @@ static double grad_diff(const problem *p, double *largest) {
         const size_t n0 = floats_of(y->diff_w[0]), n1 = floats_of(y->diff_w[1]);
         float *w0 = malloc(sizeof(float) * n0), *w1 = malloc(sizeof(float) * n1);
         map_layer_weights(&p->net, l, p->ps, true, w0, w1);
-        const float zeros[1] = {0};
         for (size_t i = 0; i < n0; i++)
-            *largest = fmax(*largest, max_diff(&w0[i], zeros, 1));
-        d = fmax(d, max_diff(w0, data_of(y->diff_w[0]), n0));
-        d = fmax(d, max_diff(w1, data_of(y->diff_w[1]), n1));
+            *largest = fmax(*largest, fabs((double)w0[i]));
+        d = fmax(d, rnn_max_diff(w0, data_of(y->diff_w[0]), (int64_t)n0));
+        d = fmax(d, rnn_max_diff(w1, data_of(y->diff_w[1]), (int64_t)n1));
         free(w0), free(w1);
     }
     return d;
@@ -492,8 +484,8 @@ static bool check_cell(const char *cell) {
     net_mse(&train.net, train.target);
     net_backward(&train.net);
     const rc_tensor y = rc_value(res.output);
-    const double d_train = max_diff(y.data, data_of(train.net.act[c.L]), (size_t)y.n);
-    const double d_infer = max_diff(y.data, data_of(infer.net.act[c.L]), (size_t)y.n);
+    const double d_train = rnn_max_diff(y.data, data_of(train.net.act[c.L]), y.n);
+    const double d_infer = rnn_max_diff(y.data, data_of(infer.net.act[c.L]), y.n);
     double largest;
     const double d_grad = grad_diff(&train, &largest);
     printf("check %s: oneDNN against recur, 2 layers, bidirectional, T=%d B=%d I=%d H=%d: max "
