@@ -1,6 +1,8 @@
 // The helpers shared by bench/rnn and bench/rnn_dnnl (see rnn_common.h).
 #include "rnn_common.h"
 
+#include "bench_stats.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,16 +160,6 @@ void rnn_times_record(rnn_times *t, int r, double t0, double t1, double t2, doub
     t->cpu[r] = c2 - c0;
 }
 
-static int cmp_double(const void *a, const void *b) {
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n) {
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 // The peak resident set of this process in MB (VmHWM), or -1 where /proc is missing.
 static double peak_mb(void) {
     FILE *f = fopen("/proc/self/status", "r");
@@ -183,9 +175,9 @@ static double peak_mb(void) {
 
 void rnn_times_report(rnn_times *t, const rnn_case *c, const rnn_opts *o, const char *impl,
                       double loss) {
-    const double fwd = median(t->fwd, t->reps), bwd = median(t->bwd, t->reps);
-    const double ms = median(t->total, t->reps), cpu = median(t->cpu, t->reps);
-    // median() sorted t->total: its first entry is the fastest step.
+    const double fwd = bench_median(t->fwd, t->reps), bwd = bench_median(t->bwd, t->reps);
+    const double ms = bench_median(t->total, t->reps), cpu = bench_median(t->cpu, t->reps);
+    // bench_median() sorted t->total: its first entry is the fastest step.
     printf("rnn impl=%s case=%s mode=%s threads=%d reps=%d fwd_ms=%.3f bwd_ms=%.3f ms=%.3f "
            "min_ms=%.3f cpu_ms=%.3f loss=%.5f peak_mb=%.1f\n",
            impl, c->name, o->infer ? "infer" : "train", o->threads, t->reps, fwd, bwd, ms,
