@@ -8,10 +8,11 @@
 #
 #   bench/run_rnn.sh [--threads "1 2"] [--modes "train infer"] [--build DIR] [--reps N]
 #                    [--rounds N] [--case NAME]... [--torch-env tuned|plain] [--no-torch]
-#                    [--no-composed] [--no-check]
+#                    [--no-composed] [--no-check] [--stat median|min]
 #
 # Each round runs every case once in each program (--reps steps after two warm-up steps); the
-# table shows the median over rounds of each run's median. Before timing, each program checks
+# table shows the median over rounds of each run's median (--stat min: the fastest step seen, the
+# figure to read when other jobs share the machine). Before timing, each program checks
 # itself on a tiny case (--check: composed = built-in, oneDNN = recur, torch composed = module);
 # --no-check skips that. Peak MB is each process's peak resident memory (VmHWM, ru_maxrss).
 #
@@ -27,11 +28,11 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 threads="1 2" modes="train infer" build="$here/../build-release" reps=11 rounds=1 torch=1
-torch_env=tuned composed=1 check=1
+torch_env=tuned composed=1 check=1 stat=median
 cases=()
 
 usage() {
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 while [ $# -gt 0 ]; do
@@ -40,6 +41,7 @@ while [ $# -gt 0 ]; do
     --modes) modes=${2:?}; shift 2 ;;
     --no-composed) composed=0; shift ;;
     --no-check) check=0; shift ;;
+    --stat) stat=${2:?}; shift 2 ;;
     --build) build=${2:?}; shift 2 ;;
     --reps) reps=${2:?}; shift 2 ;;
     --rounds) rounds=${2:?}; shift 2 ;;
@@ -50,6 +52,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 
+case $stat in median | min) ;; *) usage ;; esac
 exe="$build/bench/rnn" dnnl_exe="$build/bench/rnn_dnnl"
 if [ ! -x "$exe" ] || [ ! -x "$dnnl_exe" ]; then
     echo "run_rnn: $exe or $dnnl_exe not found; build first (make bench-rnn does)" >&2
@@ -121,7 +124,7 @@ for n in $threads; do
 done
 
 if [ -n "${RNN_BENCH_RAW:-}" ]; then cat "$results"; echo; fi
-awk -v reps="$reps" -v rounds="$rounds" -v cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')" '
+awk -v reps="$reps" -v rounds="$rounds" -v stat="$stat" -v cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')" '
 function kv(line, key,    n, i, parts, pair) {
     n = split(line, parts, " ")
     for (i = 1; i <= n; i++) {
@@ -138,6 +141,11 @@ function med(list, cnt, k,    i, j, t, v, m) {
         for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
     return m % 2 ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
 }
+function smallest(list, cnt, k,    i, m) {
+    m = list[k, 1] + 0
+    for (i = 2; i <= cnt[k]; i++) if (list[k, i] + 0 < m) m = list[k, i] + 0
+    return m
+}
 function cell(row, impl) { return (row SUBSEP impl) in ms ? sprintf("%8.2f", ms[row, impl]) : sprintf("%8s", "-") }
 function ratio(row, a, b) { return ((row SUBSEP a) in ms && (row SUBSEP b) in ms) ? ms[row, a] / ms[row, b] : "" }
 function show(x) { return x == "" ? sprintf("%7s", "-") : sprintf("%7.2f", x) }
@@ -151,12 +159,13 @@ function worst(g, x, row) { if (x != "" && (!(g in w) || x > w[g])) { w[g] = x; 
 /^rnn / { row = kv($0, "case") SUBSEP kv($0, "mode") SUBSEP kv($0, "threads")
           if (!(row in seen)) { seen[row] = 1; order[++nrow] = row }
           k = row SUBSEP kv($0, "impl"); i = ++cnt[k]
-          all_ms[k, i] = kv($0, "ms"); v = kv($0, "peak_mb") + 0
+          all_ms[k, i] = kv($0, stat == "min" ? "min_ms" : "ms"); v = kv($0, "peak_mb") + 0
           if (!(k in peak) || v > peak[k]) peak[k] = v }
 END {
-    for (k in cnt) ms[k] = med(all_ms, cnt, k)
+    for (k in cnt) ms[k] = stat == "min" ? smallest(all_ms, cnt, k) : med(all_ms, cnt, k)
     printf "bench/rnn: training step (forward + MSE + backward) and inference (forward, no gradients), ms,\n"
-    printf "median over %d rounds of each run'"'"'s median of %d steps; %s\n", rounds, reps, cpu
+    if (stat == "min") printf "fastest step of %d rounds of %d steps; %s\n", rounds, reps, cpu
+    else printf "median over %d rounds of each run'"'"'s median of %d steps; %s\n", rounds, reps, cpu
     if (dnnl_version != "") printf "oneDNN %s\n", dnnl_version
     if (tv != "") printf "PyTorch %s (%s kernels), BLAS %s%s; OPENBLAS_VERBOSE=2: Core: %s\n", tv, cap, blas,
                          core != "" ? " (" core " kernels)" : "", verbose_core
