@@ -2,8 +2,9 @@
 #   make demo   installs what is missing, builds a release build, runs `recur gates` (about 3 min)
 #   make test   installs what is missing, runs the Criterion suite plainly and under ASan+UBSan
 # And, on demand, `make bench` (BENCH_ARGS="--threads 2" for two threads) and `make bench-rnn`
-# (recurrent layers against PyTorch, 1 and 2 threads; BENCH_RNN_ARGS), `make bench-load` (1 and
-# 2 threads beside a busy core; BENCH_LOAD_ARGS): bench/README.md; and
+# (recurrent layers against oneDNN's fused RNN and PyTorch, training and inference, 1 and 2
+# threads; BENCH_RNN_ARGS), `make bench-load` (1 and 2 threads beside a busy core;
+# BENCH_LOAD_ARGS): bench/README.md; and
 # `make fuzz` (FUZZ_SECONDS per target): fuzz/README.md.
 # Everything else is meson: see README.md.
 

@@ -19,6 +19,8 @@
 
 #include <recur/recur.h>
 
+#include "bench_stats.h"
+
 typedef struct opts {
     int threads, nodes, elems, reps, mm_reps;
     bool chain, matmul;
@@ -28,16 +30,6 @@ static double now_us(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec * 1e-3;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n) {
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 static void fill(float *x, int64_t n, float lo, float hi, rc_rng *rng) {
@@ -106,8 +98,8 @@ static void bench_chain(const opts *o) {
     }
     printf("chain impl=recur threads=%d nodes=%d elems=%d reps=%d build_us=%.4f backward_us=%.4f "
            "total_us=%.4f\n",
-           o->threads, o->nodes, o->elems, o->reps, median(build, o->reps), median(bwd, o->reps),
-           median(total, o->reps));
+           o->threads, o->nodes, o->elems, o->reps, bench_median(build, o->reps),
+           bench_median(bwd, o->reps), bench_median(total, o->reps));
     free(build), free(bwd), free(total), free(x0);
     rc_params_free(&ps);
     rc_graph_free(&g);
@@ -160,10 +152,10 @@ static void bench_matmul_shape(const opts *o, int64_t M, int64_t K, int64_t N) {
         }
     }
     printf("matmul impl=recur threads=%d M=%lld K=%lld N=%lld reps=%d gflops=%.2f\n", o->threads,
-           (long long)M, (long long)K, (long long)N, o->mm_reps, median(gf_rc, o->mm_reps));
+           (long long)M, (long long)K, (long long)N, o->mm_reps, bench_median(gf_rc, o->mm_reps));
     printf("matmul impl=dnnl_sgemm threads=%d M=%lld K=%lld N=%lld reps=%d gflops=%.2f\n",
            o->threads, (long long)M, (long long)K, (long long)N, o->mm_reps,
-           median(gf_dn, o->mm_reps));
+           bench_median(gf_dn, o->mm_reps));
     free(gf_rc), free(gf_dn), free(A), free(B), free(C);
     rc_graph_free(&g);
 }

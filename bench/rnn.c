@@ -1,200 +1,237 @@
-// bench/rnn: one training step (forward, loss, backward; no optimizer) of recur's stacked RNN,
-// LSTM and GRU (rc_rnn_forward with the built-in cells) on a few representative shapes.
-// bench/rnn_torch.py runs the same cases with torch.nn.RNN / LSTM / GRU, and bench/run_rnn.sh
-// runs both with the same thread count and prints one table.
+// bench/rnn: recur's stacked RNN, LSTM and GRU (rc_rnn_forward) on the cases of rnn_common.c,
+// with recur's built-in cells (--impl builtin, the default) or the same cells composed in this
+// file from public primitive ops (--impl composed), as a user would write them (docs/rnn.md).
+// bench/rnn_dnnl.c runs oneDNN's fused primitives, bench/rnn_torch.py PyTorch, and
+// bench/run_rnn.sh runs them all, one process per case, and prints one table.
 //
-// A step: reset the graph, copy x [T,B,I] in, run all layers, MSE against a fixed target
-// [T,B,D*H], back-propagate into the parameters. Parameter gradients are zeroed before the clock
-// starts. Prints one `key=value` line per case: the median and the minimum wall-clock
-// milliseconds per step, the forward and backward parts, and the median processor time.
+// --mode train (default): one training step: reset the graph, copy x [T,B,I] in, run all layers,
+// MSE against a fixed target [T,B,D*H], back-propagate into the parameters (gradients zeroed
+// before the clock starts; no optimizer). --mode infer: the forward pass alone, with gradients
+// off (rc_graph_set_grad_enabled false). Prints one `key=value` line per case (rnn_common.h).
+// --check: runs each cell, built-in and composed, on a tiny 2-layer bidirectional case with the
+// same weights and prints the largest difference of outputs and gradients (fails above 1e-5).
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include <recur/recur.h>
+#include "rnn_common.h"
 
-// The cases; bench/rnn_torch.py has the same table.
-typedef struct rnn_case {
-    const char *name, *cell; // cell: "lstm", "gru" or "rnn" (tanh)
-    int T, B, I, H, L;
-    bool bidirectional;
-} rnn_case;
+// ---- the composed cells: PyTorch's formulas and layout from public primitive ops ---------------
 
-static const rnn_case cases[] = {
-    {"lstm_h128", "lstm", 50, 32, 64, 128, 1, false},
-    {"gru_h128", "gru", 50, 32, 64, 128, 1, false},
-    {"rnn_h128", "rnn", 50, 32, 64, 128, 1, false},
-    {"lstm_ptb_small", "lstm", 35, 20, 200, 200, 2, false}, // Zaremba et al.'s small PTB model
-    {"lstm_h512", "lstm", 20, 64, 512, 512, 1, false},
-    {"gru_h512", "gru", 20, 64, 512, 512, 1, false},
-    {"lstm_bi_h128", "lstm", 50, 32, 64, 128, 2, true},
+// The input half of every gate, for all time steps in one GEMM: x [N,I] -> [N,G*H]. The three
+// cells' parameter structs begin with weight_ih, weight_hh, bias_ih, bias_hh in this order.
+static rc_var composed_project(const rc_cell_ctx *c, rc_var x) {
+    const rc_lstm_params *p = c->cell->params;
+    return rc_linear(x, rc_cell_use(c, p->weight_ih), rc_cell_use(c, p->bias_ih));
+}
+
+static rc_var composed_hidden(const rc_cell_ctx *c, rc_var h) {
+    const rc_lstm_params *p = c->cell->params;
+    return rc_linear(h, rc_cell_use(c, p->weight_hh), rc_cell_use(c, p->bias_hh));
+}
+
+// [i f g o] = xp + W_hh h + b_hh; c' = σ(f)*c + σ(i)*tanh(g); h' = σ(o)*tanh(c').
+static rc_var lstm_step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *next) {
+    rc_var g[4];
+    rc_split(rc_add(xp, composed_hidden(c, prev[0])), 1, 4, g);
+    next[1] = rc_add(rc_mul(rc_sigmoid(g[1]), prev[1]), rc_mul(rc_sigmoid(g[0]), rc_tanh(g[2])));
+    next[0] = rc_mul(rc_sigmoid(g[3]), rc_tanh(next[1]));
+    return next[0];
+}
+
+// r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r*h_n), h' = z*h + (1-z)*n.
+static rc_var gru_step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *next) {
+    rc_var x[3], h[3];
+    rc_split(xp, 1, 3, x);
+    rc_split(composed_hidden(c, prev[0]), 1, 3, h);
+    rc_var r = rc_sigmoid(rc_add(x[0], h[0])), z = rc_sigmoid(rc_add(x[1], h[1]));
+    rc_var n = rc_tanh(rc_add(x[2], rc_mul(r, h[2])));
+    next[0] = rc_lerp(z, prev[0], n);
+    return next[0];
+}
+
+// h' = tanh(xp + W_hh h + b_hh).
+static rc_var rnn_step(const rc_cell_ctx *c, rc_var xp, const rc_var *prev, rc_var *next) {
+    next[0] = rc_tanh(rc_add(xp, composed_hidden(c, prev[0])));
+    return next[0];
+}
+
+// The weights of a cell of G gate blocks, as PyTorch names and starts them.
+#define COMPOSED_WEIGHTS(G)                                                                        \
+    {RC_WEIGHT_AT(rc_lstm_params, weight_ih), .rows = {.h = G}, .cols = {.i = 1}},                 \
+        {RC_WEIGHT_AT(rc_lstm_params, weight_hh), .rows = {.h = G}, .cols = {.h = 1}},             \
+        {RC_WEIGHT_AT(rc_lstm_params, bias_ih), .rows = {.h = G}},                                 \
+        {RC_WEIGHT_AT(rc_lstm_params, bias_hh), .rows = {.h = G}},
+static const rc_weight_spec lstm_weights[] = {COMPOSED_WEIGHTS(4)};
+static const rc_weight_spec gru_weights[] = {COMPOSED_WEIGHTS(3)};
+static const rc_weight_spec rnn_weights[] = {COMPOSED_WEIGHTS(1)};
+static const rc_cell_layout lstm_layout = {
+    RC_CELL_LAYOUT(2, lstm_step, composed_project, lstm_weights)};
+static const rc_cell_layout gru_layout = {
+    RC_CELL_LAYOUT(1, gru_step, composed_project, gru_weights)};
+static const rc_cell_layout rnn_layout = {
+    RC_CELL_LAYOUT(1, rnn_step, composed_project, rnn_weights)};
+#define COMPOSED_TYPE(name_, layout_)                                                              \
+    {                                                                                              \
+        .name = name_, .params_size = sizeof(rc_lstm_params), .init = rc_cell_init_layout,         \
+        .layout = &(layout_)                                                                       \
+    }
+static const rc_cell_type composed_types[] = {
+    COMPOSED_TYPE("lstm", lstm_layout),
+    COMPOSED_TYPE("gru", gru_layout),
+    COMPOSED_TYPE("rnn", rnn_layout),
 };
-#define N_CASES (int)(sizeof cases / sizeof cases[0])
 
-typedef struct opts {
-    int threads, reps;
-    bool run[N_CASES];
-} opts;
-
-static double clock_ms(clockid_t id) {
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
-}
-
-static double now_ms(void) {
-    return clock_ms(CLOCK_MONOTONIC);
-}
-
-static int cmp_double(const void *a, const void *b) {
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n) {
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-static double minimum(const double *v, int n) {
-    double m = v[0];
-    for (int i = 1; i < n; i++)
-        m = v[i] < m ? v[i] : m;
-    return m;
-}
-
-static void die(const char *what, const char *msg) {
-    fprintf(stderr, "rnn: %s: %s\n", what, msg);
-    exit(1);
-}
-
-static float *random_floats(int64_t n, rc_rng *rng) {
-    float *x = malloc(sizeof(float) * (size_t)n);
-    if (!x)
-        die("setup", "out of memory");
-    for (int64_t i = 0; i < n; i++)
-        x[i] = 2.0f * (float)rc_rng_uniform(rng) - 1.0f;
-    return x;
-}
-
-// The rnn, built with the cell's own options struct (they must outlive rc_rnn_new only).
-static rc_rnn *make_rnn(const rnn_case *c, rc_params *ps, rc_rng *rng) {
-    rc_lstm_opts lstm = {.dim_hidden = c->H};
-    rc_gru_opts gru = {.dim_hidden = c->H};
-    rc_rnn_cell_opts rnn = {.dim_hidden = c->H, .nonlinearity = RC_RNN_TANH};
-    rc_rnn_config cfg = {.dim_in = c->I, .num_layers = c->L, .bidirectional = c->bidirectional};
-    if (!strcmp(c->cell, "lstm"))
-        cfg.cell = &rc_lstm_cell_type, cfg.cell_opts = &lstm;
-    else if (!strcmp(c->cell, "gru"))
-        cfg.cell = &rc_gru_cell_type, cfg.cell_opts = &gru;
-    else
-        cfg.cell = &rc_rnn_cell_type, cfg.cell_opts = &rnn;
+static rc_rnn *composed_rnn(const rnn_case *c, rc_params *ps, rc_rng *rng) {
+    const int k = !strcmp(c->cell, "lstm") ? 0 : !strcmp(c->cell, "gru") ? 1 : 2;
+    const int64_t h = c->H;
+    rc_rnn_config cfg = {.cell = &composed_types[k],
+                         .cell_opts = &h,
+                         .dim_in = c->I,
+                         .num_layers = c->L,
+                         .bidirectional = c->bidirectional};
     rc_rnn *r;
     char err[256];
     if (rc_rnn_new(&r, &cfg, ps, "", rng, err, sizeof err) != RC_OK)
-        die(c->name, err);
+        rnn_die(c->name, err);
     return r;
 }
 
-static void bench_case(const rnn_case *c, const opts *o) {
+static rc_rnn *make_rnn(const rnn_case *c, bool composed, rc_params *ps, rc_rng *rng) {
+    return composed ? composed_rnn(c, ps, rng) : rnn_builtin(c, ps, rng);
+}
+
+// ---- timing -------------------------------------------------------------------------------------
+
+// One step (forward + MSE + backward, or the forward alone with gradients off) per rep after two
+// warm-up steps that size the arenas.
+static void bench_case(const rnn_case *c, const rnn_opts *o, bool composed) {
     rc_rng rng;
     rc_rng_seed(&rng, 1);
     rc_params *ps;
     rc_graph *g;
     if (rc_params_new(&ps) || rc_graph_new(&g))
-        die(c->name, "setup failed");
-    rc_rnn *rnn = make_rnn(c, ps, &rng);
+        rnn_die(c->name, "setup failed");
+    rc_rnn *rnn = make_rnn(c, composed, ps, &rng);
+    rc_graph_set_grad_enabled(g, !o->infer);
     const int D = c->bidirectional ? 2 : 1;
-    float *x = random_floats((int64_t)c->T * c->B * c->I, &rng);
-    float *target = random_floats((int64_t)c->T * c->B * D * c->H, &rng);
-    double *fwd = malloc(sizeof(double) * (size_t)o->reps);
-    double *bwd = malloc(sizeof(double) * (size_t)o->reps);
-    double *total = malloc(sizeof(double) * (size_t)o->reps);
-    double *cpu = malloc(sizeof(double) * (size_t)o->reps);
+    float *x = rnn_random_floats((int64_t)c->T * c->B * c->I, &rng);
+    float *target = rnn_random_floats((int64_t)c->T * c->B * D * c->H, &rng);
+    rnn_times times = rnn_times_new(o->reps);
     float loss_value = 0;
-    for (int r = -2; r < o->reps; r++) { // two warm-up steps size the arenas
+    for (int r = -2; r < o->reps; r++) {
         rc_params_zero_grad(ps);
-        const double c0 = clock_ms(CLOCK_PROCESS_CPUTIME_ID), t0 = now_ms();
+        const double c0 = rnn_cpu_ms(), t0 = rnn_wall_ms();
         rc_graph_reset(g);
         rc_var xv = rc_input(g, RC_SHAPE(c->T, c->B, c->I), x);
         rc_rnn_result out;
-        rc_rnn_forward(g, rnn, xv, &(rc_rnn_run){.training = true}, &out);
+        rc_rnn_forward(g, rnn, xv, &(rc_rnn_run){.training = !o->infer}, &out);
         rc_var tv = rc_input(g, RC_SHAPE(c->T, c->B, D * c->H), target);
-        rc_var loss = rc_mse(out.output, tv, RC_REDUCE_MEAN);
-        const double t1 = now_ms();
-        if (rc_backward(loss) != RC_OK)
-            die(c->name, rc_graph_errmsg(g));
-        const double t2 = now_ms(), c2 = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
-        loss_value = rc_item(loss);
+        rc_var loss = o->infer ? RC_NONE : rc_mse(out.output, tv, RC_REDUCE_MEAN);
+        const double t1 = rnn_wall_ms();
+        if (!o->infer && rc_backward(loss) != RC_OK)
+            rnn_die(c->name, rc_graph_errmsg(g));
+        const double t2 = rnn_wall_ms(), c2 = rnn_cpu_ms();
+        loss_value = rc_item(o->infer ? rc_mse(out.output, tv, RC_REDUCE_MEAN) : loss);
         if (!isfinite(loss_value))
-            die(c->name, "loss is not finite");
-        if (r >= 0) {
-            fwd[r] = t1 - t0;
-            bwd[r] = t2 - t1;
-            total[r] = t2 - t0;
-            cpu[r] = c2 - c0;
-        }
+            rnn_die(c->name, rc_graph_errmsg(g));
+        rnn_times_record(&times, r, t0, t1, t2, c0, c2);
     }
-    const double min_ms = minimum(total, o->reps);
-    printf("rnn impl=recur case=%s threads=%d reps=%d fwd_ms=%.3f bwd_ms=%.3f ms=%.3f "
-           "min_ms=%.3f cpu_ms=%.3f loss=%.5f\n",
-           c->name, o->threads, o->reps, median(fwd, o->reps), median(bwd, o->reps),
-           median(total, o->reps), min_ms, median(cpu, o->reps), (double)loss_value);
-    fflush(stdout);
-    free(fwd), free(bwd), free(total), free(cpu), free(x), free(target);
+    rnn_times_report(&times, c, o, composed ? "composed" : "recur", (double)loss_value);
+    free(x), free(target);
     rc_rnn_free(&rnn);
     rc_graph_free(&g);
     rc_params_free(&ps);
 }
 
-static void usage(void) {
-    fprintf(stderr, "usage: rnn [--threads N] [--reps N] [--case NAME]... [--list]\ncases:");
-    for (int i = 0; i < N_CASES; i++)
-        fprintf(stderr, " %s", cases[i].name);
-    fprintf(stderr, "\n");
-    exit(2);
+// ---- --check: built-in against composed ---------------------------------------------------------
+
+// The built-in and the composed rnn of one case with the same weights (copied by name).
+typedef struct twin {
+    rc_params *ps[2];
+    rc_rnn *rnn[2];
+} twin;
+
+static twin twin_new(const rnn_case *c) {
+    twin t;
+    rc_rng rng;
+    for (int k = 0; k < 2; k++) {
+        rc_rng_seed(&rng, 7 + (uint64_t)k);
+        if (rc_params_new(&t.ps[k]))
+            rnn_die(c->name, "setup failed");
+        t.rnn[k] = make_rnn(c, k == 1, t.ps[k], &rng);
+    }
+    for (int i = 0; i < rc_params_count(t.ps[0]); i++) {
+        rc_param *src = rc_params_at(t.ps[0], i);
+        rc_param *dst = rc_params_find(t.ps[1], rc_param_name(src));
+        if (!dst)
+            rnn_die(c->name, "composed cell lacks a parameter of the built-in one");
+        const rc_tensor a = rc_param_value(src), b = rc_param_value(dst);
+        memcpy(b.data, a.data, sizeof(float) * (size_t)a.n);
+    }
+    return t;
 }
 
-static int int_arg(int argc, char **argv, int *i) {
-    if (*i + 1 >= argc)
-        usage();
-    const int v = atoi(argv[++*i]);
-    if (v < 1)
-        usage();
-    return v;
+// The largest difference of the outputs and of every parameter's gradient after one step.
+static double twin_step_diff(const rnn_case *c, twin *t, const float *x, const float *target) {
+    rc_graph *g[2];
+    rc_var out[2];
+    const int D = c->bidirectional ? 2 : 1;
+    for (int k = 0; k < 2; k++) {
+        if (rc_graph_new(&g[k]))
+            rnn_die(c->name, "setup failed");
+        rc_params_zero_grad(t->ps[k]);
+        rc_rnn_result res;
+        rc_rnn_forward(g[k], t->rnn[k], rc_input(g[k], RC_SHAPE(c->T, c->B, c->I), x), NULL, &res);
+        out[k] = res.output;
+        rc_var tv = rc_input(g[k], RC_SHAPE(c->T, c->B, D * c->H), target);
+        if (rc_backward(rc_mse(out[k], tv, RC_REDUCE_MEAN)) != RC_OK)
+            rnn_die(c->name, rc_graph_errmsg(g[k]));
+    }
+    double d = rnn_max_diff(rc_value(out[0]).data, rc_value(out[1]).data, rc_value(out[0]).n);
+    for (int i = 0; i < rc_params_count(t->ps[0]); i++) {
+        rc_param *p0 = rc_params_at(t->ps[0], i);
+        const rc_tensor a = rc_param_grad(p0);
+        const rc_tensor b = rc_param_grad(rc_params_find(t->ps[1], rc_param_name(p0)));
+        d = fmax(d, rnn_max_diff(a.data, b.data, a.n));
+    }
+    rc_graph_free(&g[0]);
+    rc_graph_free(&g[1]);
+    return d;
 }
 
-static int case_index(const char *name) {
-    for (int i = 0; i < N_CASES; i++)
-        if (!strcmp(cases[i].name, name))
-            return i;
-    usage();
-    return -1;
+static bool check_cell(const char *cell) {
+    const rnn_case c = {"check", cell, 5, 3, 4, 6, 2, true};
+    twin t = twin_new(&c);
+    rc_rng rng;
+    rc_rng_seed(&rng, 3);
+    float *x = rnn_random_floats((int64_t)c.T * c.B * c.I, &rng);
+    float *target = rnn_random_floats((int64_t)c.T * c.B * 2 * c.H, &rng);
+    const double d = twin_step_diff(&c, &t, x, target);
+    printf("check %s: built-in against composed, 2 layers, bidirectional, T=%d B=%d I=%d H=%d: "
+           "max |difference| of outputs and gradients %.3g\n",
+           cell, c.T, c.B, c.I, c.H, d);
+    free(x), free(target);
+    for (int k = 0; k < 2; k++) {
+        rc_rnn_free(&t.rnn[k]);
+        rc_params_free(&t.ps[k]);
+    }
+    return d <= 1e-5;
 }
 
 int main(int argc, char **argv) {
-    opts o = {.threads = 1, .reps = 11};
-    bool any = false;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--threads")) {
-            o.threads = int_arg(argc, argv, &i);
-        } else if (!strcmp(argv[i], "--reps")) {
-            o.reps = int_arg(argc, argv, &i);
-        } else if (!strcmp(argv[i], "--case") && i + 1 < argc) {
-            o.run[case_index(argv[++i])] = any = true;
-        } else if (!strcmp(argv[i], "--list")) {
-            for (int k = 0; k < N_CASES; k++)
-                printf("%s\n", cases[k].name);
-            return 0;
-        } else {
-            usage();
-        }
+    rnn_opts o;
+    rnn_parse_args(argc, argv, &o);
+    if (o.impl && strcmp(o.impl, "builtin") && strcmp(o.impl, "composed"))
+        rnn_die(o.impl, "--impl is builtin or composed");
+    if (o.check) {
+        const bool ok = check_cell("lstm") & check_cell("gru") & check_cell("rnn");
+        return ok ? 0 : 1;
     }
     rc_set_num_threads(o.threads);
-    for (int i = 0; i < N_CASES; i++)
-        if (o.run[i] || !any)
-            bench_case(&cases[i], &o);
+    for (int i = 0; i < rnn_n_cases; i++)
+        if (o.run[i])
+            bench_case(&rnn_cases[i], &o, o.impl && !strcmp(o.impl, "composed"));
     return 0;
 }
