@@ -177,49 +177,53 @@ rc_status rc_dist_barrier(rc_dist *d, char *err, size_t err_len) {
 
 // ---- broadcast ---------------------------------------------------------------------------------
 
-// Every rank's store must match rank 0's: the count, then each shape, compared through a sum of
-// the differences from rank 0's values.
-static rc_status check_same_layout(rc_dist *d, const rc_params *ps, char *err, size_t err_len) {
-    const int n = rc_params_count(ps);
-    int64_t *mine = calloc((size_t)n + 1, sizeof *mine), *first = calloc((size_t)n + 1, 8);
-    rc_status st = mine && first ? RC_OK : RC_ERR_NOMEM;
-    for (int i = 0; st == RC_OK && i < n; i++)
-        mine[i + 1] = rc_param_value(rc_params_at(ps, i)).n;
-    mine[0] = n;
-    if (st == RC_OK) {
-        memcpy(first, mine, ((size_t)n + 1) * sizeof *mine);
-        begin(d, "rc_dist_broadcast");
-        st = end(d, rc_comm_bcast(d->comm, first, ((size_t)n + 1) * sizeof *first), err, err_len);
-    }
-    int bad = -1;
-    for (int i = 0; st == RC_OK && bad < 0 && i <= n; i++)
-        if (first[i] != mine[i])
-            bad = i;
-    int32_t any = bad >= 0;
-    if (st == RC_OK) {
-        begin(d, "rc_dist_broadcast");
-        st = end(d, rc_comm_max_i32(d->comm, &any, 1), err, err_len);
-    }
-    if (st == RC_OK && any)
-        st = bad == 0  ? rc_errf(err, err_len, RC_ERR_SHAPE,
-                                 "rc_dist_broadcast: rank %d holds %d parameters, rank 0 %lld",
-                                 d->rank, n, (long long)first[0])
-             : bad > 0 ? rc_errf(err, err_len, RC_ERR_SHAPE,
-                                 "rc_dist_broadcast: parameter '%s' has %lld entries on rank %d, "
-                                 "%lld on rank 0",
-                                 rc_param_name(rc_params_at(ps, bad - 1)), (long long)mine[bad],
-                                 d->rank, (long long)first[bad])
-                       : rc_errf(err, err_len, RC_ERR_SHAPE,
-                                 "rc_dist_broadcast: another rank's parameters differ from "
-                                 "rank 0's");
-    free(mine);
-    free(first);
-    return st;
-}
-
 static rc_status bcast(rc_dist *d, void *buf, size_t bytes, char *err, size_t err_len) {
     begin(d, "rc_dist_broadcast");
     return end(d, rc_comm_bcast(d->comm, buf, bytes), err, err_len);
+}
+
+// Whether every rank says ok (a max over the ranks of "not ok"), so that all stop together.
+static rc_status all_ok(rc_dist *d, bool mine, bool *all, char *err, size_t err_len) {
+    int32_t bad = !mine;
+    begin(d, "rc_dist_broadcast");
+    rc_status st = end(d, rc_comm_max_i32(d->comm, &bad, 1), err, err_len);
+    *all = !bad;
+    return st;
+}
+
+// Every rank's store must match rank 0's: first the count (so that the sizes broadcast next
+// have one length everywhere), then the entries of each parameter.
+static rc_status check_same_layout(rc_dist *d, const rc_params *ps, char *err, size_t err_len) {
+    const int n = rc_params_count(ps);
+    int64_t n0 = n;
+    bool ok;
+    rc_status st = bcast(d, &n0, sizeof n0, err, err_len);
+    if (st == RC_OK && (st = all_ok(d, n0 == n, &ok, err, err_len)) == RC_OK && !ok)
+        return rc_errf(err, err_len, RC_ERR_SHAPE,
+                       "rc_dist_broadcast: rank %d holds %d parameters, rank 0 %lld%s", d->rank, n,
+                       (long long)n0, n0 == n ? " (another rank differs)" : "");
+    int64_t *first = st == RC_OK ? malloc(((size_t)n + 1) * sizeof *first) : NULL;
+    if (st == RC_OK && !first)
+        return rc_errf(err, err_len, RC_ERR_NOMEM, "rc_dist_broadcast: out of memory");
+    for (int i = 0; st == RC_OK && i < n; i++)
+        first[i] = rc_param_value(rc_params_at(ps, i)).n;
+    if (st == RC_OK)
+        st = bcast(d, first, (size_t)n * sizeof *first, err, err_len);
+    int bad = -1;
+    for (int i = 0; st == RC_OK && bad < 0 && i < n; i++)
+        if (first[i] != rc_param_value(rc_params_at(ps, i)).n)
+            bad = i;
+    if (st == RC_OK && (st = all_ok(d, bad < 0, &ok, err, err_len)) == RC_OK && !ok)
+        st = bad < 0 ? rc_errf(err, err_len, RC_ERR_SHAPE,
+                               "rc_dist_broadcast: another rank's parameters differ from rank 0's")
+                     : rc_errf(err, err_len, RC_ERR_SHAPE,
+                               "rc_dist_broadcast: parameter '%s' has %lld entries on rank %d, "
+                               "%lld on rank 0",
+                               rc_param_name(rc_params_at(ps, bad)),
+                               (long long)rc_param_value(rc_params_at(ps, bad)).n, d->rank,
+                               (long long)first[bad]);
+    free(first);
+    return st;
 }
 
 // The step count and used state slots of p (rank 0's), for an optimizer resumed on rank 0.

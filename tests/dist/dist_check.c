@@ -8,6 +8,8 @@
 //   dist_check compare A B                 prints "maxdiff D" between two checkpoints' params.
 //   dist_check die STEP | hang STEP        rank 1 kills itself (SIGKILL) or stops answering at
 //       STEP; the run must end with an error (mpirun's, or the watchdog's).
+//   dist_check mismatch                    rank 1 holds one parameter more: the broadcast must
+//       fail on every rank with a message, not hang.
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -186,6 +188,19 @@ static int compare(const char *a, const char *b) {
     return 0;
 }
 
+static int mismatch(rc_dist *d) {
+    model m = {0};
+    model_new(&m);
+    rc_param *extra;
+    if (rc_dist_rank(d) == 1)
+        rc_params_add(m.ps, "extra", RC_SHAPE(3), &extra);
+    char err[512] = "";
+    const rc_status st = rc_dist_broadcast(d, m.ps, m.opt, err, sizeof err);
+    printf("rank %d: %s\n", rc_dist_rank(d), st == RC_OK ? "broadcast accepted" : err);
+    model_free(&m);
+    return st == RC_ERR_SHAPE ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
     if (argc >= 4 && !strcmp(argv[1], "compare"))
         return compare(argv[2], argv[3]);
@@ -197,6 +212,8 @@ int main(int argc, char **argv) {
     int rc = 2;
     if (argc >= 4 && !strcmp(argv[1], "train"))
         rc = train(d, atoi(argv[2]), argv[3], argc >= 5 ? argv[4] : NULL, NULL, -1);
+    else if (argc >= 2 && !strcmp(argv[1], "mismatch"))
+        rc = mismatch(d);
     else if (argc >= 3 && (!strcmp(argv[1], "die") || !strcmp(argv[1], "hang")))
         rc = train(d, 1000000, NULL, NULL, argv[1], atoi(argv[2]));
     else

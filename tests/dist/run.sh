@@ -57,7 +57,14 @@ rc=$? t=$(($(date +%s) - t0))
   pass "a hanging rank ends the job through the watchdog (exit $rc after ${t} s)" ||
   fail "hanging rank: exit $rc after ${t} s: $out"
 
-# 6. `recur lm` under mpirun: 2 ranks with 2 columns each against 1 process with 4.
+# 6. Stores that differ between ranks: every rank fails with a message naming the counts.
+out=$(RECUR_DIST_TIMEOUT=20 timeout 60 bash -c "$(declare -f run2); run2 -x RECUR_DIST_TIMEOUT '$check' mismatch" 2>&1)
+rc=$?
+[ $rc -eq 0 ] && [ "$(echo "$out" | grep -c 'holds 5 parameters, rank 0 5 (another rank differs)\|holds 6 parameters, rank 0 5')" = 2 ] &&
+  pass "ranks with different stores fail together with a message" ||
+  fail "mismatched stores: exit $rc: $out"
+
+# 7. `recur lm` under mpirun: 2 ranks with 2 columns each against 1 process with 4.
 corpus="the cat sat on the mat
 the dog sat on the log
 a cat and a dog
