@@ -103,7 +103,8 @@ bool rc_team_policy_feed(rc_team_policy *p, double now, double wall, double work
         return rc_team_policy_serial(p, now);
     if (p->wall < RC_TEAM_PAYS * p->work) { // the team paid: the next back-off is short again
         p->backoff = RC_TEAM_BACKOFF_MIN;
-    } else { // it did not: serial for a while, then try again
+        p->strikes = 0;
+    } else if (++p->strikes >= RC_TEAM_STRIKES) { // it did not, again: serial for a while
         p->serial_until = now + p->backoff;
         p->backoff = p->backoff * 2 < RC_TEAM_BACKOFF_MAX ? p->backoff * 2 : RC_TEAM_BACKOFF_MAX;
     }
@@ -166,11 +167,22 @@ void rc_team_done(rc_team_clock *tc) {
 #endif
 }
 
-// Called after the join, so every thread's times are written.
+bool rc_team_split(const rc_team_clock *tc, double work) {
+    const int n = tc->n < RC_TEAM_MAX ? tc->n : RC_TEAM_MAX;
+    double most = 0;
+    for (int k = 0; k < n; k++)
+        most = tc->finish[k] - tc->begin[k] > most ? tc->finish[k] - tc->begin[k] : most;
+    return work > RC_TEAM_SPLIT * most;
+}
+
+// Called after the join, so every thread's times are written. A loop whose work one thread did
+// nearly alone (fewer iterations than threads, one heavy row) says nothing about waiting: it is
+// left out of the window.
 void rc_team_end(rc_team_clock *tc) {
     if (tc->n < 2 || team_fixed())
         return;
     double wall, work;
     rc_team_times(tc, &wall, &work);
-    rc_team_policy_feed(&policy, seconds_now(), wall, work);
+    if (rc_team_split(tc, work))
+        rc_team_policy_feed(&policy, seconds_now(), wall, work);
 }

@@ -54,6 +54,10 @@ void rc_team_done(rc_team_clock *tc);  // and after it
 void rc_team_end(rc_team_clock *tc);
 // The wall time of the loop (fork to the last end) and its work (the sum of the shares).
 void rc_team_times(const rc_team_clock *tc, double *wall, double *work);
+// Whether the work was really shared: more than RC_TEAM_SPLIT times the largest share. A loop one
+// thread ran alone (its wall equal to its work whatever the machine does) does not count.
+bool rc_team_split(const rc_team_clock *tc, double work);
+#define RC_TEAM_SPLIT 1.25
 
 // The back-off policy, a pure function of what it is fed (tests/ops/test_team.c).
 typedef struct rc_team_policy {
@@ -61,8 +65,13 @@ typedef struct rc_team_policy {
     double wall, work;   // summed over the window, seconds
     double serial_until; // serial while now < serial_until
     double backoff;      // seconds of the next back-off
+    int strikes;         // windows in a row that did not pay
 } rc_team_policy;
 #define RC_TEAM_WINDOW 32 // loops per window
+// Windows in a row that must fail before the first back-off: one bad window (the team's threads
+// starting, first-touch page faults, a moment of load) is forgiven. Once backed off, the next
+// failing window backs off again at once, until one pays.
+#define RC_TEAM_STRIKES 2
 #define RC_TEAM_PAYS 0.85 // the team pays when a window's wall time is below this of its work
 #define RC_TEAM_BACKOFF_MIN 0.5
 #define RC_TEAM_BACKOFF_MAX 8.0

@@ -29,8 +29,10 @@ Test(team, a_team_that_waits_backs_off_then_tries_again) {
     // A window shorter than RC_TEAM_WINDOW decides nothing, however bad its loops.
     for (int k = 0; k < RC_TEAM_WINDOW - 1; k++)
         cr_assert_not(rc_team_policy_feed(&p, 1.0, 3e-3, 100e-6));
-    // The 32nd loop closes a window whose wall time exceeded its work: serial for 0.5 s.
-    cr_assert(rc_team_policy_feed(&p, 1.0, 3e-3, 100e-6));
+    // The 32nd loop closes a window whose wall time exceeded its work: one such window is
+    // forgiven; the second in a row backs off, serial for 0.5 s.
+    cr_assert_not(rc_team_policy_feed(&p, 1.0, 3e-3, 100e-6));
+    cr_assert(feed_window(&p, 1.0, 3e-3, 100e-6));
     cr_assert(rc_team_policy_serial(&p, 1.0 + 0.49));
     cr_assert_not(rc_team_policy_serial(&p, 1.0 + 0.51));
     // Each failing window after the back-off doubles it, up to 8 s.
@@ -42,8 +44,10 @@ Test(team, a_team_that_waits_backs_off_then_tries_again) {
         cr_assert_not(rc_team_policy_serial(&p, now + expect[w] + 0.01), "window %d", w);
         now += expect[w] + 0.02;
     }
-    // A window that pays resets the back-off: the next failure costs 0.5 s again.
+    // A window that pays resets the back-off and the strikes: one failure is forgiven again,
+    // the second costs 0.5 s.
     cr_assert_not(feed_window(&p, now, 50e-6, 100e-6));
+    cr_assert_not(feed_window(&p, now + 1, 3e-3, 100e-6));
     cr_assert(feed_window(&p, now + 1, 3e-3, 100e-6));
     cr_assert_not(rc_team_policy_serial(&p, now + 1 + RC_TEAM_BACKOFF_MIN + 0.01));
 }
@@ -52,7 +56,33 @@ Test(team, the_threshold_is_wall_against_work) {
     rc_team_policy p = {0};
     // Wall at 80% of work (a team of 2 saving 20%) pays; at 90% it does not.
     cr_assert_not(feed_window(&p, 1.0, 80e-6, 100e-6));
+    cr_assert_not(feed_window(&p, 2.0, 90e-6, 100e-6));
     cr_assert(feed_window(&p, 2.0, 90e-6, 100e-6));
+}
+
+// Found measuring issue 10's benchmark: at T=100 B=64 H=256 an LSTM step makes few, large
+// parallel loops (about ten windows a second), and one window at the start (the team's threads
+// starting) that did not pay put the whole run on one thread (180 ms a step against 107).
+// The 1.00 windows of that run were loops with fewer iterations than threads: one thread did
+// all the work, so wall equalled work however quiet the machine. They are left out.
+Test(team, a_loop_one_thread_ran_alone_is_not_counted) {
+    rc_team_clock tc = {.fork = 1.0, .n = 2};
+    tc.begin[0] = 1.0, tc.finish[0] = 1.004;  // all the work
+    tc.begin[1] = 1.0, tc.finish[1] = 1.0001; // no iteration
+    double wall, work;
+    rc_team_times(&tc, &wall, &work);
+    cr_assert_not(rc_team_split(&tc, work));
+    tc.finish[1] = 1.003; // a real split
+    rc_team_times(&tc, &wall, &work);
+    cr_assert(rc_team_split(&tc, work));
+}
+
+Test(team, one_bad_window_among_paying_ones_never_backs_off) {
+    rc_team_policy p = {0};
+    for (int w = 0; w < 50; w++) {
+        const bool bad = w % 5 == 0;
+        cr_assert_not(feed_window(&p, w * 0.1, bad ? 100e-6 : 50e-6, 100e-6), "window %d", w);
+    }
 }
 
 Test(team, clock_times_are_fork_to_last_end_and_sum_of_shares) {
