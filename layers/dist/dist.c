@@ -24,6 +24,13 @@ struct rc_dist {
     double timeout;
     size_t bucket_floats;
     float *bucket;
+    // Scratch of rc_dist_average_grads, grown once and kept, so a training step allocates nothing
+    // after the first: per-parameter flags, per-rank counts, row ids, row marks, packed rows.
+    int32_t *flags, *local, *all;
+    int64_t *counts;
+    uint8_t *mark;
+    float *pack;
+    size_t cap_flags, cap_local, cap_all, cap_counts, cap_mark, cap_pack;
     double comm_seconds;
     int64_t comm_calls;
     // The watchdog: the monotonic time the current collective began (0: none) and its name.
@@ -145,6 +152,7 @@ void rc_dist_free(rc_dist **pd) {
     if (d->comm)
         rc_comm_stop(&d->comm);
     free(d->bucket);
+    free(d->flags), free(d->local), free(d->all), free(d->counts), free(d->mark), free(d->pack);
     free(d);
     *pd = NULL;
 }
@@ -310,51 +318,43 @@ static rc_status average_dense(rc_dist *d, rc_params *ps, const int32_t *sparse,
     return st;
 }
 
-// The rows every rank touched, sorted: each rank's rows gathered, then merged through a mark
-// per row. *n_union receives the count; the caller frees the array.
-static rc_status union_rows(rc_dist *d, const uint8_t *touched, int64_t rows, int32_t **out,
-                            int64_t *n_union, char *err, size_t err_len) {
-    int64_t mine = 0;
+static rc_status no_memory(char *err, size_t err_len) {
+    return rc_errf(err, err_len, RC_ERR_NOMEM, "rc_dist_average_grads: out of memory");
+}
+
+// The rows every rank touched, sorted, in d->all[0..*n_union): each rank's rows gathered, then
+// merged through a mark per row.
+static rc_status union_rows(rc_dist *d, const uint8_t *touched, int64_t rows, int64_t *n_union,
+                            char *err, size_t err_len) {
+    int64_t mine = 0, total = 0;
     for (int64_t r = 0; r < rows; r++)
         mine += touched[r] != 0;
-    int64_t *counts = malloc((size_t)d->size * sizeof *counts);
-    int32_t *local = malloc(((size_t)mine + 1) * sizeof *local);
-    uint8_t *mark = calloc((size_t)rows, 1);
-    rc_status st = counts && local && mark ? RC_OK : RC_ERR_NOMEM;
-    for (int64_t r = 0, k = 0; st == RC_OK && r < rows; r++)
+    if (!rc_grow((void **)&d->counts, &d->cap_counts, (size_t)d->size, sizeof *d->counts) ||
+        !rc_grow((void **)&d->local, &d->cap_local, (size_t)mine + 1, sizeof *d->local) ||
+        !rc_grow((void **)&d->mark, &d->cap_mark, (size_t)rows, 1))
+        return no_memory(err, err_len);
+    for (int64_t r = 0, k = 0; r < rows; r++)
         if (touched[r])
-            local[k++] = (int32_t)r;
-    if (st == RC_OK) {
-        begin(d, "rc_dist_average_grads");
-        st = end(d, rc_comm_gather_i64(d->comm, mine, counts), err, err_len);
-    }
-    int64_t total = 0;
+            d->local[k++] = (int32_t)r;
+    begin(d, "rc_dist_average_grads");
+    rc_status st = end(d, rc_comm_gather_i64(d->comm, mine, d->counts), err, err_len);
     for (int r = 0; st == RC_OK && r < d->size; r++)
-        total += counts[r];
-    int32_t *all = st == RC_OK ? malloc(((size_t)total + 1) * sizeof *all) : NULL;
-    if (st == RC_OK && !all)
-        st = RC_ERR_NOMEM;
+        total += d->counts[r];
+    if (st == RC_OK && !rc_grow((void **)&d->all, &d->cap_all, (size_t)total + 1, sizeof *d->all))
+        return no_memory(err, err_len);
     if (st == RC_OK) {
         begin(d, "rc_dist_average_grads");
-        st = end(d, rc_comm_gather_i32(d->comm, local, counts, all), err, err_len);
+        st = end(d, rc_comm_gather_i32(d->comm, d->local, d->counts, d->all), err, err_len);
     }
+    if (st != RC_OK)
+        return st;
+    memset(d->mark, 0, (size_t)rows);
+    for (int64_t k = 0; k < total; k++)
+        d->mark[d->all[k]] = 1;
     *n_union = 0;
-    for (int64_t k = 0; st == RC_OK && k < total; k++)
-        mark[all[k]] = 1;
-    for (int64_t r = 0, k = 0; st == RC_OK && r < rows; r++)
-        if (mark[r])
-            all[k++] = (int32_t)r, ++*n_union;
-    free(counts);
-    free(local);
-    free(mark);
-    if (st != RC_OK) {
-        free(all);
-        return st == RC_ERR_NOMEM ? rc_errf(err, err_len, st,
-                                            "rc_dist_average_grads: out of "
-                                            "memory")
-                                  : st;
-    }
-    *out = all;
+    for (int64_t r = 0; r < rows; r++)
+        if (d->mark[r])
+            d->all[(*n_union)++] = (int32_t)r;
     return RC_OK;
 }
 
@@ -363,27 +363,22 @@ static rc_status union_rows(rc_dist *d, const uint8_t *touched, int64_t rows, in
 static rc_status average_rows(rc_dist *d, rc_param *p, char *err, size_t err_len) {
     const rc_tensor g = rc_param_grad(p);
     const int64_t rows = g.shape.dim[0], width = g.n / rows;
-    int32_t *u = NULL;
     int64_t n = 0;
-    rc_status st = union_rows(d, rc_param_touched_rows(p), rows, &u, &n, err, err_len);
+    rc_status st = union_rows(d, rc_param_touched_rows(p), rows, &n, err, err_len);
     if (st != RC_OK)
         return st;
-    float *pack = malloc(((size_t)n * (size_t)width + 1) * sizeof *pack);
-    if (!pack) {
-        free(u);
-        return rc_errf(err, err_len, RC_ERR_NOMEM, "rc_dist_average_grads: out of memory");
-    }
+    if (!rc_grow((void **)&d->pack, &d->cap_pack, (size_t)(n * width) + 1, sizeof *d->pack))
+        return no_memory(err, err_len);
+    const int32_t *u = d->all;
     for (int64_t k = 0; k < n; k++)
-        memcpy(pack + k * width, g.data + (int64_t)u[k] * width, (size_t)width * sizeof *pack);
-    st = sum_floats(d, pack, (size_t)(n * width), err, err_len);
+        memcpy(d->pack + k * width, g.data + (int64_t)u[k] * width, (size_t)width * sizeof(float));
+    st = sum_floats(d, d->pack, (size_t)(n * width), err, err_len);
     const float inv = 1.0f / (float)d->size;
     for (int64_t k = 0; st == RC_OK && k < n; k++) {
         for (int64_t e = 0; e < width; e++)
-            g.data[(int64_t)u[k] * width + e] = pack[k * width + e] * inv;
+            g.data[(int64_t)u[k] * width + e] = d->pack[k * width + e] * inv;
         rc_param_mark_touched(p, u[k]);
     }
-    free(pack);
-    free(u);
     return st;
 }
 
@@ -393,23 +388,20 @@ rc_status rc_dist_average_grads(rc_dist *d, rc_params *ps, char *err, size_t err
     if (d->size == 1)
         return RC_OK;
     const int n = rc_params_count(ps);
-    // 1 where a parameter is row-sparse on every rank; one dense use anywhere makes it dense.
-    int32_t *dense = malloc(((size_t)n + 1) * sizeof *dense);
-    if (!dense)
-        return rc_errf(err, err_len, RC_ERR_NOMEM, "rc_dist_average_grads: out of memory");
+    if (!rc_grow((void **)&d->flags, &d->cap_flags, (size_t)n + 1, sizeof *d->flags))
+        return no_memory(err, err_len);
+    // Whether each parameter is used densely on this rank; the max over the ranks makes one
+    // dense use anywhere dense everywhere.
+    int32_t *dense = d->flags;
     for (int i = 0; i < n; i++) {
         const rc_param *p = rc_params_at(ps, i);
         dense[i] = !rc_param_touched_rows(p) || rc_param_value(p).shape.ndim < 2;
     }
     begin(d, "rc_dist_average_grads");
     rc_status st = end(d, rc_comm_max_i32(d->comm, dense, (size_t)n), err, err_len);
-    for (int i = 0; st == RC_OK && i < n; i++) {
-        dense[i] = !dense[i]; // now: sparse
-        if (dense[i])
+    int32_t *sparse = d->flags; // the same flags, turned round: row-sparse on every rank
+    for (int i = 0; st == RC_OK && i < n; i++)
+        if ((sparse[i] = !dense[i]))
             st = average_rows(d, rc_params_at(ps, i), err, err_len);
-    }
-    if (st == RC_OK)
-        st = average_dense(d, ps, dense, err, err_len);
-    free(dense);
-    return st;
+    return st == RC_OK ? average_dense(d, ps, sparse, err, err_len) : st;
 }
