@@ -145,6 +145,12 @@ int cli_parse_options(const char *cmd, int argc, char **argv, const struct optio
     return -1;
 }
 
+void cli_print_json(json_t *root) {
+    json_dumpf(root, stdout, JSON_INDENT(2));
+    fputc('\n', stdout);
+    json_decref(root);
+}
+
 int cli_no_operands(const char *cmd, int argc, char **argv) {
     if (optind < argc)
         return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);

@@ -6,6 +6,7 @@
 #define RECUR_TOOLS_CLI_H
 
 #include <getopt.h>
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -87,6 +88,9 @@ int cli_parse_options(const char *cmd, int argc, char **argv, const struct optio
                       cli_common *common, cli_own_option own, void *ctx, const char *usage);
 // Positional arguments left after the options are a usage error unless the subcommand takes them.
 int cli_no_operands(const char *cmd, int argc, char **argv);
+
+// Prints root to stdout, indented, with a newline, and releases it (--json output).
+void cli_print_json(json_t *root);
 
 // ---- plugins -----------------------------------------------------------------------------------
 // Loads a plugin (include/recur/plugin.h) and registers its cell types. false with a message in

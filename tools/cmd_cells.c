@@ -52,9 +52,7 @@ static void print_json(const cell_row *rows, int n, int64_t in, int64_t hid) {
                            rows[i].n_state, "params", (json_int_t)rows[i].params));
     json_t *root = json_pack("{s:I, s:I, s:o}", "input", (json_int_t)in, "hidden", (json_int_t)hid,
                              "cells", arr);
-    json_dumpf(root, stdout, JSON_INDENT(2));
-    fputc('\n', stdout);
-    json_decref(root);
+    cli_print_json(root);
 }
 
 static int list(int64_t in, int64_t hid, bool json) {

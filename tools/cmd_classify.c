@@ -235,9 +235,7 @@ static void report(const classify_opts *o, const run_result *r, double sd) {
                 json_object_set_new(root, "accuracy_sd", json_real(sd));
         else
             json_object_set_new(root, "test", json_string(o->test));
-        json_dumpf(root, stdout, JSON_INDENT(2));
-        fputc('\n', stdout);
-        json_decref(root);
+        cli_print_json(root);
     } else if (o->folds) {
         printf("%d-fold accuracy %.2f%% +- %.2f over %lld examples, %d labels, %.1f s training\n",
                o->folds, 100 * r->accuracy, 100 * sd, (long long)r->train_lines, r->labels,

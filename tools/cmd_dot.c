@@ -124,9 +124,7 @@ static void print_json(const dot_args *a, const char *fmt, const char *cell, siz
                              fmt, "cell", cell, "steps", (json_int_t)a->steps, "layers",
                              (json_int_t)a->layers, "bidirectional", a->bidirectional, "backward",
                              a->backward || a->grad, "dot_bytes", (json_int_t)bytes);
-    json_dumpf(root, stdout, JSON_INDENT(2));
-    fputc('\n', stdout);
-    json_decref(root);
+    cli_print_json(root);
 }
 
 static int draw(const rc_cell_type *t, const dot_args *a, const cli_common *common) {

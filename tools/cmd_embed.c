@@ -222,8 +222,9 @@ static int train(embed_opts *o) {
     ok =
         ok && (!o->similarity || vectors_similarity(wv, o->similarity, &eo, root, err, sizeof err));
     if (ok && root)
-        vectors_print_json(root);
-    json_decref(root);
+        cli_print_json(root);
+    else
+        json_decref(root);
     rc_wordvecs_free(&wv);
     rc_w2v_free(&m);
     return ok ? CLI_OK : cli_fail("embed", "%s", err);

@@ -173,9 +173,7 @@ static void print_json(const gc_row *rows, int n, int n_failed) {
                            "max_rel_err", r->rep.max_rel_err, "worst", r->rep.worst));
     }
     json_t *root = json_pack("{s:o, s:i, s:i}", "checks", arr, "total", n, "failed", n_failed);
-    json_dumpf(root, stdout, JSON_INDENT(2));
-    fputc('\n', stdout);
-    json_decref(root);
+    cli_print_json(root);
 }
 
 // The ops and cell types named by --ops and --cells ("all", "none" or a list), after plugins

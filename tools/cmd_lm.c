@@ -435,9 +435,7 @@ static int lm_eval(const lm_opts *o) {
     }
     if (o->json && st == CLI_OK) {
         json_t *root = json_pack("{s:s, s:o}", "model", o->model, "files", files);
-        json_dumpf(root, stdout, JSON_INDENT(2));
-        fputc('\n', stdout);
-        json_decref(root);
+        cli_print_json(root);
     } else {
         json_decref(files);
     }

@@ -227,9 +227,7 @@ static void report_json(const trainer *t, double test_ppl, int64_t test_tokens) 
             json_object_set_new(root, "test_bpc", json_real(log2(test_ppl)));
         json_object_set_new(root, "test_tokens", json_integer(test_tokens));
     }
-    json_dumpf(root, stdout, JSON_INDENT(2));
-    fputc('\n', stdout);
-    json_decref(root);
+    cli_print_json(root);
 }
 
 // The test perplexity of the best model (loaded back into the trained one).

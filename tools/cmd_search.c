@@ -190,12 +190,6 @@ static int parse(int argc, char **argv, search_args *a) {
     return check_verb(a, argc, argv);
 }
 
-static void print_json(json_t *root) {
-    json_dumpf(root, stdout, JSON_INDENT(2));
-    fputc('\n', stdout);
-    json_decref(root);
-}
-
 // The collection named on the command line (eval: with its queries and judgments).
 static int load_collection(const search_args *a, bool with_queries, rc_beir **b) {
     char err[1024] = "";
@@ -233,9 +227,10 @@ static int fill_index(rc_bm25 *ix, const rc_beir *b, bool quiet) {
 
 static void print_index_summary(const search_args *a, const rc_bm25 *ix, double seconds) {
     if (a->common.json) {
-        print_json(json_pack("{s:s, s:I, s:i, s:f, s:f}", "out", a->out, "documents",
-                             (json_int_t)rc_bm25_num_docs(ix), "terms", (int)rc_bm25_num_terms(ix),
-                             "avgdl", rc_bm25_avgdl(ix), "seconds", seconds));
+        cli_print_json(json_pack("{s:s, s:I, s:i, s:f, s:f}", "out", a->out, "documents",
+                                 (json_int_t)rc_bm25_num_docs(ix), "terms",
+                                 (int)rc_bm25_num_terms(ix), "avgdl", rc_bm25_avgdl(ix), "seconds",
+                                 seconds));
         return;
     }
     printf("indexed %lld documents, %d terms (%.1f terms a document) in %.2f s; wrote %s\n",
@@ -348,7 +343,7 @@ static int search_query(const search_args *a) {
         free(q);
     }
     if (all && rc == CLI_OK)
-        print_json(json_pack("{s:s, s:i, s:o}", "index", a->index, "k", a->k, "queries", all));
+        cli_print_json(json_pack("{s:s, s:i, s:o}", "index", a->index, "k", a->k, "queries", all));
     else
         json_decref(all);
     rc_bm25_free(&ix);
@@ -357,10 +352,10 @@ static int search_query(const search_args *a) {
 
 static void print_scores(const search_args *a, const rc_retrieval_scores *s, double seconds) {
     if (a->common.json) {
-        print_json(json_pack("{s:s, s:I, s:f, s:f, s:f, s:f, s:f}", "index", a->index, "queries",
-                             (json_int_t)s->n_queries, "ndcg@10", s->ndcg_at_10, "map", s->map,
-                             "recall@100", s->recall_at_100, "p@10", s->precision_at_10, "seconds",
-                             seconds));
+        cli_print_json(json_pack("{s:s, s:I, s:f, s:f, s:f, s:f, s:f}", "index", a->index,
+                                 "queries", (json_int_t)s->n_queries, "ndcg@10", s->ndcg_at_10,
+                                 "map", s->map, "recall@100", s->recall_at_100, "p@10",
+                                 s->precision_at_10, "seconds", seconds));
         return;
     }
     printf("queries     %lld\nnDCG@10     %.4f\nMAP         %.4f\nrecall@100  %.4f\n"

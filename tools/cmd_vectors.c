@@ -91,11 +91,6 @@ static rc_wordvecs *load(const vec_opts *o, char *err, size_t err_len) {
     return rc_wordvecs_load_vec(&wv, o->vectors, NULL, NULL, err, err_len) == RC_OK ? wv : NULL;
 }
 
-void vectors_print_json(json_t *root) {
-    json_dumpf(root, stdout, JSON_INDENT(2));
-    fputc('\n', stdout);
-}
-
 // ---- neighbours --------------------------------------------------------------------------------
 
 static bool neighbours_of(const rc_wordvecs *wv, const char *word, int64_t k, json_t *root,
@@ -136,8 +131,9 @@ static int run_neighbours(const vec_opts *o) {
     for (int i = 0; ok && i < o->n_operands; i++)
         ok = neighbours_of(wv, o->operands[i], o->k, root, err, sizeof err);
     if (ok && root)
-        vectors_print_json(root);
-    json_decref(root);
+        cli_print_json(root);
+    else
+        json_decref(root);
     rc_wordvecs_free(&wv);
     return ok ? CLI_OK : cli_fail(o->cmd, "%s", err);
 }
@@ -218,8 +214,9 @@ static int run_evaluation(const vec_opts *o, bool analogies) {
     if (files)
         json_object_set_new(root, "analogies", files);
     if (ok && root)
-        vectors_print_json(root);
-    json_decref(root);
+        cli_print_json(root);
+    else
+        json_decref(root);
     rc_wordvecs_free(&wv);
     return ok ? CLI_OK : cli_fail(o->cmd, "%s", err);
 }

@@ -12,6 +12,5 @@ bool vectors_analogies(const rc_wordvecs *wv, const char *path, const rc_eval_op
 // Spearman and Pearson correlation: printed, or added to root under "similarity" (an array).
 bool vectors_similarity(const rc_wordvecs *wv, const char *path, const rc_eval_opts *o,
                         json_t *root, char *err, size_t err_len);
-void vectors_print_json(json_t *root);
 
 #endif
