@@ -91,6 +91,17 @@ static rc_wordvecs *load(const vec_opts *o, char *err, size_t err_len) {
     return rc_wordvecs_load_vec(&wv, o->vectors, NULL, NULL, err, err_len) == RC_OK ? wv : NULL;
 }
 
+// The end of every command here: the JSON printed (or dropped after a failure), the vectors
+// released, the exit status.
+static int finish(const vec_opts *o, bool ok, json_t *root, rc_wordvecs *wv, const char *err) {
+    if (ok && root)
+        cli_print_json(root);
+    else
+        json_decref(root);
+    rc_wordvecs_free(&wv);
+    return ok ? CLI_OK : cli_fail(o->cmd, "%s", err);
+}
+
 // ---- neighbours --------------------------------------------------------------------------------
 
 static bool neighbours_of(const rc_wordvecs *wv, const char *word, int64_t k, json_t *root,
@@ -130,12 +141,7 @@ static int run_neighbours(const vec_opts *o) {
     bool ok = wv != NULL;
     for (int i = 0; ok && i < o->n_operands; i++)
         ok = neighbours_of(wv, o->operands[i], o->k, root, err, sizeof err);
-    if (ok && root)
-        cli_print_json(root);
-    else
-        json_decref(root);
-    rc_wordvecs_free(&wv);
-    return ok ? CLI_OK : cli_fail(o->cmd, "%s", err);
+    return finish(o, ok, root, wv, err);
 }
 
 // ---- analogies and similarity ------------------------------------------------------------------
@@ -213,12 +219,7 @@ static int run_evaluation(const vec_opts *o, bool analogies) {
     }
     if (files)
         json_object_set_new(root, "analogies", files);
-    if (ok && root)
-        cli_print_json(root);
-    else
-        json_decref(root);
-    rc_wordvecs_free(&wv);
-    return ok ? CLI_OK : cli_fail(o->cmd, "%s", err);
+    return finish(o, ok, root, wv, err);
 }
 
 int cmd_neighbours(int argc, char **argv) {
